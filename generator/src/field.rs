@@ -1,0 +1,156 @@
+//! The values a connector's documented policies are parameterised by.
+//!
+//! Each [`Field`] is one placeholder of the AWS documentation (`{{account_id}}`,
+//! `[[secret_id]]`, ...), plus `partition`, which the documentation hard-codes as `aws`.
+//! The field's names in every target format are derived here, once, so the renderers agree.
+
+use std::fmt;
+
+/// One value of a connector role: a documented placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    /// The AWS partition (`aws`, `aws-cn`, `aws-us-gov`).
+    Partition,
+    /// The account that owns the role, the secret, the key and the bucket.
+    AccountId,
+    /// The region of the Amazon Q Business application.
+    Region,
+    /// The account that owns the Amazon Q Business application.
+    SourceAccount,
+    /// The Amazon Q Business application ID.
+    ApplicationId,
+    /// The Amazon Q Business index ID.
+    IndexId,
+    /// The S3 bucket holding the connector's SSL certificate.
+    InputBucketName,
+    /// The Secrets Manager secret with the data source's credentials.
+    SecretId,
+    /// The KMS key that encrypts the secret.
+    KeyId,
+    /// The VPC subnets the connector runs in (a list).
+    SubnetIds,
+    /// The VPC security groups of the connector (a list).
+    SecurityGroupIds,
+}
+
+impl Field {
+    /// Every field, in the order users see them.
+    pub const ALL: [Field; 11] = [
+        Field::Partition,
+        Field::AccountId,
+        Field::Region,
+        Field::SourceAccount,
+        Field::ApplicationId,
+        Field::IndexId,
+        Field::InputBucketName,
+        Field::SecretId,
+        Field::KeyId,
+        Field::SubnetIds,
+        Field::SecurityGroupIds,
+    ];
+
+    /// The field's name in a spec, a macro and Terraform: `account_id`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Partition => "partition",
+            Field::AccountId => "account_id",
+            Field::Region => "region",
+            Field::SourceAccount => "source_account",
+            Field::ApplicationId => "application_id",
+            Field::IndexId => "index_id",
+            Field::InputBucketName => "input_bucket_name",
+            Field::SecretId => "secret_id",
+            Field::KeyId => "key_id",
+            Field::SubnetIds => "subnet_ids",
+            Field::SecurityGroupIds => "security_group_ids",
+        }
+    }
+
+    /// The field named `name` in a spec.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether the field holds a list (one ARN is emitted per element).
+    pub fn is_list(self) -> bool {
+        matches!(self, Field::SubnetIds | Field::SecurityGroupIds)
+    }
+
+    /// Whether an open value means "the deploying account, region or partition" rather
+    /// than a parameter.
+    pub fn defaults_to_deployment(self) -> bool {
+        matches!(
+            self,
+            Field::Partition | Field::AccountId | Field::Region | Field::SourceAccount
+        )
+    }
+
+    /// How the AWS page writes the placeholder; `partition` is written `aws` there.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Field::Partition => "aws",
+            Field::AccountId => "{{account_id}}",
+            Field::Region => "{{region}}",
+            Field::SourceAccount => "{{source_account}}",
+            Field::ApplicationId => "{{application_id}}",
+            Field::IndexId => "{{index_id}}",
+            Field::InputBucketName => "{{input_bucket_name}}",
+            Field::SecretId => "[[secret_id]]",
+            Field::KeyId => "[[key_id]]",
+            Field::SubnetIds => "[[subnet_ids]]",
+            Field::SecurityGroupIds => "[[security_group]]",
+        }
+    }
+
+    /// The field's name in PascalCase, for CloudFormation parameters: `AccountId`.
+    pub fn pascal_name(self) -> String {
+        pascal_case(self.name())
+    }
+
+    /// The field's name in camelCase, for CDK props: `accountId`.
+    pub fn camel_name(self) -> String {
+        let pascal = self.pascal_name();
+        let mut chars = pascal.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_ascii_lowercase().to_string() + chars.as_str()
+        })
+    }
+
+    /// A sentence describing the field, for parameter and variable descriptions.
+    pub fn description(self) -> &'static str {
+        match self {
+            Field::Partition => "AWS partition of the role's ARNs",
+            Field::AccountId => "AWS account ID that owns the secret, the key and the bucket",
+            Field::Region => "AWS Region of the Amazon Q Business application",
+            Field::SourceAccount => "AWS account ID that owns the Amazon Q Business application",
+            Field::ApplicationId => "Amazon Q Business application ID",
+            Field::IndexId => "Amazon Q Business index ID",
+            Field::InputBucketName => "S3 bucket holding the connector's SSL certificate",
+            Field::SecretId => {
+                "Secrets Manager secret ID (name with its random suffix) holding the database credentials"
+            }
+            Field::KeyId => "KMS key ID that encrypts the secret",
+            Field::SubnetIds => "VPC subnet IDs the connector runs in",
+            Field::SecurityGroupIds => "VPC security group IDs of the connector",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// `orders-mysql` or `input_bucket_name` in PascalCase: `OrdersMysql`, `InputBucketName`.
+pub fn pascal_case(name: &str) -> String {
+    name.split(['-', '_'])
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,186 @@
+//! Interpolated strings: literal text and references to [`Field`]s.
+//!
+//! The catalog writes each documented string once, with the documentation's own
+//! placeholders (`arn:{{partition}}:kms:{{region}}:{{account_id}}:key/[[key_id]]`);
+//! [`Interp::parse`] turns it into pieces. Binding a spec's values replaces the references to
+//! bound fields with their text, so a renderer only ever sees references to open fields and
+//! prints each in its own idiom through [`Interp::render`].
+
+use std::fmt::Write;
+
+use crate::field::Field;
+
+/// One piece of an interpolated string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Literal text, printed escaped for the target format.
+    Text(String),
+    /// A reference to a field: a scalar value, or one element of a list field.
+    Ref(Field),
+}
+
+/// A string made of literal text and references.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Interp {
+    pieces: Vec<Piece>,
+}
+
+/// How a target format prints the two kinds of piece of an interpolated string.
+pub trait Idiom {
+    /// Appends literal `text`, escaped for the format's interpolated strings.
+    fn text(&self, out: &mut String, text: &str);
+    /// Appends a reference to the open `field` (one element, for a list field).
+    fn reference(&self, out: &mut String, field: Field);
+}
+
+impl Interp {
+    /// Parses the documentation's placeholder syntax, `{{name}}` or `[[name]]`, where `name`
+    /// is a field name or the documentation's own spelling (`[[security_group]]`).
+    ///
+    /// # Panics
+    /// On an unknown placeholder: the catalog is static data and its tests parse all of it.
+    pub fn parse(documented: &str) -> Interp {
+        let mut pieces = Vec::new();
+        let mut rest = documented;
+        while let Some(start) = rest.find(['{', '[']) {
+            let close = if rest[start..].starts_with("{{") {
+                "}}"
+            } else if rest[start..].starts_with("[[") {
+                "]]"
+            } else {
+                pieces.push(Piece::Text(rest[..=start].to_owned()));
+                rest = &rest[start + 1..];
+                continue;
+            };
+            let end = rest[start..].find(close).expect("placeholder is closed") + start;
+            let name = &rest[start + 2..end];
+            let field = Field::from_name(name)
+                .or_else(|| (name == "security_group").then_some(Field::SecurityGroupIds))
+                .unwrap_or_else(|| panic!("unknown placeholder {name}"));
+            if start > 0 {
+                pieces.push(Piece::Text(rest[..start].to_owned()));
+            }
+            pieces.push(Piece::Ref(field));
+            rest = &rest[end + 2..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest.to_owned()));
+        }
+        Interp { pieces }.merged()
+    }
+
+    /// The pieces, text and references alternating.
+    pub fn pieces(&self) -> &[Piece] {
+        &self.pieces
+    }
+
+    /// The fields referenced, in order of appearance.
+    pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
+        self.pieces.iter().filter_map(|piece| match piece {
+            Piece::Ref(field) => Some(*field),
+            Piece::Text(_) => None,
+        })
+    }
+
+    /// The list field this string takes one element of, if any.
+    pub fn list_field(&self) -> Option<Field> {
+        self.fields().find(|field| field.is_list())
+    }
+
+    /// The text, when nothing is left open.
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.pieces.as_slice() {
+            [] => Some(""),
+            [Piece::Text(text)] => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Replaces each reference for which `value` returns text by that text.
+    pub fn bind(&self, value: impl Fn(Field) -> Option<String>) -> Interp {
+        let pieces = self
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Ref(field) => value(*field).map_or(Piece::Ref(*field), Piece::Text),
+                text @ Piece::Text(_) => text.clone(),
+            })
+            .collect();
+        Interp { pieces }.merged()
+    }
+
+    /// Prints the string with `idiom`.
+    pub fn render(&self, idiom: &impl Idiom) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(text) => idiom.text(&mut out, text),
+                Piece::Ref(field) => idiom.reference(&mut out, *field),
+            }
+        }
+        out
+    }
+
+    /// The string with every open reference written as the documentation's placeholder.
+    pub fn documented(&self) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Ref(field) => {
+                    let _ = write!(out, "{}", field.placeholder());
+                }
+            }
+        }
+        out
+    }
+
+    /// Joins adjacent text pieces, so a fully bound string is one piece.
+    fn merged(self) -> Interp {
+        let mut pieces: Vec<Piece> = Vec::with_capacity(self.pieces.len());
+        for piece in self.pieces {
+            match (pieces.last_mut(), piece) {
+                (Some(Piece::Text(last)), Piece::Text(text)) => last.push_str(&text),
+                (_, piece) => pieces.push(piece),
+            }
+        }
+        Interp { pieces }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_placeholder_styles() {
+        let interp = Interp::parse("arn:{{partition}}:kms:{{region}}:{{account_id}}:key/[[key_id]]");
+        assert_eq!(
+            interp.fields().collect::<Vec<_>>(),
+            [Field::Partition, Field::Region, Field::AccountId, Field::KeyId]
+        );
+        assert_eq!(interp.documented(), "arn:aws:kms:{{region}}:{{account_id}}:key/[[key_id]]");
+    }
+
+    #[test]
+    fn binding_merges_text() {
+        let interp = Interp::parse("arn:{{partition}}:s3:::{{input_bucket_name}}/*");
+        let bound = interp.bind(|field| (field == Field::Partition).then(|| "aws-cn".to_owned()));
+        assert_eq!(
+            bound.pieces(),
+            [
+                Piece::Text("arn:aws-cn:s3:::".to_owned()),
+                Piece::Ref(Field::InputBucketName),
+                Piece::Text("/*".to_owned())
+            ]
+        );
+        let all = bound.bind(|_| Some("b".to_owned()));
+        assert_eq!(all.as_literal(), Some("arn:aws-cn:s3:::b/*"));
+    }
+
+    #[test]
+    fn single_braces_are_text() {
+        let interp = Interp::parse("a{b[c");
+        assert_eq!(interp.as_literal(), Some("a{b[c"));
+    }
+}

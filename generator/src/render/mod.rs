@@ -1,0 +1,105 @@
+//! One renderer per target format, each printing a [`RoleModel`].
+//!
+//! Renderers share everything but their idiom: the model decides what is bound and what is
+//! open, [`Interp::render`](crate::interp::Interp::render) walks each string, and a
+//! renderer only says how its format writes literal text and a reference. Templates live in
+//! `generator/templates/`; `askama.toml` gives each extension an escaper of its own
+//! ([`escape`]).
+
+pub mod cdk;
+pub mod cloudformation;
+pub mod escape;
+pub mod json;
+pub mod terraform;
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::RenderError;
+use crate::role::RoleModel;
+use crate::spec::RoleSpec;
+
+/// A target format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// A CloudFormation YAML template.
+    CloudFormation,
+    /// An AWS CDK TypeScript app with the role as a construct.
+    Cdk,
+    /// A Terraform module.
+    Terraform,
+    /// The two policy documents as JSON.
+    Json,
+}
+
+impl Format {
+    /// Every format, in output order.
+    pub const ALL: [Format; 4] = [Format::CloudFormation, Format::Cdk, Format::Terraform, Format::Json];
+
+    /// The format's name on the command line, which is also its output folder's name for
+    /// all but JSON (written to `policy/`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::CloudFormation => "cloudformation",
+            Format::Cdk => "cdk",
+            Format::Terraform => "terraform",
+            Format::Json => "json",
+        }
+    }
+
+    fn render(self, role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
+        match self {
+            Format::CloudFormation => cloudformation::render(role),
+            Format::Cdk => cdk::render(role),
+            Format::Terraform => terraform::render(role),
+            Format::Json => Ok(json::render(role)),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.name() == s)
+            .ok_or_else(|| format!("unknown format {s:?} (expected cloudformation, cdk, terraform or json)"))
+    }
+}
+
+/// One generated file: its path relative to the output folder and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// `NAME/cloudformation/template.yaml` and the like, with `/` separators.
+    pub path: String,
+    /// The file's text.
+    pub contents: String,
+}
+
+impl Artifact {
+    fn new(role: &RoleModel<'_>, folder: &str, file: &str, contents: String) -> Artifact {
+        Artifact { path: format!("{}/{folder}/{file}", role.spec.name), contents }
+    }
+}
+
+/// Renders `spec` in each of `formats`.
+pub fn render(spec: &RoleSpec, formats: &[Format]) -> Result<Vec<Artifact>, RenderError> {
+    let role = RoleModel::new(spec);
+    let mut artifacts = Vec::new();
+    for format in formats {
+        artifacts.extend(format.render(&role)?);
+    }
+    Ok(artifacts)
+}
+
+/// Runs an askama template, naming the file on failure.
+fn run(template: &impl askama::Template, file: &str) -> Result<String, RenderError> {
+    template.render().map_err(|source| RenderError { file: file.to_owned(), source })
+}

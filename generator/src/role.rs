@@ -1,0 +1,76 @@
+//! A spec resolved against its connector: the policies every renderer prints.
+
+use crate::field::Field;
+use crate::field::pascal_case;
+use crate::interp::Interp;
+use crate::model::PolicyDocument;
+use crate::spec::{Bound, RoleSpec};
+
+/// The role of one spec: the documented policies with the optional parts chosen and the
+/// bound values substituted, and the open fields that remain.
+#[derive(Debug, Clone)]
+pub struct RoleModel<'a> {
+    /// The spec it was resolved from.
+    pub spec: &'a RoleSpec,
+    /// The permission policy.
+    pub permission_policy: PolicyDocument,
+    /// The trust policy.
+    pub trust_policy: PolicyDocument,
+    /// The open fields the policies reference that become parameters, in [`Field::ALL`]
+    /// order; open account, region and partition fields are the deployment's instead.
+    pub parameters: Vec<Field>,
+}
+
+impl<'a> RoleModel<'a> {
+    /// Resolves `spec` against its connector.
+    pub fn new(spec: &'a RoleSpec) -> RoleModel<'a> {
+        let connector = spec.connector;
+        let keep = |statement: &_| connector.part_of(statement).is_none_or(|part| spec.parts.contains(&part));
+        let bind = |interp: &Interp| match interp.list_field().and_then(|f| spec.list(f).map(|l| (f, l))) {
+            Some((list_field, elements)) => elements
+                .iter()
+                .map(|element| interp.bind(|f| bound_scalar(spec, f).or_else(|| (f == list_field).then(|| element.clone()))))
+                .collect(),
+            None => vec![interp.bind(|f| bound_scalar(spec, f))],
+        };
+        let permission_policy = connector.permission_policy.select_and_bind(keep, &bind);
+        let trust_policy = connector.trust_policy.select_and_bind(|_| true, &bind);
+        let referenced: Vec<Field> =
+            permission_policy.strings().chain(trust_policy.strings()).flat_map(Interp::fields).collect();
+        let parameters = Field::ALL
+            .into_iter()
+            .filter(|field| !field.defaults_to_deployment() && referenced.contains(field))
+            .collect();
+        RoleModel { spec, permission_policy, trust_policy, parameters }
+    }
+
+    /// Whether any string references `field` while it is open.
+    pub fn references(&self, field: Field) -> bool {
+        self.permission_policy.strings().chain(self.trust_policy.strings()).any(|s| s.fields().any(|f| f == field))
+    }
+
+    /// The spec's name in PascalCase: `OrdersMysql`.
+    pub fn pascal_name(&self) -> String {
+        pascal_case(&self.spec.name)
+    }
+
+    /// The name of the role's inline permission policy.
+    pub fn policy_name(&self) -> String {
+        format!("{}-permissions", self.spec.name)
+    }
+
+    /// A one-line description of the role, for templates and modules.
+    pub fn description(&self) -> String {
+        format!(
+            "IAM role for the Amazon Q Business {} data source connector ({})",
+            self.spec.connector.id, self.spec.connector.title
+        )
+    }
+}
+
+fn bound_scalar(spec: &RoleSpec, field: Field) -> Option<String> {
+    match spec.values.get(&field) {
+        Some(Bound::One(value)) => Some(value.clone()),
+        _ => None,
+    }
+}
