@@ -232,7 +232,7 @@ mod tests {
             (Field::InputBucketName, "192.168.5.4"),
             (Field::InputBucketName, "xn--bucket"),
             (Field::InputBucketName, "bucket-s3alias"),
-            (Field::SecretId, "no-suffix"),
+            (Field::SecretId, "nosuffix"),
             (Field::SecretId, "name-AbCdEf\n"),
             (Field::KeyId, "alias/my-key"),
             (Field::SubnetIds, "subnet-xyz"),
