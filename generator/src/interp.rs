@@ -31,6 +31,14 @@ pub trait Idiom {
     fn text(&self, out: &mut String, text: &str);
     /// Appends a reference to the open `field` (one element, for a list field).
     fn reference(&self, out: &mut String, field: Field);
+    /// The whole string as an expression of the format (quoted, or a substitution).
+    /// Defaults to the bare rendering.
+    fn expression(&self, interp: &Interp) -> String
+    where
+        Self: Sized,
+    {
+        interp.render(self)
+    }
 }
 
 impl Interp {

@@ -18,6 +18,7 @@ pub mod render;
 pub mod role;
 pub mod rules;
 pub mod spec;
+pub mod write;
 
 pub use error::{RenderError, SpecError, SpecErrors};
 pub use field::Field;

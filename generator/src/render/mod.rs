@@ -11,6 +11,7 @@ pub mod cloudformation;
 pub mod escape;
 pub mod json;
 pub mod terraform;
+pub mod view;
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,0 +1,171 @@
+//! The `connector-roles` command-line tool.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use connector_roles::{Artifact, Drift, Format, RoleSpec, catalog, drift, render, write_all};
+
+/// Writes the IAM role an Amazon Q Business data source connector needs, as CloudFormation,
+/// AWS CDK TypeScript, Terraform and policy JSON.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Writes the artifacts of each spec (the embedded default without SPEC).
+    Generate {
+        #[command(flatten)]
+        specs: SpecArgs,
+        /// Which format to write.
+        #[arg(long, value_enum, default_value_t = FormatArg::All)]
+        format: FormatArg,
+        /// Print the files to standard output instead of writing them.
+        #[arg(long)]
+        stdout: bool,
+    },
+    /// Exits 1, naming the files, when what is on disk differs from what generate writes.
+    Check {
+        #[command(flatten)]
+        specs: SpecArgs,
+    },
+    /// Lists the documented connectors.
+    List,
+}
+
+#[derive(Args)]
+struct SpecArgs {
+    /// JSON spec files; without any, the embedded default (RDS (MySQL), every value open,
+    /// VPC on).
+    spec: Vec<PathBuf>,
+    /// The output folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Cloudformation,
+    Cdk,
+    Terraform,
+    Json,
+    All,
+}
+
+impl FormatArg {
+    fn formats(self) -> Vec<Format> {
+        match self {
+            FormatArg::Cloudformation => vec![Format::CloudFormation],
+            FormatArg::Cdk => vec![Format::Cdk],
+            FormatArg::Terraform => vec![Format::Terraform],
+            FormatArg::Json => vec![Format::Json],
+            FormatArg::All => Format::ALL.to_vec(),
+        }
+    }
+}
+
+/// Exit code for a run whose output differs from what is on disk.
+const DRIFT: u8 = 1;
+/// Exit code for invalid input; nothing is written.
+const INVALID: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate { specs, format, stdout } => generate(&specs, &format.formats(), stdout),
+        Command::Check { specs } => check(&specs),
+        Command::List => {
+            for connector in catalog::all() {
+                println!("{:<16} {}", connector.id, connector.title);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("{message}");
+        ExitCode::from(INVALID)
+    })
+}
+
+/// Reads every spec and renders it, or fails before anything is written.
+fn artifacts(specs: &SpecArgs, formats: &[Format]) -> Result<Vec<Artifact>, String> {
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    if specs.spec.is_empty() {
+        parsed.push(RoleSpec::default_spec());
+    }
+    for path in &specs.spec {
+        match read_spec(path) {
+            Ok(spec) => parsed.push(spec),
+            Err(message) => errors.push(message),
+        }
+    }
+    if let Some(name) = duplicate_name(&parsed) {
+        errors.push(format!("error: two specs are named {name:?}; each needs its own output folder"));
+    }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    let mut artifacts = Vec::new();
+    for spec in &parsed {
+        artifacts.extend(render(spec, formats).map_err(|e| format!("error: {e}"))?);
+    }
+    Ok(artifacts)
+}
+
+fn read_spec(path: &Path) -> Result<RoleSpec, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("error: {}: {e}", path.display()))?;
+    RoleSpec::from_json(&text).map_err(|errors| {
+        errors
+            .0
+            .iter()
+            .map(|error| format!("error: {}: {error}", path.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+fn duplicate_name(specs: &[RoleSpec]) -> Option<&str> {
+    specs
+        .iter()
+        .enumerate()
+        .find(|(i, spec)| specs[..*i].iter().any(|other| other.name == spec.name))
+        .map(|(_, spec)| spec.name.as_str())
+}
+
+fn generate(specs: &SpecArgs, formats: &[Format], stdout: bool) -> Result<ExitCode, String> {
+    let artifacts = artifacts(specs, formats)?;
+    if stdout {
+        for artifact in &artifacts {
+            println!("==> {} <==\n{}", artifact.path, artifact.contents);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let written = write_all(&specs.out, &artifacts).map_err(|e| format!("error: {e}"))?;
+    for (path, outcome) in written {
+        println!("{:<9} {}", format!("{outcome:?}").to_lowercase(), path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(specs: &SpecArgs) -> Result<ExitCode, String> {
+    let artifacts = artifacts(specs, &Format::ALL)?;
+    let drifted = drift(&specs.out, &artifacts).map_err(|e| format!("error: {e}"))?;
+    for drift in &drifted {
+        match drift {
+            Drift::Missing(path) => println!("missing   {}", path.display()),
+            Drift::Changed(path) => println!("changed   {}", path.display()),
+        }
+    }
+    if drifted.is_empty() {
+        println!("{} files up to date", artifacts.len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{} of {} files differ: run `connector-roles generate` to update them", drifted.len(), artifacts.len());
+        Ok(ExitCode::from(DRIFT))
+    }
+}

@@ -1,0 +1,24 @@
+//! # connector-roles
+//!
+//! Least-privilege IAM roles for Amazon Q Business data source connectors, written as
+//! CloudFormation, AWS CDK TypeScript, Terraform and policy JSON from one validated
+//! declaration.
+//!
+//! ```
+//! use connector_roles::{Format, RoleSpec, render};
+//!
+//! let spec = RoleSpec::from_json(r#"{
+//!     "connector": "rds-mysql",
+//!     "name": "orders-mysql",
+//!     "values": { "account_id": "111122223333", "region": "us-east-1" }
+//! }"#).unwrap();
+//! let files = render(&spec, &[Format::Json]).unwrap();
+//! assert_eq!(files[0].path, "orders-mysql/policy/permission-policy.json");
+//! assert!(files[0].contents.contains("arn:aws:secretsmanager:us-east-1:111122223333:secret:[[secret_id]]"));
+//! ```
+
+pub use connector_roles_generator::render::render;
+pub use connector_roles_generator::write::{Drift, Outcome, WriteError, drift, write_all};
+pub use connector_roles_generator::{
+    Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, catalog,
+};
