@@ -62,7 +62,7 @@ impl<'a> RoleModel<'a> {
     /// A one-line description of the role, for templates and modules.
     pub fn description(&self) -> String {
         format!(
-            "IAM role for the Amazon Q Business {} data source connector ({})",
+            "Role Amazon Q Business assumes for the {} data source connector, as documented in \"{}\"",
             self.spec.connector.id, self.spec.connector.title
         )
     }

@@ -53,12 +53,12 @@ const BUCKET: Rule = Rule {
 };
 const SECRET_ID: Rule = Rule {
     pattern: "^[A-Za-z0-9/_+=.@-]{1,505}-[A-Za-z0-9]{6}$",
-    description: "must be a Secrets Manager secret name followed by the 6-character suffix Secrets Manager adds (or the secret's full ARN)",
+    description: "must be a Secrets Manager secret name followed by the 6-character suffix Secrets Manager adds",
     example: "qbusiness-orders-mysql-AbCdEf",
 };
 const KEY_ID: Rule = Rule {
     pattern: "^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$",
-    description: "must be a KMS key ID (a lowercase UUID or mrk- and 32 hex digits) or the key's ARN",
+    description: "must be a KMS key ID (a lowercase UUID or mrk- and 32 hex digits)",
     example: "1234abcd-12ab-34cd-56ef-1234567890ab",
 };
 const SUBNET_ID: Rule = Rule {

@@ -1,0 +1,94 @@
+{# The app `bin/app.ts`: one stack with the construct, its open props read from CDK context.
+   `{{ x }}` values are escaped and always sit inside quotes; `|safe` prints code and
+   comments the renderer built (see `render/cdk.rs`). -#}
+// {{ header|safe }}
+//
+// Build, then synthesize (cdk.json runs the compiled app, so no ts-node is needed):
+//   npm install
+//   npm run build
+{%- if usage.is_empty() %}
+//   npx cdk synth
+{%- else %}
+//   npx cdk synth \
+{%- for option in usage %}
+//     {{ option|safe }}{% if !loop.last %} \{% endif %}
+{%- endfor %}
+// Each value can also be set under "context" in cdk.json, or in the CDK_CONTEXT_JSON
+// environment variable; a list is a JSON array or a comma-separated string.
+{%- endif %}
+import * as cdk from 'aws-cdk-lib';
+import { {{ class|safe }} } from '{{ module }}';
+
+const app = new cdk.App();
+{%- if needs_string %}
+
+/** The context value `key`, which must be set: `cdk synth -c key=VALUE`. */
+function requiredString(key: string): string {
+  const value: unknown = app.node.tryGetContext(key);
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new Error(`Missing CDK context value ${key}: pass -c ${key}=VALUE to cdk synth, or set it in cdk.json`);
+  }
+  return value.trim();
+}
+{%- endif %}
+{%- if needs_optional %}
+
+/** The context value `key`, when set. */
+function optionalString(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw new Error(`CDK context value ${key} must be a string, not ${JSON.stringify(value)}`);
+  }
+  return value.trim();
+}
+{%- endif %}
+{%- if needs_list %}
+
+/** The context list `key`, which must be set: a JSON array of strings or `a,b,c`. */
+function requiredList(key: string): string[] {
+  let value: unknown = app.node.tryGetContext(key);
+  if (typeof value === 'string' && value.trim().startsWith('[')) {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new Error(`CDK context value ${key} is not a JSON array: ${value}`);
+    }
+  } else if (typeof value === 'string') {
+    value = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new Error(`Missing CDK context value ${key}: pass -c ${key}=ID1,ID2 to cdk synth, or set it in cdk.json`);
+  }
+  return value.map((item: unknown) => {
+    if (typeof item !== 'string') {
+      throw new Error(`CDK context value ${key} must hold strings, not ${JSON.stringify(item)}`);
+    }
+    return item.trim();
+  });
+}
+{%- endif %}
+
+const stack = new cdk.Stack(app, '{{ stack_id }}', {
+  description: '{{ description }}',
+});
+{%- if props.is_empty() %}
+const connectorRole = new {{ class|safe }}(stack, 'ConnectorRole');
+{%- else %}
+const connectorRole = new {{ class|safe }}(stack, 'ConnectorRole', {
+{%- for (name, getter) in props %}
+  {{ name|safe }}: {{ getter|safe }}('{{ name }}'),
+{%- endfor %}
+});
+{%- endif %}
+
+new cdk.CfnOutput(stack, 'RoleArn', {
+  value: connectorRole.roleArn,
+  description: 'ARN of the connector role, for the data source\'s RoleArn',
+});
+new cdk.CfnOutput(stack, 'RoleName', {
+  value: connectorRole.role.roleName,
+  description: 'Name of the connector role',
+});
