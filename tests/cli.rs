@@ -4,7 +4,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_connector-roles");
-const ORDERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/orders-mysql.json");
+const ORDERS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/specs/orders-mysql.json"
+);
 
 fn run(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().expect("the CLI runs")
@@ -19,7 +22,12 @@ fn files_under(root: &Path) -> Vec<String> {
             if path.is_dir() {
                 folders.push(path);
             } else {
-                files.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+                files.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
             }
         }
     }
@@ -31,7 +39,11 @@ fn files_under(root: &Path) -> Vec<String> {
 fn generate_writes_the_four_folders() {
     let out = tempfile::tempdir().unwrap();
     let output = run(&["generate", ORDERS, "--out", out.path().to_str().unwrap()]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(
         files_under(out.path()),
         [
@@ -55,27 +67,47 @@ fn generate_writes_the_four_folders() {
 #[test]
 fn one_format_and_stdout() {
     let out = tempfile::tempdir().unwrap();
-    let output = run(&["generate", ORDERS, "--format", "json", "--out", out.path().to_str().unwrap()]);
+    let output = run(&[
+        "generate",
+        ORDERS,
+        "--format",
+        "json",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert!(output.status.success());
     assert_eq!(
         files_under(out.path()),
-        ["orders-mysql/policy/permission-policy.json", "orders-mysql/policy/trust-policy.json"]
+        [
+            "orders-mysql/policy/permission-policy.json",
+            "orders-mysql/policy/trust-policy.json"
+        ]
     );
     let printed = run(&["generate", ORDERS, "--format", "cloudformation", "--stdout"]);
     let text = String::from_utf8(printed.stdout).unwrap();
-    assert!(text.starts_with("==> orders-mysql/cloudformation/template.yaml <=="), "{text}");
+    assert!(
+        text.starts_with("==> orders-mysql/cloudformation/template.yaml <=="),
+        "{text}"
+    );
     assert!(text.contains("RoleName: \"QBusinessOrdersMySqlConnectorRole\""));
 }
 
 /// Writes `spec` with one change and runs generate on it.
 fn generate_invalid(change: impl FnOnce(&mut serde_json::Value)) -> (Output, tempfile::TempDir) {
-    let mut spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(ORDERS).unwrap()).unwrap();
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ORDERS).unwrap()).unwrap();
     change(&mut spec);
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("spec.json");
     std::fs::write(&path, spec.to_string()).unwrap();
     let out = folder.path().join("out");
-    let output = run(&["generate", path.to_str().unwrap(), ORDERS, "--out", out.to_str().unwrap()]);
+    let output = run(&[
+        "generate",
+        path.to_str().unwrap(),
+        ORDERS,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(!out.exists(), "nothing may be written on invalid input");
     (output, folder)
 }
@@ -91,20 +123,28 @@ fn assert_invalid(output: &Output, expected: &[&str]) {
 #[test]
 fn invalid_account_exits_2_naming_field_and_rule() {
     let (output, _dir) = generate_invalid(|spec| spec["values"]["account_id"] = "12345".into());
-    assert_invalid(&output, &["spec.json: values.account_id: \"12345\" must be a 12-digit AWS account ID"]);
+    assert_invalid(
+        &output,
+        &["spec.json: values.account_id: \"12345\" must be a 12-digit AWS account ID"],
+    );
 }
 
 #[test]
 fn invalid_subnet_exits_2_naming_the_element() {
-    let (output, _dir) = generate_invalid(|spec| spec["vpc"]["subnet_ids"][0] = "subnet-xyz".into());
-    assert_invalid(&output, &["vpc.subnet_ids[0]: \"subnet-xyz\" must be subnet- followed by 8 or 17"]);
+    let (output, _dir) =
+        generate_invalid(|spec| spec["vpc"]["subnet_ids"][0] = "subnet-xyz".into());
+    assert_invalid(
+        &output,
+        &["vpc.subnet_ids[0]: \"subnet-xyz\" must be subnet- followed by 8 or 17"],
+    );
 }
 
 #[test]
 fn unknown_keys_are_named() {
     let (output, _dir) = generate_invalid(|spec| spec["role_nmae"] = "x".into());
     assert_invalid(&output, &["unknown field `role_nmae`"]);
-    let (output, _dir) = generate_invalid(|spec| spec["values"]["acount_id"] = "111122223333".into());
+    let (output, _dir) =
+        generate_invalid(|spec| spec["values"]["acount_id"] = "111122223333".into());
     assert_invalid(&output, &["values.acount_id: is not a known value"]);
     let (output, _dir) = generate_invalid(|spec| spec["vpc"]["subnets"] = serde_json::json!([]));
     assert_invalid(&output, &["unknown field `subnets`"]);
@@ -115,11 +155,16 @@ fn every_error_is_reported_at_once() {
     let (output, _dir) = generate_invalid(|spec| {
         spec["values"]["account_id"] = "12345".into();
         spec["values"]["region"] = "Mars".into();
-        spec["vpc"]["security_group_ids"] = serde_json::json!(["sg-0123456789abcdef0", "sg-0123456789abcdef0"]);
+        spec["vpc"]["security_group_ids"] =
+            serde_json::json!(["sg-0123456789abcdef0", "sg-0123456789abcdef0"]);
     });
     assert_invalid(
         &output,
-        &["values.account_id", "values.region: \"Mars\" must be an AWS Region name", "is listed twice"],
+        &[
+            "values.account_id",
+            "values.region: \"Mars\" must be an AWS Region name",
+            "is listed twice",
+        ],
     );
 }
 
@@ -136,8 +181,14 @@ fn check_reports_drift_by_file() {
     let output = run(&["check", ORDERS, "--out", dir]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains(&format!("changed   {}", template.display())), "{stdout}");
-    assert!(stdout.contains("missing   ") && stdout.contains("terraform/main.tf"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("changed   {}", template.display())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("missing   ") && stdout.contains("terraform/main.tf"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -162,7 +213,10 @@ fn generate_is_deterministic() {
 fn committed_output_is_up_to_date() {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = format!("{root}/output");
-    for args in [vec!["check", "--out", &out], vec!["check", ORDERS, "--out", &out]] {
+    for args in [
+        vec!["check", "--out", &out],
+        vec!["check", ORDERS, "--out", &out],
+    ] {
         let output = run(&args);
         assert!(
             output.status.success(),

@@ -8,57 +8,101 @@ use serde_json::json;
 use support::cloudformation::{Deployment, Evaluated};
 use support::policy::{assert_same_policy, documented};
 
-const DEPLOYMENT: Deployment = Deployment { partition: "aws", account: "111122223333", region: "us-east-1" };
+const DEPLOYMENT: Deployment = Deployment {
+    partition: "aws",
+    account: "111122223333",
+    region: "us-east-1",
+};
 
 fn assert_documented(evaluated: &Evaluated, source_account: &'static str) {
     let (trust, permission) = evaluated.role_policies();
     let values = support::values(source_account);
-    assert_same_policy(&permission, &documented("rds-mysql.permission-policy", &values));
+    assert_same_policy(
+        &permission,
+        &documented("rds-mysql.permission-policy", &values),
+    );
     assert_same_policy(&trust, &documented("rds-mysql.trust-policy", &values));
 }
 
 #[test]
 fn open_template_with_parameters_is_the_documented_role() {
-    let template = support::artifact(&RoleSpec::default_spec(), Format::CloudFormation, "template.yaml");
+    let template = support::artifact(
+        &RoleSpec::default_spec(),
+        Format::CloudFormation,
+        "template.yaml",
+    );
     let evaluated = Evaluated::new(
         &template,
         &[
-            ("ApplicationId", json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111")),
+            (
+                "ApplicationId",
+                json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
+            ),
             ("IndexId", json!("b2c3d4e5-6789-01bc-def0-EXAMPLE22222")),
             ("InputBucketName", json!("amzn-s3-demo-bucket")),
             ("SecretId", json!("qbusiness-orders-mysql-AbCdEf")),
             ("KeyId", json!("1234abcd-12ab-34cd-56ef-1234567890ab")),
-            ("SubnetIds", json!(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"])),
+            (
+                "SubnetIds",
+                json!(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]),
+            ),
             ("SecurityGroupIds", json!(["sg-0123456789abcdef0"])),
         ],
         DEPLOYMENT,
     );
     assert_documented(&evaluated, "111122223333");
-    assert!(evaluated.template["Role"]["Properties"].get("RoleName").is_none(), "an empty RoleName is left out");
+    assert!(
+        evaluated.template["Role"]["Properties"]
+            .get("RoleName")
+            .is_none(),
+        "an empty RoleName is left out"
+    );
 }
 
 #[test]
 fn open_lists_give_one_arn_per_element_up_to_the_maximum() {
-    let template = support::artifact(&RoleSpec::default_spec(), Format::CloudFormation, "template.yaml");
+    let template = support::artifact(
+        &RoleSpec::default_spec(),
+        Format::CloudFormation,
+        "template.yaml",
+    );
     let subnets: Vec<String> = (0..8).map(|i| format!("subnet-{i:017x}")).collect();
     let evaluated = Evaluated::new(
         &template,
         &[
-            ("ApplicationId", json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111")),
+            (
+                "ApplicationId",
+                json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
+            ),
             ("IndexId", json!("b2c3d4e5-6789-01bc-def0-EXAMPLE22222")),
             ("InputBucketName", json!("amzn-s3-demo-bucket")),
             ("SecretId", json!("qbusiness-orders-mysql-AbCdEf")),
             ("KeyId", json!("1234abcd-12ab-34cd-56ef-1234567890ab")),
             ("SubnetIds", json!(subnets)),
-            ("SecurityGroupIds", json!(["sg-0123456789abcdef0", "sg-00000001"])),
+            (
+                "SecurityGroupIds",
+                json!(["sg-0123456789abcdef0", "sg-00000001"]),
+            ),
         ],
         DEPLOYMENT,
     );
     let (_, permission) = evaluated.role_policies();
-    let statement = permission["Statement"].as_array().unwrap().iter().find(|s| s["Sid"] == "AllowsAmazonQToCreateAndDeleteNI").unwrap();
-    let resources: Vec<&str> = statement["Resource"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
-    let mut expected: Vec<String> =
-        subnets.iter().map(|s| format!("arn:aws:ec2:us-east-1:111122223333:subnet/{s}")).collect();
+    let statement = permission["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "AllowsAmazonQToCreateAndDeleteNI")
+        .unwrap();
+    let resources: Vec<&str> = statement["Resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    let mut expected: Vec<String> = subnets
+        .iter()
+        .map(|s| format!("arn:aws:ec2:us-east-1:111122223333:subnet/{s}"))
+        .collect();
     expected.push("arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0".into());
     expected.push("arn:aws:ec2:us-east-1:111122223333:security-group/sg-00000001".into());
     assert_eq!(resources, expected);
@@ -66,23 +110,45 @@ fn open_lists_give_one_arn_per_element_up_to_the_maximum() {
 
 #[test]
 fn bound_template_is_the_documented_role() {
-    let template = support::artifact(&support::bound_spec("111122223333"), Format::CloudFormation, "template.yaml");
+    let template = support::artifact(
+        &support::bound_spec("111122223333"),
+        Format::CloudFormation,
+        "template.yaml",
+    );
     assert_documented(&Evaluated::new(&template, &[], DEPLOYMENT), "111122223333");
 }
 
 #[test]
 fn bound_template_with_another_source_account_is_the_documented_role() {
-    let template = support::artifact(&support::bound_spec("444455556666"), Format::CloudFormation, "template.yaml");
+    let template = support::artifact(
+        &support::bound_spec("444455556666"),
+        Format::CloudFormation,
+        "template.yaml",
+    );
     let evaluated = Evaluated::new(&template, &[], DEPLOYMENT);
     assert_documented(&evaluated, "444455556666");
-    assert_eq!(evaluated.template["Role"]["Properties"]["RoleName"], "QBusinessOrdersMySqlConnectorRole");
+    assert_eq!(
+        evaluated.template["Role"]["Properties"]["RoleName"],
+        "QBusinessOrdersMySqlConnectorRole"
+    );
 }
 
 #[test]
 fn partition_follows_the_deployment() {
-    let template = support::artifact(&support::bound_spec("111122223333"), Format::CloudFormation, "template.yaml");
-    let china = Deployment { partition: "aws-cn", account: "111122223333", region: "us-east-1" };
+    let template = support::artifact(
+        &support::bound_spec("111122223333"),
+        Format::CloudFormation,
+        "template.yaml",
+    );
+    let china = Deployment {
+        partition: "aws-cn",
+        account: "111122223333",
+        region: "us-east-1",
+    };
     let (_, permission) = Evaluated::new(&template, &[], china).role_policies();
     let text = permission.to_string();
-    assert!(text.contains("arn:aws-cn:s3:::amzn-s3-demo-bucket/*") && !text.contains("arn:aws:"), "{text}");
+    assert!(
+        text.contains("arn:aws-cn:s3:::amzn-s3-demo-bucket/*") && !text.contains("arn:aws:"),
+        "{text}"
+    );
 }

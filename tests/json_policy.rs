@@ -23,7 +23,10 @@ fn bound_values_are_substituted() {
     for source_account in ["111122223333", "444455556666"] {
         let (permission, trust) = policies(&support::bound_spec(source_account));
         let values = support::values(source_account);
-        assert_same_policy(&permission, &documented("rds-mysql.permission-policy", &values));
+        assert_same_policy(
+            &permission,
+            &documented("rds-mysql.permission-policy", &values),
+        );
         assert_same_policy(&trust, &documented("rds-mysql.trust-policy", &values));
     }
 }
@@ -32,7 +35,12 @@ fn bound_values_are_substituted() {
 fn without_vpc_the_ec2_statements_are_left_out() {
     let spec = RoleSpec::from_json(r#"{"connector": "rds-mysql", "name": "no-vpc"}"#).unwrap();
     let (permission, _) = policies(&spec);
-    let sids: Vec<&str> = permission["Statement"].as_array().unwrap().iter().map(|s| s["Sid"].as_str().unwrap()).collect();
+    let sids: Vec<&str> = permission["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap())
+        .collect();
     assert_eq!(
         sids,
         [

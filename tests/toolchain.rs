@@ -10,7 +10,11 @@ use connector_roles::{Format, RoleSpec, render, write_all};
 
 /// The specs whose artifacts every toolchain must accept.
 fn specs() -> Vec<RoleSpec> {
-    let orders = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/orders-mysql.json")).unwrap();
+    let orders = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/specs/orders-mysql.json"
+    ))
+    .unwrap();
     let mut other_source: serde_json::Value = serde_json::from_str(&orders).unwrap();
     other_source["name"] = "other-source".into();
     other_source["values"]["source_account"] = "444455556666".into();
@@ -20,7 +24,11 @@ fn specs() -> Vec<RoleSpec> {
     no_vpc.as_object_mut().unwrap().remove("vpc");
     [RoleSpec::default_spec()]
         .into_iter()
-        .chain([orders, other_source.to_string(), no_vpc.to_string()].iter().map(|json| RoleSpec::from_json(json).unwrap()))
+        .chain(
+            [orders, other_source.to_string(), no_vpc.to_string()]
+                .iter()
+                .map(|json| RoleSpec::from_json(json).unwrap()),
+        )
         .collect()
 }
 
@@ -51,17 +59,24 @@ fn generated(format: Format) -> (tempfile::TempDir, Vec<PathBuf>) {
 }
 
 fn assert_runs(command: &mut Command) -> String {
-    let output = command.output().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("$ {command:?}\n{stdout}{stderr}");
-    assert!(output.status.success(), "{command:?} failed:\n{stdout}{stderr}");
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{stdout}{stderr}"
+    );
     stdout
 }
 
 #[test]
 fn cfn_lint_reports_nothing() {
-    let Some(cfn_lint) = tool(".venv/bin/cfn-lint") else { return };
+    let Some(cfn_lint) = tool(".venv/bin/cfn-lint") else {
+        return;
+    };
     let (_out, roots) = generated(Format::CloudFormation);
     for root in roots {
         assert_runs(Command::new(&cfn_lint).arg(root.join("cloudformation/template.yaml")));
@@ -70,19 +85,27 @@ fn cfn_lint_reports_nothing() {
 
 #[test]
 fn cdk_app_type_checks_strictly() {
-    let Some(tsc) = tool("node_modules/.bin/tsc") else { return };
+    let Some(tsc) = tool("node_modules/.bin/tsc") else {
+        return;
+    };
     let node_modules = tsc.parent().unwrap().parent().unwrap().to_path_buf();
     let (_out, roots) = generated(Format::Cdk);
     for root in roots {
         let cdk = root.join("cdk");
         std::os::unix::fs::symlink(&node_modules, cdk.join("node_modules")).unwrap();
-        assert_runs(Command::new(&tsc).current_dir(&cdk).args(["--noEmit", "--strict", "-p", "."]));
+        assert_runs(
+            Command::new(&tsc)
+                .current_dir(&cdk)
+                .args(["--noEmit", "--strict", "-p", "."]),
+        );
     }
 }
 
 #[test]
 fn hashicorp_parser_reads_every_tf_file() {
-    let Some(script) = tool("hcl2json.mjs") else { return };
+    let Some(script) = tool("hcl2json.mjs") else {
+        return;
+    };
     let (_out, roots) = generated(Format::Terraform);
     for root in roots {
         let files: Vec<PathBuf> = ["main.tf", "variables.tf", "outputs.tf", "versions.tf"]
@@ -91,6 +114,9 @@ fn hashicorp_parser_reads_every_tf_file() {
             .collect();
         let json = assert_runs(Command::new("node").arg(&script).args(&files));
         let parsed: serde_json::Value = serde_json::from_str(&json).expect("hcl2json prints JSON");
-        assert!(parsed.to_string().contains("aws_iam_role"), "main.tf declares the role");
+        assert!(
+            parsed.to_string().contains("aws_iam_role"),
+            "main.tf declares the role"
+        );
     }
 }

@@ -104,7 +104,11 @@ mod tests {
             for sids in connector.optional.values() {
                 for sid in sids {
                     assert!(
-                        connector.permission_policy.statements.iter().any(|s| &s.sid == sid),
+                        connector
+                            .permission_policy
+                            .statements
+                            .iter()
+                            .any(|s| &s.sid == sid),
                         "{}: optional Sid {sid} is not in the policy",
                         connector.id
                     );

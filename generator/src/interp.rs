@@ -162,12 +162,21 @@ mod tests {
 
     #[test]
     fn parses_both_placeholder_styles() {
-        let interp = Interp::parse("arn:{{partition}}:kms:{{region}}:{{account_id}}:key/[[key_id]]");
+        let interp =
+            Interp::parse("arn:{{partition}}:kms:{{region}}:{{account_id}}:key/[[key_id]]");
         assert_eq!(
             interp.fields().collect::<Vec<_>>(),
-            [Field::Partition, Field::Region, Field::AccountId, Field::KeyId]
+            [
+                Field::Partition,
+                Field::Region,
+                Field::AccountId,
+                Field::KeyId
+            ]
         );
-        assert_eq!(interp.documented(), "arn:aws:kms:{{region}}:{{account_id}}:key/[[key_id]]");
+        assert_eq!(
+            interp.documented(),
+            "arn:aws:kms:{{region}}:{{account_id}}:key/[[key_id]]"
+        );
     }
 
     #[test]

@@ -36,7 +36,9 @@ impl<T> OneOrMany<T> {
     /// The same shape with each item mapped.
     pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> OneOrMany<U> {
         match self {
-            OneOrMany::One(item) => OneOrMany::One(std::iter::once(item).map(f).next().expect("one")),
+            OneOrMany::One(item) => {
+                OneOrMany::One(std::iter::once(item).map(f).next().expect("one"))
+            }
             OneOrMany::Many(items) => OneOrMany::Many(items.iter().map(f).collect()),
         }
     }
@@ -104,7 +106,10 @@ impl PolicyDocument {
             .iter()
             .map(Statement::from_documented)
             .collect::<Result<_, _>>()?;
-        Ok(PolicyDocument { version, statements })
+        Ok(PolicyDocument {
+            version,
+            statements,
+        })
     }
 
     /// The document with `keep` deciding which statements stay and `bind` applied to every
@@ -120,15 +125,22 @@ impl PolicyDocument {
             .filter(|statement| keep(statement))
             .map(|statement| statement.bind(bind))
             .collect();
-        PolicyDocument { version: self.version.clone(), statements }
+        PolicyDocument {
+            version: self.version.clone(),
+            statements,
+        }
     }
 
     /// Every string of the document (resources and condition values).
     pub fn strings(&self) -> impl Iterator<Item = &Interp> {
         self.statements.iter().flat_map(|statement| {
-            let resources = statement.resources.iter().flat_map(|r| r.items()).map(|r| match r {
-                Resource::One(interp) | Resource::Each(_, interp) => interp,
-            });
+            let resources = statement
+                .resources
+                .iter()
+                .flat_map(|r| r.items())
+                .map(|r| match r {
+                    Resource::One(interp) | Resource::Each(_, interp) => interp,
+                });
             let conditions = statement.conditions.iter().flat_map(|c| c.values.items());
             resources.chain(conditions)
         })
@@ -173,27 +185,41 @@ impl Statement {
                 }
             }
         }
-        Ok(Statement { sid, effect, principal_service, actions, resources, conditions })
+        Ok(Statement {
+            sid,
+            effect,
+            principal_service,
+            actions,
+            resources,
+            conditions,
+        })
     }
 
     /// `bind` maps each string to its bound form; a string over a bound list field maps to
     /// one string per element.
     fn bind(&self, bind: &impl Fn(&Interp) -> Vec<Interp>) -> Statement {
         let resources = self.resources.as_ref().map(|resources| {
-            let items = resources.items().iter().flat_map(|resource| match resource {
-                Resource::One(interp) => bind(interp).into_iter().map(Resource::One).collect(),
-                Resource::Each(_, interp) => bind(interp)
-                    .into_iter()
-                    .map(|bound| match bound.list_field() {
-                        Some(field) => Resource::Each(field, bound),
-                        None => Resource::One(bound),
-                    })
-                    .collect::<Vec<_>>(),
-            });
+            let items = resources
+                .items()
+                .iter()
+                .flat_map(|resource| match resource {
+                    Resource::One(interp) => bind(interp).into_iter().map(Resource::One).collect(),
+                    Resource::Each(_, interp) => bind(interp)
+                        .into_iter()
+                        .map(|bound| match bound.list_field() {
+                            Some(field) => Resource::Each(field, bound),
+                            None => Resource::One(bound),
+                        })
+                        .collect::<Vec<_>>(),
+                });
             match resources {
                 OneOrMany::One(_) => {
                     let mut items: Vec<Resource> = items.collect();
-                    if items.len() == 1 { OneOrMany::One(items.remove(0)) } else { OneOrMany::Many(items) }
+                    if items.len() == 1 {
+                        OneOrMany::One(items.remove(0))
+                    } else {
+                        OneOrMany::Many(items)
+                    }
                 }
                 OneOrMany::Many(_) => OneOrMany::Many(items.collect()),
             }
@@ -206,7 +232,11 @@ impl Statement {
                 ..condition.clone()
             })
             .collect();
-        Statement { resources, conditions, ..self.clone() }
+        Statement {
+            resources,
+            conditions,
+            ..self.clone()
+        }
     }
 }
 
@@ -227,7 +257,11 @@ fn one_or_many<'a>(json: &'a Value, key: &str) -> Result<Option<OneOrMany<&'a st
 fn one_or_many_value(value: &Value) -> Option<OneOrMany<&str>> {
     match value {
         Value::String(one) => Some(OneOrMany::One(one.as_str())),
-        Value::Array(many) => many.iter().map(Value::as_str).collect::<Option<_>>().map(OneOrMany::Many),
+        Value::Array(many) => many
+            .iter()
+            .map(Value::as_str)
+            .collect::<Option<_>>()
+            .map(OneOrMany::Many),
         _ => None,
     }
 }

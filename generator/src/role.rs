@@ -25,28 +25,50 @@ impl<'a> RoleModel<'a> {
     /// Resolves `spec` against its connector.
     pub fn new(spec: &'a RoleSpec) -> RoleModel<'a> {
         let connector = spec.connector;
-        let keep = |statement: &_| connector.part_of(statement).is_none_or(|part| spec.parts.contains(&part));
-        let bind = |interp: &Interp| match interp.list_field().and_then(|f| spec.list(f).map(|l| (f, l))) {
+        let keep = |statement: &_| {
+            connector
+                .part_of(statement)
+                .is_none_or(|part| spec.parts.contains(&part))
+        };
+        let bind = |interp: &Interp| match interp
+            .list_field()
+            .and_then(|f| spec.list(f).map(|l| (f, l)))
+        {
             Some((list_field, elements)) => elements
                 .iter()
-                .map(|element| interp.bind(|f| bound_scalar(spec, f).or_else(|| (f == list_field).then(|| element.clone()))))
+                .map(|element| {
+                    interp.bind(|f| {
+                        bound_scalar(spec, f).or_else(|| (f == list_field).then(|| element.clone()))
+                    })
+                })
                 .collect(),
             None => vec![interp.bind(|f| bound_scalar(spec, f))],
         };
         let permission_policy = connector.permission_policy.select_and_bind(keep, &bind);
         let trust_policy = connector.trust_policy.select_and_bind(|_| true, &bind);
-        let referenced: Vec<Field> =
-            permission_policy.strings().chain(trust_policy.strings()).flat_map(Interp::fields).collect();
+        let referenced: Vec<Field> = permission_policy
+            .strings()
+            .chain(trust_policy.strings())
+            .flat_map(Interp::fields)
+            .collect();
         let parameters = Field::ALL
             .into_iter()
             .filter(|field| !field.defaults_to_deployment() && referenced.contains(field))
             .collect();
-        RoleModel { spec, permission_policy, trust_policy, parameters }
+        RoleModel {
+            spec,
+            permission_policy,
+            trust_policy,
+            parameters,
+        }
     }
 
     /// Whether any string references `field` while it is open.
     pub fn references(&self, field: Field) -> bool {
-        self.permission_policy.strings().chain(self.trust_policy.strings()).any(|s| s.fields().any(|f| f == field))
+        self.permission_policy
+            .strings()
+            .chain(self.trust_policy.strings())
+            .any(|s| s.fields().any(|f| f == field))
     }
 
     /// The spec's name in PascalCase: `OrdersMysql`.

@@ -41,10 +41,14 @@ const REGION: Rule = Rule {
     description: "must be an AWS Region name",
     example: "us-east-1",
 };
-const Q_BUSINESS_ID: Rule = Rule {
+const APPLICATION_ID: Rule = Rule {
     pattern: "^[a-zA-Z0-9][a-zA-Z0-9-]{35}$",
     description: "must be 36 characters: a letter or digit, then letters, digits or hyphens",
     example: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+};
+const INDEX_ID: Rule = Rule {
+    example: "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+    ..APPLICATION_ID
 };
 const BUCKET: Rule = Rule {
     pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
@@ -93,7 +97,8 @@ impl Field {
             Field::Partition => &PARTITION,
             Field::AccountId | Field::SourceAccount => &ACCOUNT_ID,
             Field::Region => &REGION,
-            Field::ApplicationId | Field::IndexId => &Q_BUSINESS_ID,
+            Field::ApplicationId => &APPLICATION_ID,
+            Field::IndexId => &INDEX_ID,
             Field::InputBucketName => &BUCKET,
             Field::SecretId => &SECRET_ID,
             Field::KeyId => &KEY_ID,
@@ -109,7 +114,7 @@ fn compiled(rule: &Rule) -> &'static Regex {
             &PARTITION,
             &ACCOUNT_ID,
             &REGION,
-            &Q_BUSINESS_ID,
+            &APPLICATION_ID,
             &BUCKET,
             &SECRET_ID,
             &KEY_ID,
@@ -119,7 +124,12 @@ fn compiled(rule: &Rule) -> &'static Regex {
             &SPEC_NAME,
         ]
         .into_iter()
-        .map(|rule| (rule.pattern, Regex::new(rule.pattern).expect("rule patterns compile")))
+        .map(|rule| {
+            (
+                rule.pattern,
+                Regex::new(rule.pattern).expect("rule patterns compile"),
+            )
+        })
         .collect()
     });
     CACHE
@@ -134,7 +144,10 @@ pub fn matches(rule: &Rule, value: &str) -> Result<(), Violation> {
     if compiled(rule).is_match(value) {
         Ok(())
     } else {
-        Err(Violation(format!("{} (for example {})", rule.description, rule.example)))
+        Err(Violation(format!(
+            "{} (for example {})",
+            rule.description, rule.example
+        )))
     }
 }
 
@@ -169,7 +182,11 @@ fn reduce_arn<'a>(value: &'a str, service: &str, prefix: &str) -> Option<&'a str
         && svc == service
         && compiled(&REGION).is_match(region)
         && compiled(&ACCOUNT_ID).is_match(account);
-    if well_formed { resource.strip_prefix(prefix) } else { None }
+    if well_formed {
+        resource.strip_prefix(prefix)
+    } else {
+        None
+    }
 }
 
 /// The bucket-naming rules of Amazon S3 that the pattern cannot express.
@@ -189,7 +206,10 @@ fn check_bucket_extras(name: &str) -> Result<(), Violation> {
             .map(|suffix| format!("must not end with the reserved suffix {suffix}"))
     };
     broken.map_or(Ok(()), |rule| {
-        Err(Violation(format!("{rule} (for example {})", BUCKET.example)))
+        Err(Violation(format!(
+            "{rule} (for example {})",
+            BUCKET.example
+        )))
     })
 }
 
@@ -212,7 +232,11 @@ mod tests {
     fn each_rule_accepts_its_own_example() {
         for field in Field::ALL {
             let rule = field.rule();
-            assert_eq!(check(field, rule.example), Ok(rule.example.to_owned()), "{field}");
+            assert_eq!(
+                check(field, rule.example),
+                Ok(rule.example.to_owned()),
+                "{field}"
+            );
         }
         matches(&ROLE_NAME, ROLE_NAME.example).unwrap();
         matches(&SPEC_NAME, SPEC_NAME.example).unwrap();
@@ -248,7 +272,10 @@ mod tests {
         let secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-creds-AbCdEf";
         assert_eq!(check(Field::SecretId, secret).unwrap(), "db-creds-AbCdEf");
         let key = "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        assert_eq!(check(Field::KeyId, key).unwrap(), "1234abcd-12ab-34cd-56ef-1234567890ab");
+        assert_eq!(
+            check(Field::KeyId, key).unwrap(),
+            "1234abcd-12ab-34cd-56ef-1234567890ab"
+        );
         let wrong_service = "arn:aws:kms:us-east-1:111122223333:secret:db-creds-AbCdEf";
         assert!(check(Field::SecretId, wrong_service).is_err());
     }

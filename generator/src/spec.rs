@@ -63,7 +63,11 @@ impl RoleSpec {
     /// Reads and validates a JSON spec, reporting every problem found.
     pub fn from_json(text: &str) -> Result<RoleSpec, SpecErrors> {
         let json: JsonSpec = serde_json::from_str(text).map_err(|e| {
-            SpecErrors(vec![SpecError { path: String::new(), value: None, rule: e.to_string() }])
+            SpecErrors(vec![SpecError {
+                path: String::new(),
+                value: None,
+                rule: e.to_string(),
+            }])
         })?;
         let mut builder = Builder::new(&json.connector, &json.name, json.role_name.as_deref());
         for (key, value) in &json.values {
@@ -127,12 +131,22 @@ impl Builder {
             errors.push(SpecError {
                 path: "connector".into(),
                 value: Some(connector.into()),
-                rule: format!("is not a documented connector (known: {})", known.join(", ")),
+                rule: format!(
+                    "is not a documented connector (known: {})",
+                    known.join(", ")
+                ),
             });
         }
-        for (path, rule, value) in [("name", &SPEC_NAME, Some(name)), ("role_name", &ROLE_NAME, role_name)] {
+        for (path, rule, value) in [
+            ("name", &SPEC_NAME, Some(name)),
+            ("role_name", &ROLE_NAME, role_name),
+        ] {
             if let Some(Err(violation)) = value.map(|v| rules::matches(rule, v)) {
-                errors.push(SpecError { path: path.into(), value: value.map(Into::into), rule: violation.0 });
+                errors.push(SpecError {
+                    path: path.into(),
+                    value: value.map(Into::into),
+                    rule: violation.0,
+                });
             }
         }
         Builder {
@@ -155,8 +169,19 @@ impl Builder {
     /// Binds the scalar field named `key` (at `path`) to `value`.
     pub fn scalar(&mut self, path: &str, key: &str, value: &str) {
         let Some(field) = Field::from_name(key).filter(|f| !f.is_list()) else {
-            let scalars: Vec<_> = Field::ALL.iter().filter(|f| !f.is_list()).map(|f| f.name()).collect();
-            self.error(path, None, format!("is not a known value (expected one of {})", scalars.join(", ")));
+            let scalars: Vec<_> = Field::ALL
+                .iter()
+                .filter(|f| !f.is_list())
+                .map(|f| f.name())
+                .collect();
+            self.error(
+                path,
+                None,
+                format!(
+                    "is not a known value (expected one of {})",
+                    scalars.join(", ")
+                ),
+            );
             return;
         };
         match rules::check(field, value) {
@@ -170,7 +195,10 @@ impl Builder {
     /// Binds the list `field` (at `path`) to `values`.
     pub fn list(&mut self, path: &str, field: Field, values: &[String]) {
         if values.is_empty() {
-            let rule = format!("must list at least one ID (for example [\"{}\"])", field.rule().example);
+            let rule = format!(
+                "must list at least one ID (for example [\"{}\"])",
+                field.rule().example
+            );
             self.error(path, None, rule);
             return;
         }
@@ -178,7 +206,9 @@ impl Builder {
         for (i, value) in values.iter().enumerate() {
             let path = format!("{path}[{i}]");
             match rules::check(field, value) {
-                Ok(_) if checked.contains(value) => self.error(&path, Some(value), "is listed twice".into()),
+                Ok(_) if checked.contains(value) => {
+                    self.error(&path, Some(value), "is listed twice".into())
+                }
                 Ok(value) => checked.push(value),
                 Err(violation) => self.error(&path, Some(value), violation.0),
             }
@@ -187,7 +217,11 @@ impl Builder {
     }
 
     fn error(&mut self, path: &str, value: Option<&str>, rule: String) {
-        self.errors.push(SpecError { path: path.into(), value: value.map(Into::into), rule });
+        self.errors.push(SpecError {
+            path: path.into(),
+            value: value.map(Into::into),
+            rule,
+        });
     }
 
     /// The spec, or every error found, with the cross-field rules checked.
@@ -207,9 +241,10 @@ impl Builder {
 
     /// A bound region must lie in the bound partition, or its ARNs name nothing.
     fn check_partition_matches_region(&mut self) {
-        if let (Some(Bound::One(partition)), Some(Bound::One(region))) =
-            (self.values.get(&Field::Partition), self.values.get(&Field::Region))
-        {
+        if let (Some(Bound::One(partition)), Some(Bound::One(region))) = (
+            self.values.get(&Field::Partition),
+            self.values.get(&Field::Region),
+        ) {
             let expected = rules::partition_of_region(region);
             if partition != expected {
                 let rule = format!("is not the partition of region {region} (expected {expected})");

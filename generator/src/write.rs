@@ -32,13 +32,19 @@ pub enum Outcome {
 }
 
 /// Writes each artifact under `out`, atomically, and reports what happened to each.
-pub fn write_all(out: &Path, artifacts: &[Artifact]) -> Result<Vec<(PathBuf, Outcome)>, WriteError> {
+pub fn write_all(
+    out: &Path,
+    artifacts: &[Artifact],
+) -> Result<Vec<(PathBuf, Outcome)>, WriteError> {
     artifacts
         .iter()
         .map(|artifact| {
             let path = out.join(&artifact.path);
-            let outcome = write_one(&path, artifact.contents.as_bytes())
-                .map_err(|source| WriteError { path: path.clone(), source })?;
+            let outcome =
+                write_one(&path, artifact.contents.as_bytes()).map_err(|source| WriteError {
+                    path: path.clone(),
+                    source,
+                })?;
             Ok((path, outcome))
         })
         .collect()

@@ -50,7 +50,9 @@ fn long_form(tag: Option<String>, value: Value) -> Value {
         Some("Ref") => json!({ "Ref": value }),
         Some("GetAtt") => {
             let text = value.as_str().expect("!GetAtt takes a string");
-            let (resource, attribute) = text.split_once('.').expect("!GetAtt names Resource.Attribute");
+            let (resource, attribute) = text
+                .split_once('.')
+                .expect("!GetAtt names Resource.Attribute");
             json!({ "Fn::GetAtt": [resource, attribute] })
         }
         Some(name) => json!({ format!("Fn::{name}"): value }),
@@ -61,7 +63,10 @@ impl EventReceiver for Builder {
     fn on_event(&mut self, event: Event) {
         let tag_name = |tag: Option<yaml_rust2::parser::Tag>| {
             tag.map(|t| {
-                assert_eq!(t.handle, "!", "only CloudFormation's short-form tags are expected");
+                assert_eq!(
+                    t.handle, "!",
+                    "only CloudFormation's short-form tags are expected"
+                );
                 t.suffix
             })
         };
@@ -88,7 +93,9 @@ impl EventReceiver for Builder {
 /// Parses a template.
 pub fn parse(text: &str) -> Value {
     let mut builder = Builder::default();
-    Parser::new_from_str(text).load(&mut builder, false).expect("the template is valid YAML");
+    Parser::new_from_str(text)
+        .load(&mut builder, false)
+        .expect("the template is valid YAML");
     builder.done.expect("the template has a document")
 }
 
@@ -108,7 +115,11 @@ impl Evaluated {
     pub fn new(text: &str, given: &[(&str, Value)], deployment: Deployment) -> Evaluated {
         let template = parse(text);
         let mut parameters = BTreeMap::new();
-        let declared = template.get("Parameters").and_then(Value::as_object).cloned().unwrap_or_default();
+        let declared = template
+            .get("Parameters")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         for (name, _) in given {
             assert!(declared.contains_key(*name), "no parameter {name}");
         }
@@ -122,18 +133,27 @@ impl Evaluated {
             if let Some(pattern) = declaration.get("AllowedPattern").and_then(Value::as_str) {
                 let regex = regex::Regex::new(pattern).unwrap();
                 let text = value.as_str().expect("patterned parameters are strings");
-                assert!(regex.is_match(text), "{name}={text} breaks its AllowedPattern {pattern}");
+                assert!(
+                    regex.is_match(text),
+                    "{name}={text} breaks its AllowedPattern {pattern}"
+                );
             }
             let is_list = declaration["Type"].as_str().unwrap().starts_with("List<");
             assert_eq!(value.is_array(), is_list, "parameter {name} type");
             parameters.insert(name.clone(), value);
         }
-        let mut evaluated =
-            Evaluated { template: Value::Null, parameters, conditions: BTreeMap::new(), deployment };
+        let mut evaluated = Evaluated {
+            template: Value::Null,
+            parameters,
+            conditions: BTreeMap::new(),
+            deployment,
+        };
         if let Some(conditions) = template.get("Conditions").and_then(Value::as_object) {
             for (name, expression) in conditions {
                 let value = evaluated.eval(expression);
-                let value = value.as_bool().unwrap_or_else(|| panic!("condition {name} is not boolean"));
+                let value = value
+                    .as_bool()
+                    .unwrap_or_else(|| panic!("condition {name} is not boolean"));
                 evaluated.conditions.insert(name.clone(), value);
             }
         }
@@ -146,7 +166,10 @@ impl Evaluated {
         let properties = &self.template["Role"]["Properties"];
         let policies = properties["Policies"].as_array().expect("inline policies");
         assert_eq!(policies.len(), 1, "one inline policy");
-        (properties["AssumeRolePolicyDocument"].clone(), policies[0]["PolicyDocument"].clone())
+        (
+            properties["AssumeRolePolicyDocument"].clone(),
+            policies[0]["PolicyDocument"].clone(),
+        )
     }
 
     fn reference(&self, name: &str) -> Value {
@@ -155,15 +178,23 @@ impl Evaluated {
             "AWS::AccountId" => json!(self.deployment.account),
             "AWS::Region" => json!(self.deployment.region),
             "AWS::NoValue" => json!(NO_VALUE),
-            _ => self.parameters.get(name).cloned().unwrap_or_else(|| panic!("unknown reference {name}")),
+            _ => self
+                .parameters
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| panic!("unknown reference {name}")),
         }
     }
 
     fn eval(&self, value: &Value) -> Value {
         match value {
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|i| self.eval(i)).filter(|v| v != NO_VALUE).collect())
-            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|i| self.eval(i))
+                    .filter(|v| v != NO_VALUE)
+                    .collect(),
+            ),
             Value::Object(map) if map.len() == 1 => {
                 let (key, argument) = map.iter().next().unwrap();
                 if key == "Ref" || key.starts_with("Fn::") || key == "Condition" {
@@ -179,12 +210,20 @@ impl Evaluated {
 
     fn object(&self, map: &Map<String, Value>) -> Value {
         Value::Object(
-            map.iter().map(|(k, v)| (k.clone(), self.eval(v))).filter(|(_, v)| v != NO_VALUE).collect(),
+            map.iter()
+                .map(|(k, v)| (k.clone(), self.eval(v)))
+                .filter(|(_, v)| v != NO_VALUE)
+                .collect(),
         )
     }
 
     fn function(&self, name: &str, argument: &Value) -> Value {
-        let args = || argument.as_array().unwrap_or_else(|| panic!("{name} takes a list")).clone();
+        let args = || {
+            argument
+                .as_array()
+                .unwrap_or_else(|| panic!("{name} takes a list"))
+                .clone()
+        };
         match name {
             "Ref" => self.reference(argument.as_str().expect("Ref takes a name")),
             "Condition" => json!(self.conditions[argument.as_str().unwrap()]),
@@ -192,7 +231,11 @@ impl Evaluated {
                 let (text, variables) = match argument {
                     Value::String(text) => (text.clone(), Map::new()),
                     Value::Array(pair) => {
-                        let variables = self.eval(&pair[1]).as_object().expect("Sub variables").clone();
+                        let variables = self
+                            .eval(&pair[1])
+                            .as_object()
+                            .expect("Sub variables")
+                            .clone();
                         (pair[0].as_str().expect("Sub text").to_owned(), variables)
                     }
                     _ => panic!("malformed Fn::Sub"),
@@ -202,28 +245,51 @@ impl Evaluated {
             "Fn::Join" => {
                 let args = args();
                 let items = self.eval(&args[1]);
-                let items: Vec<&str> =
-                    items.as_array().expect("Join takes a list").iter().map(|v| v.as_str().unwrap()).collect();
+                let items: Vec<&str> = items
+                    .as_array()
+                    .expect("Join takes a list")
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect();
                 json!(items.join(args[0].as_str().expect("Join's delimiter is literal")))
             }
             "Fn::Split" => {
                 let args = args();
                 let text = self.eval(&args[1]);
                 let delimiter = args[0].as_str().expect("Split's delimiter is literal");
-                json!(text.as_str().expect("Split takes a string").split(delimiter).collect::<Vec<_>>())
+                json!(
+                    text.as_str()
+                        .expect("Split takes a string")
+                        .split(delimiter)
+                        .collect::<Vec<_>>()
+                )
             }
             "Fn::Select" => {
                 let args = args();
-                let index: usize = self.eval(&args[0]).as_str().unwrap().parse().expect("Select index");
+                let index: usize = self
+                    .eval(&args[0])
+                    .as_str()
+                    .unwrap()
+                    .parse()
+                    .expect("Select index");
                 let list = self.eval(&args[1]);
-                list.as_array().expect("Select takes a list").get(index).cloned().expect("Select index in range")
+                list.as_array()
+                    .expect("Select takes a list")
+                    .get(index)
+                    .cloned()
+                    .expect("Select index in range")
             }
             "Fn::If" => {
                 let args = args();
                 let condition = self.conditions[args[0].as_str().expect("If names a condition")];
                 self.eval(&args[if condition { 1 } else { 2 }])
             }
-            "Fn::Not" => json!(!self.eval(&args()[0]).as_bool().expect("Not takes a condition")),
+            "Fn::Not" => json!(
+                !self
+                    .eval(&args()[0])
+                    .as_bool()
+                    .expect("Not takes a condition")
+            ),
             "Fn::Equals" => {
                 let args = args();
                 json!(self.eval(&args[0]) == self.eval(&args[1]))
@@ -245,8 +311,15 @@ impl Evaluated {
                 out.push_str(literal);
                 out.push('}');
             } else {
-                let value = variables.get(name).cloned().unwrap_or_else(|| self.reference(name));
-                out.push_str(value.as_str().unwrap_or_else(|| panic!("${{{name}}} is not a string")));
+                let value = variables
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| self.reference(name));
+                out.push_str(
+                    value
+                        .as_str()
+                        .unwrap_or_else(|| panic!("${{{name}}} is not a string")),
+                );
             }
             rest = &rest[end + 1..];
         }

@@ -10,12 +10,18 @@ pub fn values(source_account: &'static str) -> Vec<(&'static str, Vec<&'static s
         ("account_id", vec!["111122223333"]),
         ("region", vec!["us-east-1"]),
         ("source_account", vec![source_account]),
-        ("application_id", vec!["a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"]),
+        (
+            "application_id",
+            vec!["a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"],
+        ),
         ("index_id", vec!["b2c3d4e5-6789-01bc-def0-EXAMPLE22222"]),
         ("input_bucket_name", vec!["amzn-s3-demo-bucket"]),
         ("secret_id", vec!["qbusiness-orders-mysql-AbCdEf"]),
         ("key_id", vec!["1234abcd-12ab-34cd-56ef-1234567890ab"]),
-        ("subnet_ids", vec!["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]),
+        (
+            "subnet_ids",
+            vec!["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+        ),
         ("security_group", vec!["sg-0123456789abcdef0"]),
     ]
 }
@@ -45,7 +51,11 @@ pub fn bound_spec(source_account: &str) -> connector_roles::RoleSpec {
 }
 
 /// The one artifact of `format` whose path ends with `file`.
-pub fn artifact(spec: &connector_roles::RoleSpec, format: connector_roles::Format, file: &str) -> String {
+pub fn artifact(
+    spec: &connector_roles::RoleSpec,
+    format: connector_roles::Format,
+    file: &str,
+) -> String {
     connector_roles::render(spec, &[format])
         .unwrap()
         .into_iter()

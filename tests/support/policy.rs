@@ -24,7 +24,10 @@ fn substitute(value: &mut Value, values: &[(&str, Vec<&str>)]) {
             let expanded = items
                 .drain(..)
                 .flat_map(|mut item| match item {
-                    Value::String(ref text) => expand(text, values).into_iter().map(Value::String).collect(),
+                    Value::String(ref text) => expand(text, values)
+                        .into_iter()
+                        .map(Value::String)
+                        .collect(),
                     _ => {
                         substitute(&mut item, values);
                         vec![item]
@@ -36,7 +39,11 @@ fn substitute(value: &mut Value, values: &[(&str, Vec<&str>)]) {
         Value::Object(map) => map.values_mut().for_each(|v| substitute(v, values)),
         Value::String(text) => {
             let mut strings = expand(text, values);
-            assert_eq!(strings.len(), 1, "{text} expands to several strings outside a list");
+            assert_eq!(
+                strings.len(),
+                1,
+                "{text} expands to several strings outside a list"
+            );
             *text = strings.remove(0);
         }
         _ => {}
@@ -53,7 +60,11 @@ fn expand(text: &str, values: &[(&str, Vec<&str>)]) -> Vec<String> {
                 if patterns.iter().any(|p| s.contains(p.as_str())) {
                     replacements
                         .iter()
-                        .map(|r| patterns.iter().fold(s.clone(), |acc, p| acc.replace(p.as_str(), r)))
+                        .map(|r| {
+                            patterns
+                                .iter()
+                                .fold(s.clone(), |acc, p| acc.replace(p.as_str(), r))
+                        })
                         .collect()
                 } else {
                     vec![s]
@@ -62,7 +73,10 @@ fn expand(text: &str, values: &[(&str, Vec<&str>)]) -> Vec<String> {
             .collect();
     }
     for s in &strings {
-        assert!(!s.contains("{{") && !s.contains("[["), "unsubstituted placeholder in {s}");
+        assert!(
+            !s.contains("{{") && !s.contains("[["),
+            "unsubstituted placeholder in {s}"
+        );
     }
     strings
 }
@@ -72,16 +86,34 @@ fn expand(text: &str, values: &[(&str, Vec<&str>)]) -> Vec<String> {
 pub fn assert_same_policy(actual: &Value, expected: &Value) {
     assert_eq!(actual["Version"], expected["Version"], "Version");
     let sids = |policy: &Value| -> Vec<String> {
-        let mut sids: Vec<String> =
-            statements(policy).iter().map(|s| s["Sid"].as_str().expect("every statement has a Sid").to_owned()).collect();
+        let mut sids: Vec<String> = statements(policy)
+            .iter()
+            .map(|s| {
+                s["Sid"]
+                    .as_str()
+                    .expect("every statement has a Sid")
+                    .to_owned()
+            })
+            .collect();
         sids.sort();
         sids
     };
-    assert_eq!(sids(actual), sids(expected), "the policies have different statements");
+    assert_eq!(
+        sids(actual),
+        sids(expected),
+        "the policies have different statements"
+    );
     for expected_statement in statements(expected) {
         let sid = &expected_statement["Sid"];
-        let actual_statement = statements(actual).iter().find(|s| &s["Sid"] == sid).unwrap();
-        assert_eq!(normalise(actual_statement), normalise(expected_statement), "statement {sid}");
+        let actual_statement = statements(actual)
+            .iter()
+            .find(|s| &s["Sid"] == sid)
+            .unwrap();
+        assert_eq!(
+            normalise(actual_statement),
+            normalise(expected_statement),
+            "statement {sid}"
+        );
     }
 }
 
@@ -92,7 +124,9 @@ fn statements(policy: &Value) -> &Vec<Value> {
 /// A statement with every string-or-list turned into a sorted list.
 fn normalise(statement: &Value) -> Value {
     match statement {
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
+        }
         Value::Array(items) => {
             let mut items: Vec<Value> = items.iter().map(normalise).collect();
             items.sort_by_key(|v| v.to_string());

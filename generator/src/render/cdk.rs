@@ -23,7 +23,7 @@ use askama::Template;
 use serde_json::json;
 
 use super::escape::{TypeScript, escaped};
-use super::{Artifact, run};
+use super::{Artifact, json_file, run};
 use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
@@ -159,7 +159,7 @@ pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
         class: class.clone(),
         props,
     };
-    let construct_text = with_final_newline(run(&construct, &lib_file)?);
+    let construct_text = run(&construct, &lib_file)?;
 
     let app = AppTs {
         header: HEADER,
@@ -194,7 +194,7 @@ pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
         needs_list: construct.props.iter().any(|p| p.list),
         class,
     };
-    let app_text = with_final_newline(run(&app, "bin/app.ts")?);
+    let app_text = run(&app, "bin/app.ts")?;
 
     Ok(vec![
         Artifact::new(role, "cdk", "bin/app.ts", app_text),
@@ -585,21 +585,6 @@ fn tsconfig_json() -> serde_json::Value {
         },
         "include": ["bin/**/*.ts", "lib/**/*.ts"]
     })
-}
-
-/// `text` ending with one newline (askama drops a template's final newline).
-fn with_final_newline(mut text: String) -> String {
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text
-}
-
-/// Pretty JSON with a trailing newline.
-fn json_file(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialize");
-    text.push('\n');
-    text
 }
 
 /// The rule in words with its example, for the construct's error messages.

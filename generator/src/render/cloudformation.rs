@@ -99,9 +99,19 @@ pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
     }
     let role_name_parameter = role.spec.role_name.is_none();
     if role_name_parameter {
-        conditions.insert(0, ("HasRoleName".to_owned(), "!Not [!Equals [!Ref RoleName, \"\"]]".to_owned()));
+        conditions.insert(
+            0,
+            (
+                "HasRoleName".to_owned(),
+                "!Not [!Equals [!Ref RoleName, \"\"]]".to_owned(),
+            ),
+        );
     }
-    let mut parameters: Vec<Parameter> = role.parameters.iter().map(|field| parameter(*field)).collect();
+    let mut parameters: Vec<Parameter> = role
+        .parameters
+        .iter()
+        .map(|field| parameter(*field))
+        .collect();
     if role_name_parameter {
         parameters.push(Parameter {
             name: "RoleName".into(),
@@ -126,7 +136,12 @@ pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
         permission,
     };
     let file = "template.yaml";
-    Ok(vec![Artifact::new(role, "cloudformation", file, run(&template, file)?)])
+    Ok(vec![Artifact::new(
+        role,
+        "cloudformation",
+        file,
+        run(&template, file)?,
+    )])
 }
 
 fn parameter(field: Field) -> Parameter {
@@ -142,7 +157,11 @@ fn parameter(field: Field) -> Parameter {
             None,
             format!("{} (1 to {MAX_ELEMENTS})", field.description()),
         ),
-        _ => ("String", Some(rule.pattern.to_owned()), field.description().to_owned()),
+        _ => (
+            "String",
+            Some(rule.pattern.to_owned()),
+            field.description().to_owned(),
+        ),
     };
     Parameter {
         name: field.pascal_name(),
@@ -158,7 +177,10 @@ fn parameter(field: Field) -> Parameter {
 fn groups(parameters: &[Parameter]) -> Vec<(&'static str, Vec<String>)> {
     const GROUPS: [(&str, &[&str]); 4] = [
         ("Amazon Q Business", &["ApplicationId", "IndexId"]),
-        ("Data source credentials", &["InputBucketName", "SecretId", "KeyId"]),
+        (
+            "Data source credentials",
+            &["InputBucketName", "SecretId", "KeyId"],
+        ),
         ("Amazon VPC", &["SubnetIds", "SecurityGroupIds"]),
         ("IAM role", &["RoleName"]),
     ];
@@ -179,7 +201,9 @@ fn groups(parameters: &[Parameter]) -> Vec<(&'static str, Vec<String>)> {
 /// Replaces each one-per-element resource by [`MAX_ELEMENTS`] slots, adding the conditions
 /// that guard slots after the first.
 fn expand_lists(statement: &mut StatementView, conditions: &mut Vec<(String, String)>) {
-    let Some(OneOrMany::Many(resources)) = &mut statement.resources else { return };
+    let Some(OneOrMany::Many(resources)) = &mut statement.resources else {
+        return;
+    };
     let mut expanded = Vec::with_capacity(resources.len());
     for resource in resources.drain(..) {
         let ResourceView::Each(field, content) = resource else {
@@ -202,9 +226,14 @@ fn expand_lists(statement: &mut StatementView, conditions: &mut Vec<(String, Str
             } else {
                 let condition = format!("Has{list}{}", slot + 1);
                 if !conditions.iter().any(|(name, _)| *name == condition) {
-                    conditions.push((condition.clone(), format!("!Not [!Equals [{element}, \"\"]]")));
+                    conditions.push((
+                        condition.clone(),
+                        format!("!Not [!Equals [{element}, \"\"]]"),
+                    ));
                 }
-                expanded.push(ResourceView::One(format!("!If [{condition}, {arn}, !Ref AWS::NoValue]")));
+                expanded.push(ResourceView::One(format!(
+                    "!If [{condition}, {arn}, !Ref AWS::NoValue]"
+                )));
             }
         }
     }

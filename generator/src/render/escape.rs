@@ -35,7 +35,12 @@ impl Escaper for Yaml {
                 '"' => dest.write_str("\\\"")?,
                 '\n' => dest.write_str("\\n")?,
                 '\t' => dest.write_str("\\t")?,
-                c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}') => {
+                c if c.is_control()
+                    || matches!(
+                        c,
+                        '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+                    ) =>
+                {
                     write!(dest, "\\u{:04x}", c as u32)?
                 }
                 c => dest.write_char(c)?,
@@ -55,7 +60,9 @@ impl Escaper for TypeScript {
                 }
                 '\n' => dest.write_str("\\n")?,
                 '\r' => dest.write_str("\\r")?,
-                c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => write!(dest, "\\u{{{:x}}}", c as u32)?,
+                c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                    write!(dest, "\\u{{{:x}}}", c as u32)?
+                }
                 c => dest.write_char(c)?,
             }
         }
@@ -104,6 +111,8 @@ impl Escaper for Markdown {
 /// `value` escaped with `escaper`, for renderers that build code in Rust.
 pub fn escaped(escaper: impl Escaper, value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    escaper.write_escaped_str(&mut out, value).expect("writing to a String cannot fail");
+    escaper
+        .write_escaped_str(&mut out, value)
+        .expect("writing to a String cannot fail");
     out
 }

@@ -4,21 +4,20 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Artifact;
+use super::{Artifact, json_file};
 use crate::interp::Interp;
 use crate::model::{OneOrMany, PolicyDocument, Resource};
 use crate::role::RoleModel;
 
 /// Renders `policy/permission-policy.json` and `policy/trust-policy.json`.
 pub fn render(role: &RoleModel<'_>) -> Vec<Artifact> {
-    [("permission-policy.json", &role.permission_policy), ("trust-policy.json", &role.trust_policy)]
-        .into_iter()
-        .map(|(file, policy)| {
-            let mut text = serde_json::to_string_pretty(&document(policy)).expect("JSON values serialize");
-            text.push('\n');
-            Artifact::new(role, "policy", file, text)
-        })
-        .collect()
+    [
+        ("permission-policy.json", &role.permission_policy),
+        ("trust-policy.json", &role.trust_policy),
+    ]
+    .into_iter()
+    .map(|(file, policy)| Artifact::new(role, "policy", file, json_file(&document(policy))))
+    .collect()
 }
 
 /// A policy document as AWS writes it, keys in AWS's order, open values as placeholders.
@@ -33,7 +32,10 @@ pub fn document(policy: &PolicyDocument) -> Value {
             if let Some(service) = &statement.principal_service {
                 object.insert("Principal".into(), json!({ "Service": service }));
             }
-            object.insert("Action".into(), one_or_many(statement.actions.map(|a| Value::from(a.as_str()))));
+            object.insert(
+                "Action".into(),
+                one_or_many(statement.actions.map(|a| Value::from(a.as_str()))),
+            );
             if let Some(resources) = &statement.resources {
                 let resources = resources.map(|resource| match resource {
                     Resource::One(interp) | Resource::Each(_, interp) => string(interp),
@@ -43,7 +45,9 @@ pub fn document(policy: &PolicyDocument) -> Value {
             if !statement.conditions.is_empty() {
                 let mut operators = Map::new();
                 for condition in &statement.conditions {
-                    let keys = operators.entry(condition.operator.clone()).or_insert_with(|| json!({}));
+                    let keys = operators
+                        .entry(condition.operator.clone())
+                        .or_insert_with(|| json!({}));
                     keys[&condition.key] = one_or_many(condition.values.map(string));
                 }
                 object.insert("Condition".into(), Value::Object(operators));

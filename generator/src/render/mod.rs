@@ -35,7 +35,12 @@ pub enum Format {
 
 impl Format {
     /// Every format, in output order.
-    pub const ALL: [Format; 4] = [Format::CloudFormation, Format::Cdk, Format::Terraform, Format::Json];
+    pub const ALL: [Format; 4] = [
+        Format::CloudFormation,
+        Format::Cdk,
+        Format::Terraform,
+        Format::Json,
+    ];
 
     /// The format's name on the command line, which is also its output folder's name for
     /// all but JSON (written to `policy/`).
@@ -71,7 +76,9 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|format| format.name() == s)
-            .ok_or_else(|| format!("unknown format {s:?} (expected cloudformation, cdk, terraform or json)"))
+            .ok_or_else(|| {
+                format!("unknown format {s:?} (expected cloudformation, cdk, terraform or json)")
+            })
     }
 }
 
@@ -86,7 +93,10 @@ pub struct Artifact {
 
 impl Artifact {
     fn new(role: &RoleModel<'_>, folder: &str, file: &str, contents: String) -> Artifact {
-        Artifact { path: format!("{}/{folder}/{file}", role.spec.name), contents }
+        Artifact {
+            path: format!("{}/{folder}/{file}", role.spec.name),
+            contents,
+        }
     }
 }
 
@@ -100,7 +110,22 @@ pub fn render(spec: &RoleSpec, formats: &[Format]) -> Result<Vec<Artifact>, Rend
     Ok(artifacts)
 }
 
-/// Runs an askama template, naming the file on failure.
+/// Runs an askama template, naming the file on failure. The text ends with one newline
+/// (askama drops a template's final newline).
 fn run(template: &impl askama::Template, file: &str) -> Result<String, RenderError> {
-    template.render().map_err(|source| RenderError { file: file.to_owned(), source })
+    let mut text = template.render().map_err(|source| RenderError {
+        file: file.to_owned(),
+        source,
+    })?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Pretty-printed JSON ending with a newline.
+fn json_file(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    text.push('\n');
+    text
 }

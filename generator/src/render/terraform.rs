@@ -1,10 +1,906 @@
-//! Placeholder, replaced by the real renderer.
+//! A Terraform module, laid out as terraform-aws-modules lay theirs out.
+//!
+//! `versions.tf` pins Terraform and the AWS provider (v6, for `data.aws_region`'s `region`);
+//! `variables.tf` has one `variable` per open parameter, each held by a `validation` block
+//! to the same regular expression as the Rust rule; `main.tf` builds the role and its inline
+//! policy with `jsonencode` over HCL object expressions that mirror the JSON renderer's
+//! documents key for key; `outputs.tf` exposes the role; `README.md` lists inputs and
+//! outputs.
+//!
+//! Open partition, account, region and source account are the deployment's: a `data` source
+//! (only those referenced) read once into `locals` named after the fields, so ARNs read
+//! `"arn:${local.partition}:kms:${local.region}:${local.account_id}:key/${var.key_id}"`.
+//! A resource over an open list field becomes a `for` expression, and a resource list that
+//! mixes them with single ARNs a `concat` of both.
+//!
+//! Code is built here from escaped pieces ([`Expr`] prints it as `terraform fmt` would) and
+//! printed with `|safe`; user values the templates print themselves go through `{{ value }}`
+//! inside double quotes, which the `.tf` extension escapes with [`escape::Hcl`]. Templates
+//! use `whitespace = "preserve"` so they read as the file they write.
 
-use super::Artifact;
+use askama::Template;
+
+use super::escape::{self, Hcl};
+use super::view::{self, ResourceView, StatementView};
+use super::{Artifact, run};
 use crate::error::RenderError;
+use crate::field::Field;
+use crate::interp::{Idiom, Interp, Piece};
+use crate::model::{OneOrMany, PolicyDocument};
 use crate::role::RoleModel;
+use crate::rules::{self, ROLE_NAME};
 
-/// Renders nothing yet.
-pub fn render(_role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
-    Ok(Vec::new())
+/// The output folder.
+const FOLDER: &str = "terraform";
+
+/// The `for` expression's variable standing for one element of a list field.
+const ELEMENT: &str = "id";
+
+/// The module's outputs.
+const OUTPUTS: [Output; 3] = [
+    Output {
+        name: "role_arn",
+        description: "ARN of the IAM role, for the data source's role ARN",
+        value: "aws_iam_role.this.arn",
+    },
+    Output {
+        name: "role_name",
+        description: "Name of the IAM role",
+        value: "aws_iam_role.this.name",
+    },
+    Output {
+        name: "role_unique_id",
+        description: "Stable unique ID of the IAM role",
+        value: "aws_iam_role.this.unique_id",
+    },
+];
+
+/// Renders the module: `versions.tf`, `variables.tf`, `main.tf`, `outputs.tf` and
+/// `README.md`.
+pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
+    let connector = role.spec.connector.id.as_str();
+    let variables = variables(role);
+    let main = Main {
+        connector,
+        data_sources: data_sources(role),
+        locals: aligned(locals(role)),
+        application_in_deploying_account: role.references(Field::SourceAccount),
+        role_name: role.spec.role_name.as_deref(),
+        description: role.description(),
+        trust_policy: Expr::Call("jsonencode", vec![document(&role.trust_policy)]).code(1),
+        policy_name: role.policy_name(),
+        permission_policy: Expr::Call("jsonencode", vec![document(&role.permission_policy)])
+            .code(1),
+    };
+    let readme = Readme {
+        connector,
+        title: &role.spec.connector.title,
+        page: &role.spec.connector.page,
+        label: module_label(role),
+        usage: usage(role),
+        deployment: locals(role),
+        variables: &variables,
+        outputs: &OUTPUTS,
+    };
+    let variables_tf = Variables {
+        connector,
+        variables: &variables,
+    };
+    let outputs_tf = Outputs {
+        connector,
+        outputs: &OUTPUTS,
+    };
+    let files = [
+        ("versions.tf", run(&Versions { connector }, "versions.tf")?),
+        ("variables.tf", run(&variables_tf, "variables.tf")?),
+        ("main.tf", run(&main, "main.tf")?),
+        ("outputs.tf", run(&outputs_tf, "outputs.tf")?),
+        ("README.md", run(&readme, "README.md")?),
+    ];
+    Ok(files
+        .into_iter()
+        .map(|(file, text)| Artifact::new(role, FOLDER, file, text))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "terraform/versions.tf", whitespace = "preserve")]
+struct Versions<'a> {
+    connector: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "terraform/variables.tf", whitespace = "preserve")]
+struct Variables<'a> {
+    connector: &'a str,
+    variables: &'a [Variable],
+}
+
+#[derive(Template)]
+#[template(path = "terraform/main.tf", whitespace = "preserve")]
+struct Main<'a> {
+    connector: &'a str,
+    /// The `data` sources referenced, by type.
+    data_sources: Vec<&'static str>,
+    /// The deployment's values, names padded for alignment.
+    locals: Vec<(String, String)>,
+    /// Whether `source_account` is the deploying account, which deserves a word.
+    application_in_deploying_account: bool,
+    /// The bound role name; `var.role_name` when open.
+    role_name: Option<&'a str>,
+    description: String,
+    /// `jsonencode({...})`, code.
+    trust_policy: String,
+    policy_name: String,
+    /// `jsonencode({...})`, code.
+    permission_policy: String,
+}
+
+#[derive(Template)]
+#[template(path = "terraform/outputs.tf", whitespace = "preserve")]
+struct Outputs<'a> {
+    connector: &'a str,
+    outputs: &'a [Output],
+}
+
+#[derive(Template)]
+#[template(path = "terraform/README.md", whitespace = "preserve")]
+struct Readme<'a> {
+    connector: &'a str,
+    title: &'a str,
+    page: &'a str,
+    /// The usage example's module label, code.
+    label: String,
+    /// A `module` block calling this module, code.
+    usage: String,
+    /// The open fields that are the deployment's, and the expression each is read from.
+    deployment: Vec<(&'static str, &'static str)>,
+    variables: &'a [Variable],
+    outputs: &'a [Output],
+}
+
+/// One `variable` block.
+struct Variable {
+    name: &'static str,
+    description: &'static str,
+    /// The type constraint, code.
+    type_constraint: &'static str,
+    /// The default, code; the variable is required without one.
+    default: Option<&'static str>,
+    validations: Vec<Validation>,
+}
+
+/// One `validation` block.
+struct Validation {
+    /// The condition, code.
+    condition: String,
+    /// The message, text.
+    error_message: String,
+}
+
+/// One `output` block.
+struct Output {
+    name: &'static str,
+    description: &'static str,
+    /// The value, code.
+    value: &'static str,
+}
+
+/// The module's inputs: the open parameters, then the role name (when the spec leaves it
+/// open) and the tags.
+fn variables(role: &RoleModel<'_>) -> Vec<Variable> {
+    let mut variables: Vec<Variable> = role
+        .parameters
+        .iter()
+        .map(|&field| parameter(field))
+        .collect();
+    if role.spec.role_name.is_none() {
+        variables.push(Variable {
+            name: "role_name",
+            description: "Name of the IAM role; Terraform generates a unique name when null",
+            type_constraint: "string",
+            default: Some("null"),
+            validations: vec![Validation {
+                condition: format!(
+                    "var.role_name == null || {}",
+                    matches(&ROLE_NAME, "var.role_name")
+                ),
+                error_message: message("The value of role_name", &ROLE_NAME),
+            }],
+        });
+    }
+    variables.push(Variable {
+        name: "tags",
+        description: "Tags applied to the IAM role",
+        type_constraint: "map(string)",
+        default: Some("{}"),
+        validations: Vec::new(),
+    });
+    variables
+}
+
+/// The variable of an open parameter, validated by the field's rule.
+fn parameter(field: Field) -> Variable {
+    let name = field.name();
+    let rule = field.rule();
+    let validations = if field.is_list() {
+        vec![
+            Validation {
+                condition: format!("length(var.{name}) > 0"),
+                error_message: format!(
+                    "The list {name} must hold at least one ID (for example [\"{}\"]).",
+                    rule.example
+                ),
+            },
+            Validation {
+                condition: format!(
+                    "alltrue([for {ELEMENT} in var.{name} : {}])",
+                    matches(rule, ELEMENT)
+                ),
+                error_message: message(&format!("Every element of {name}"), rule),
+            },
+        ]
+    } else {
+        vec![Validation {
+            condition: matches(rule, &format!("var.{name}")),
+            error_message: message(&format!("The value of {name}"), rule),
+        }]
+    };
+    Variable {
+        name,
+        description: field.description(),
+        type_constraint: if field.is_list() {
+            "list(string)"
+        } else {
+            "string"
+        },
+        default: None,
+        validations,
+    }
+}
+
+/// `can(regex("PATTERN", value))`: Terraform's `regex` is RE2, which reads the rules'
+/// patterns as Rust's `regex` does.
+fn matches(rule: &rules::Rule, value: &str) -> String {
+    format!("can(regex({}, {value}))", quoted(rule.pattern))
+}
+
+/// A validation message: one sentence, as Terraform wants it.
+fn message(subject: &str, rule: &rules::Rule) -> String {
+    format!(
+        "{subject} {} (for example {}).",
+        rule.description, rule.example
+    )
+}
+
+/// The `data` sources the open deployment fields need.
+fn data_sources(role: &RoleModel<'_>) -> Vec<&'static str> {
+    let mut sources = Vec::new();
+    if role.references(Field::Partition) {
+        sources.push("aws_partition");
+    }
+    if role.references(Field::AccountId) || role.references(Field::SourceAccount) {
+        sources.push("aws_caller_identity");
+    }
+    if role.references(Field::Region) {
+        sources.push("aws_region");
+    }
+    sources
+}
+
+/// A local per open deployment field: the deployment's partition, account and region; the
+/// application's account defaults to the deploying account.
+fn locals(role: &RoleModel<'_>) -> Vec<(&'static str, &'static str)> {
+    Field::ALL
+        .into_iter()
+        .filter(|field| role.references(*field))
+        .filter_map(|field| {
+            let value = match field {
+                Field::Partition => "data.aws_partition.current.partition",
+                Field::AccountId | Field::SourceAccount => {
+                    "data.aws_caller_identity.current.account_id"
+                }
+                Field::Region => "data.aws_region.current.region",
+                _ => return None,
+            };
+            Some((field.name(), value))
+        })
+        .collect()
+}
+
+/// Names padded so that `=` lines up, as `terraform fmt` aligns a run of attributes.
+fn aligned(attributes: Vec<(&str, &str)>) -> Vec<(String, String)> {
+    let width = attributes
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    attributes
+        .into_iter()
+        .map(|(name, value)| (format!("{name:width$}"), value.to_owned()))
+        .collect()
+}
+
+/// The usage example's module label: `orders_mysql_connector_role`.
+fn module_label(role: &RoleModel<'_>) -> String {
+    format!("{}_connector_role", role.spec.name.replace('-', "_"))
+}
+
+/// A `module` block calling this module with an example value for every input: `source`
+/// alone, then the required inputs, then the optional ones, as terraform-aws-modules write
+/// their examples.
+fn usage(role: &RoleModel<'_>) -> String {
+    let required: Vec<(String, Expr)> = role
+        .parameters
+        .iter()
+        .map(|field| {
+            let example = Expr::Code(quoted(field.rule().example));
+            let value = if field.is_list() {
+                Expr::List(vec![example])
+            } else {
+                example
+            };
+            (field.name().to_owned(), value)
+        })
+        .collect();
+    let mut optional: Vec<(String, Expr)> = Vec::new();
+    if role.spec.role_name.is_none() {
+        let derived = format!("QBusiness{}ConnectorRole", role.pascal_name());
+        let name = if rules::matches(&ROLE_NAME, &derived).is_ok() {
+            &derived
+        } else {
+            ROLE_NAME.example
+        };
+        optional.push(("role_name".into(), Expr::Code(quoted(name))));
+    }
+    let tags = vec![("Environment".into(), Expr::Code(quoted("production")))];
+    optional.push(("tags".into(), Expr::Object(tags)));
+    let mut out = format!(
+        "module \"{}\" {{\n  source = \"./{FOLDER}\"\n",
+        module_label(role)
+    );
+    for group in [required, optional] {
+        if !group.is_empty() {
+            out.push('\n');
+            write_attributes(&mut out, &group, 1);
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// A policy document as an HCL object expression: the keys and key order of the JSON
+/// renderer's [`document`](super::json::document), AWS's own key names.
+fn document(policy: &PolicyDocument) -> Expr {
+    let statements = view::statements(policy, &Terraform)
+        .into_iter()
+        .map(statement)
+        .collect();
+    Expr::Object(vec![
+        ("Version".into(), Expr::Code(quoted(&policy.version))),
+        ("Statement".into(), Expr::List(statements)),
+    ])
+}
+
+fn statement(statement: StatementView) -> Expr {
+    let mut entries = vec![
+        ("Sid".to_owned(), Expr::Code(quoted(&statement.sid))),
+        ("Effect".to_owned(), Expr::Code(quoted(&statement.effect))),
+    ];
+    if let Some(service) = &statement.principal_service {
+        let principal = vec![("Service".into(), Expr::Code(quoted(service)))];
+        entries.push(("Principal".into(), Expr::Object(principal)));
+    }
+    let actions = statement.actions.map(|action| Expr::Code(quoted(action)));
+    entries.push(("Action".into(), one_or_many(actions)));
+    if let Some(resources) = &statement.resources {
+        entries.push(("Resource".into(), resources_expr(resources)));
+    }
+    if !statement.conditions.is_empty() {
+        let operators = statement
+            .conditions
+            .into_iter()
+            .map(|operator| {
+                let keys = operator
+                    .keys
+                    .into_iter()
+                    .map(|(key, values)| {
+                        (
+                            object_key(&key),
+                            one_or_many(values.map(|v| Expr::Code(v.clone()))),
+                        )
+                    })
+                    .collect();
+                (object_key(&operator.operator), Expr::Object(keys))
+            })
+            .collect();
+        entries.push(("Condition".into(), Expr::Object(operators)));
+    }
+    Expr::Object(entries)
+}
+
+/// A statement's `Resource`: as documented when every item is one ARN; with items over open
+/// list fields, a `for` expression each, concatenated with lists of the single ARNs between
+/// them, in documented order.
+fn resources_expr(resources: &OneOrMany<ResourceView>) -> Expr {
+    let each = |item: &ResourceView| matches!(item, ResourceView::Each(..));
+    if !resources.items().iter().any(each) {
+        return one_or_many(resources.map(|resource| Expr::Code(resource.code().to_owned())));
+    }
+    let mut parts: Vec<Expr> = Vec::new();
+    for resource in resources.items() {
+        match resource {
+            ResourceView::One(code) => match parts.last_mut() {
+                Some(Expr::List(arns)) => arns.push(Expr::Code(code.clone())),
+                _ => parts.push(Expr::List(vec![Expr::Code(code.clone())])),
+            },
+            ResourceView::Each(field, code) => {
+                parts.push(Expr::Code(format!(
+                    "[for {ELEMENT} in var.{field} : {code}]"
+                )));
+            }
+        }
+    }
+    if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        Expr::Call("concat", parts)
+    }
+}
+
+fn one_or_many(values: OneOrMany<Expr>) -> Expr {
+    match values {
+        OneOrMany::One(value) => value,
+        OneOrMany::Many(values) => Expr::List(values),
+    }
+}
+
+/// An object key: bare when it is an HCL identifier, quoted otherwise (`"aws:SourceAccount"`).
+fn object_key(key: &str) -> String {
+    let mut chars = key.chars();
+    let identifier = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !matches!(key, "null" | "true" | "false");
+    if identifier {
+        key.to_owned()
+    } else {
+        quoted(key)
+    }
+}
+
+/// `text` as a quoted HCL string literal.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", escape::escaped(Hcl, text))
+}
+
+/// Terraform's idiom: literal text escaped for a quoted template (`${` as `$${`), open
+/// fields as `${var.application_id}` or `${local.partition}`, and the element of an open list
+/// field as `${id}`, the variable of the `for` expression over the list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terraform;
+
+impl Terraform {
+    /// The expression a reference to the open `field` stands for.
+    fn reference_expression(field: Field) -> String {
+        if field.is_list() {
+            ELEMENT.to_owned()
+        } else if field.defaults_to_deployment() {
+            format!("local.{field}")
+        } else {
+            format!("var.{field}")
+        }
+    }
+}
+
+impl Idiom for Terraform {
+    fn text(&self, out: &mut String, text: &str) {
+        out.push_str(&escape::escaped(Hcl, text));
+    }
+
+    fn reference(&self, out: &mut String, field: Field) {
+        out.push_str("${");
+        out.push_str(&Terraform::reference_expression(field));
+        out.push('}');
+    }
+
+    /// A lone reference bare (`var.index_id`: `terraform fmt` unwraps `"${var.index_id}"`),
+    /// anything else a quoted template.
+    fn expression(&self, interp: &Interp) -> String {
+        match interp.pieces() {
+            [Piece::Ref(field)] => Terraform::reference_expression(*field),
+            _ => format!("\"{}\"", interp.render(self)),
+        }
+    }
+}
+
+/// An HCL expression, printed as `terraform fmt` lays it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Expr {
+    /// One line of code, already escaped.
+    Code(String),
+    /// A tuple: on one line when it holds at most one one-line item, otherwise one item a line,
+    /// each followed by a comma.
+    List(Vec<Expr>),
+    /// An object: one attribute a line (empty: `{}`), `=` aligned within each run of one-line
+    /// values, as `terraform fmt` aligns them.
+    Object(Vec<(String, Expr)>),
+    /// A function call: the only argument inline (`jsonencode({`), several one a line.
+    Call(&'static str, Vec<Expr>),
+}
+
+impl Expr {
+    fn is_one_line(&self) -> bool {
+        match self {
+            Expr::Code(_) => true,
+            Expr::List(items) => items.len() <= 1 && items.iter().all(Expr::is_one_line),
+            Expr::Object(entries) => entries.is_empty(),
+            Expr::Call(_, args) => args.len() <= 1 && args.iter().all(Expr::is_one_line),
+        }
+    }
+
+    /// The code, its first line unindented (it follows `key = `), the others indented for
+    /// nesting level `level`.
+    fn code(&self, level: usize) -> String {
+        let mut out = String::new();
+        self.write(&mut out, level);
+        out
+    }
+
+    fn write(&self, out: &mut String, level: usize) {
+        match self {
+            Expr::Code(code) => out.push_str(code),
+            Expr::List(items) if self.is_one_line() => {
+                out.push('[');
+                items.iter().for_each(|item| item.write(out, level));
+                out.push(']');
+            }
+            Expr::List(items) => {
+                out.push_str("[\n");
+                for item in items {
+                    indent(out, level + 1);
+                    item.write(out, level + 1);
+                    out.push_str(",\n");
+                }
+                indent(out, level);
+                out.push(']');
+            }
+            Expr::Object(entries) if entries.is_empty() => out.push_str("{}"),
+            Expr::Object(entries) => {
+                out.push_str("{\n");
+                write_attributes(out, entries, level + 1);
+                indent(out, level);
+                out.push('}');
+            }
+            Expr::Call(name, args) if args.len() <= 1 => {
+                out.push_str(name);
+                out.push('(');
+                args.iter().for_each(|arg| arg.write(out, level));
+                out.push(')');
+            }
+            Expr::Call(name, args) => {
+                out.push_str(name);
+                out.push_str("(\n");
+                for arg in args {
+                    indent(out, level + 1);
+                    arg.write(out, level + 1);
+                    out.push_str(",\n");
+                }
+                indent(out, level);
+                out.push(')');
+            }
+        }
+    }
+}
+
+/// `key = value` lines at nesting level `level`, `=` aligned within each run of one-line
+/// values: `terraform fmt` aligns consecutive single-line attributes, and a line that opens
+/// a multi-line value ends the run.
+fn write_attributes(out: &mut String, entries: &[(String, Expr)], level: usize) {
+    for run in entries.chunk_by(|a, b| a.1.is_one_line() && b.1.is_one_line()) {
+        let width = run
+            .iter()
+            .map(|(key, _)| key.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (key, value) in run {
+            indent(out, level);
+            let width = if value.is_one_line() { width } else { 0 };
+            out.push_str(&format!("{key:width$} = "));
+            value.write(out, level);
+            out.push('\n');
+        }
+    }
+}
+
+fn indent(out: &mut String, level: usize) {
+    out.push_str(&"  ".repeat(level));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::RoleSpec;
+
+    const BOUND: &str = r#"{
+        "connector": "rds-mysql",
+        "name": "orders-mysql",
+        "values": {
+            "account_id": "111122223333",
+            "region": "us-east-1",
+            "application_id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+            "index_id": "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+            "input_bucket_name": "amzn-s3-demo-bucket",
+            "secret_id": "qbusiness-orders-mysql-AbCdEf",
+            "key_id": "1234abcd-12ab-34cd-56ef-1234567890ab"
+        },
+        "vpc": {
+            "subnet_ids": ["subnet-0123456789abcdef0"],
+            "security_group_ids": ["sg-0123456789abcdef0"]
+        }
+    }"#;
+
+    const FILES: [&str; 5] = [
+        "versions.tf",
+        "variables.tf",
+        "main.tf",
+        "outputs.tf",
+        "README.md",
+    ];
+
+    fn files(spec: &RoleSpec) -> Vec<(String, String)> {
+        let role = RoleModel::new(spec);
+        let artifacts = render(&role).unwrap();
+        let paths: Vec<_> = artifacts.iter().map(|a| a.path.clone()).collect();
+        let expected: Vec<_> = FILES
+            .iter()
+            .map(|file| format!("{}/terraform/{file}", spec.name))
+            .collect();
+        assert_eq!(paths, expected);
+        artifacts
+            .into_iter()
+            .map(|a| (a.path.rsplit('/').next().unwrap().to_owned(), a.contents))
+            .collect()
+    }
+
+    fn file<'a>(files: &'a [(String, String)], name: &str) -> &'a str {
+        &files.iter().find(|(file, _)| file == name).unwrap().1
+    }
+
+    #[test]
+    fn default_spec_renders_the_module_with_everything_open() {
+        let files = files(&RoleSpec::default_spec());
+        let header = "# Generated by connector-roles from the rds-mysql catalog entry. \
+                      Do not edit by hand; regenerate instead.\n";
+        for (name, text) in &files {
+            if name.ends_with(".tf") {
+                assert!(text.starts_with(header), "{name} lacks the header:\n{text}");
+            }
+            assert!(
+                text.ends_with("}\n") || name == "README.md",
+                "{name} ends badly"
+            );
+            assert!(
+                !text.contains(" \n") && !text.contains("\n\n\n"),
+                "{name} has stray whitespace:\n{text}"
+            );
+        }
+        let main = file(&files, "main.tf");
+        for expected in [
+            "data \"aws_partition\" \"current\" {}",
+            "data \"aws_caller_identity\" \"current\" {}",
+            "data \"aws_region\" \"current\" {}",
+            "  region         = data.aws_region.current.region\n",
+            "  source_account = data.aws_caller_identity.current.account_id\n",
+            "  name        = var.role_name\n",
+            "  assume_role_policy = jsonencode({\n",
+            "\"aws:SourceAccount\" = local.source_account\n",
+            "\"arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${var.secret_id}\"",
+            "Resource = concat(\n",
+            "[for id in var.subnet_ids : \"arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${id}\"],\n",
+            "[for id in var.security_group_ids : \"arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/${id}\"],\n",
+            "  role = aws_iam_role.this.id\n",
+            "\"ForAllValues:StringEquals\" = {\n",
+            "Resource = \"*\"\n",
+        ] {
+            assert!(
+                main.contains(expected),
+                "main.tf lacks {expected:?}:\n{main}"
+            );
+        }
+        assert!(
+            !main.contains(".name\n"),
+            "deprecated aws_region name:\n{main}"
+        );
+        let variables = file(&files, "variables.tf");
+        for expected in [
+            "variable \"application_id\" {\n  description = \"Amazon Q Business application ID\"\n  type        = string\n",
+            "condition     = can(regex(\"^[a-zA-Z0-9][a-zA-Z0-9-]{35}$\", var.application_id))\n",
+            "variable \"subnet_ids\" {\n",
+            "  type        = list(string)\n",
+            "condition     = length(var.subnet_ids) > 0\n",
+            "condition     = alltrue([for id in var.subnet_ids : can(regex(\"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$\", id))])\n",
+            "variable \"role_name\" {\n",
+            "  default     = null\n",
+            "condition     = var.role_name == null || can(regex(\"^[A-Za-z0-9_+=,.@-]{1,64}$\", var.role_name))\n",
+            "variable \"tags\" {\n  description = \"Tags applied to the IAM role\"\n  type        = map(string)\n  default     = {}\n}\n",
+        ] {
+            assert!(
+                variables.contains(expected),
+                "variables.tf lacks {expected:?}:\n{variables}"
+            );
+        }
+        for field in ["partition", "account_id", "region", "source_account"] {
+            assert!(
+                !variables.contains(&format!("variable \"{field}\"")),
+                "{field} is the deployment's"
+            );
+        }
+        let versions = file(&files, "versions.tf");
+        assert!(versions.contains("  required_version = \">= 1.5\"\n"));
+        assert!(
+            versions.contains("      source  = \"hashicorp/aws\"\n      version = \">= 6.0\"\n")
+        );
+        let outputs = file(&files, "outputs.tf");
+        assert!(outputs.contains("output \"role_arn\" {\n"));
+        assert!(outputs.contains("  value       = aws_iam_role.this.arn\n"));
+        let readme = file(&files, "README.md");
+        for expected in [
+            "[IAM role for Amazon RDS (MySQL) connector](https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/rds-mysql-connector-iam-role.html)",
+            "  source = \"./terraform\"\n",
+            "  subnet_ids         = [\"subnet-0123456789abcdef0\"]\n",
+            "| application\\_id | Amazon Q Business application ID | `string` | n/a | yes |",
+            "| role\\_name |",
+            "| role\\_arn | ARN of the IAM role, for the data source's role ARN |",
+        ] {
+            assert!(
+                readme.contains(expected),
+                "README.md lacks {expected:?}:\n{readme}"
+            );
+        }
+    }
+
+    #[test]
+    fn bound_spec_writes_values_and_keeps_only_what_is_open() {
+        let spec = RoleSpec::from_json(BOUND).unwrap();
+        let files = files(&spec);
+        let main = file(&files, "main.tf");
+        for expected in [
+            "data \"aws_partition\" \"current\" {}",
+            "data \"aws_caller_identity\" \"current\" {}",
+            "\"arn:${local.partition}:secretsmanager:us-east-1:111122223333:secret:qbusiness-orders-mysql-AbCdEf\"",
+            "\"arn:${local.partition}:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef0\",\n",
+            "\"arn:${local.partition}:qbusiness:us-east-1:${local.source_account}:application/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111\"",
+            "\"aws:ResourceAccount\" = \"111122223333\"\n",
+        ] {
+            assert!(
+                main.contains(expected),
+                "main.tf lacks {expected:?}:\n{main}"
+            );
+        }
+        for unexpected in [
+            "data \"aws_region\"",
+            "local.region",
+            "local.account_id",
+            "${var.",
+            "[for",
+            "concat(",
+        ] {
+            assert!(
+                !main.contains(unexpected),
+                "main.tf has {unexpected:?}:\n{main}"
+            );
+        }
+        let variables = file(&files, "variables.tf");
+        let names: Vec<_> = variables
+            .lines()
+            .filter_map(|line| line.strip_prefix("variable \"")?.split('"').next())
+            .collect();
+        assert_eq!(names, ["role_name", "tags"]);
+    }
+
+    #[test]
+    fn all_bound_needs_no_data_sources_locals_or_role_name_variable() {
+        let spec = BOUND
+            .replace(
+                r#""values": {"#,
+                r#""values": { "partition": "aws", "source_account": "444455556666","#,
+            )
+            .replace(
+                r#""name": "orders-mysql","#,
+                r#""name": "orders-mysql", "role_name": "OrdersRole","#,
+            );
+        let spec = RoleSpec::from_json(&spec).unwrap();
+        let files = files(&spec);
+        let main = file(&files, "main.tf");
+        for unexpected in ["data \"", "locals {", "local.", "var.role_name"] {
+            assert!(
+                !main.contains(unexpected),
+                "main.tf has {unexpected:?}:\n{main}"
+            );
+        }
+        assert!(main.contains("  name        = \"OrdersRole\"\n"), "{main}");
+        assert!(
+            main.contains("\"aws:SourceAccount\" = \"444455556666\"\n"),
+            "{main}"
+        );
+        assert!(!file(&files, "variables.tf").contains("variable \"role_name\""));
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let spec = RoleSpec::default_spec();
+        assert_eq!(files(&spec), files(&spec));
+    }
+
+    #[test]
+    fn literal_text_escapes_template_sequences() {
+        let interp = Interp::parse("arn:{{partition}}:s3:::home/${aws:username}/%{x}");
+        let rendered = interp.render(&Terraform);
+        assert_eq!(
+            rendered,
+            "arn:${local.partition}:s3:::home/$${aws:username}/%%{x}"
+        );
+        let quotes = Interp::parse("\"${aws:username}\"");
+        assert_eq!(Terraform.expression(&quotes), r#""\"$${aws:username}\"""#);
+        assert_eq!(
+            Terraform.expression(&Interp::parse("{{index_id}}")),
+            "var.index_id"
+        );
+        assert_eq!(
+            Terraform.expression(&Interp::parse("{{source_account}}")),
+            "local.source_account"
+        );
+    }
+
+    #[test]
+    fn resources_mixing_arns_and_lists_concatenate() {
+        let one = |code: &str| ResourceView::One(code.into());
+        let each = |field, code: &str| ResourceView::Each(field, code.into());
+        let resources = OneOrMany::Many(vec![
+            one("\"arn:a\""),
+            one("\"arn:b\""),
+            each(Field::SubnetIds, "\"x/${id}\""),
+            one("\"arn:c\""),
+        ]);
+        assert_eq!(
+            resources_expr(&resources).code(0),
+            "concat(\n  [\n    \"arn:a\",\n    \"arn:b\",\n  ],\n  \
+             [for id in var.subnet_ids : \"x/${id}\"],\n  [\"arn:c\"],\n)"
+        );
+        let only = OneOrMany::One(each(Field::SecurityGroupIds, "\"x/${id}\""));
+        assert_eq!(
+            resources_expr(&only).code(0),
+            "[for id in var.security_group_ids : \"x/${id}\"]"
+        );
+    }
+
+    #[test]
+    fn objects_align_runs_of_one_line_attributes() {
+        let code = |text: &str| Expr::Code(text.into());
+        let object = Expr::Object(vec![
+            ("Sid".into(), code("\"S\"")),
+            ("Effect".into(), code("\"Allow\"")),
+            (
+                "Action".into(),
+                Expr::List(vec![code("\"a\""), code("\"b\"")]),
+            ),
+            ("Resource".into(), code("\"*\"")),
+            (
+                "Condition".into(),
+                Expr::Object(vec![("\"aws:SourceAccount\"".into(), code("\"1\""))]),
+            ),
+        ]);
+        assert_eq!(
+            object.code(1),
+            "{\n    Sid    = \"S\"\n    Effect = \"Allow\"\n    Action = [\n      \"a\",\n      \"b\",\n    ]\n    \
+             Resource = \"*\"\n    Condition = {\n      \"aws:SourceAccount\" = \"1\"\n    }\n  }"
+        );
+        assert_eq!(
+            object_key("ForAllValues:StringEquals"),
+            "\"ForAllValues:StringEquals\""
+        );
+        assert_eq!(object_key("StringLike"), "StringLike");
+    }
 }

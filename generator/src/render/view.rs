@@ -54,9 +54,15 @@ pub fn statements(policy: &PolicyDocument, idiom: &impl Idiom) -> Vec<StatementV
             for condition in &statement.conditions {
                 let values = condition.values.map(|value| idiom.expression(value));
                 let key = (condition.key.clone(), values);
-                match conditions.iter_mut().find(|o| o.operator == condition.operator) {
+                match conditions
+                    .iter_mut()
+                    .find(|o| o.operator == condition.operator)
+                {
                     Some(operator) => operator.keys.push(key),
-                    None => conditions.push(OperatorView { operator: condition.operator.clone(), keys: vec![key] }),
+                    None => conditions.push(OperatorView {
+                        operator: condition.operator.clone(),
+                        keys: vec![key],
+                    }),
                 }
             }
             StatementView {
@@ -67,7 +73,9 @@ pub fn statements(policy: &PolicyDocument, idiom: &impl Idiom) -> Vec<StatementV
                 resources: statement.resources.as_ref().map(|resources| {
                     resources.map(|resource| match resource {
                         Resource::One(interp) => ResourceView::One(idiom.expression(interp)),
-                        Resource::Each(field, interp) => ResourceView::Each(*field, idiom.expression(interp)),
+                        Resource::Each(field, interp) => {
+                            ResourceView::Each(*field, idiom.expression(interp))
+                        }
                     })
                 }),
                 conditions,

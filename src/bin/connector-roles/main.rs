@@ -76,7 +76,11 @@ const INVALID: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate { specs, format, stdout } => generate(&specs, &format.formats(), stdout),
+        Command::Generate {
+            specs,
+            format,
+            stdout,
+        } => generate(&specs, &format.formats(), stdout),
         Command::Check { specs } => check(&specs),
         Command::List => {
             for connector in catalog::all() {
@@ -105,7 +109,9 @@ fn artifacts(specs: &SpecArgs, formats: &[Format]) -> Result<Vec<Artifact>, Stri
         }
     }
     if let Some(name) = duplicate_name(&parsed) {
-        errors.push(format!("error: two specs are named {name:?}; each needs its own output folder"));
+        errors.push(format!(
+            "error: two specs are named {name:?}; each needs its own output folder"
+        ));
     }
     if !errors.is_empty() {
         return Err(errors.join("\n"));
@@ -118,7 +124,8 @@ fn artifacts(specs: &SpecArgs, formats: &[Format]) -> Result<Vec<Artifact>, Stri
 }
 
 fn read_spec(path: &Path) -> Result<RoleSpec, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("error: {}: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("error: {}: {e}", path.display()))?;
     RoleSpec::from_json(&text).map_err(|errors| {
         errors
             .0
@@ -147,7 +154,11 @@ fn generate(specs: &SpecArgs, formats: &[Format], stdout: bool) -> Result<ExitCo
     }
     let written = write_all(&specs.out, &artifacts).map_err(|e| format!("error: {e}"))?;
     for (path, outcome) in written {
-        println!("{:<9} {}", format!("{outcome:?}").to_lowercase(), path.display());
+        println!(
+            "{:<9} {}",
+            format!("{outcome:?}").to_lowercase(),
+            path.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -165,7 +176,11 @@ fn check(specs: &SpecArgs) -> Result<ExitCode, String> {
         println!("{} files up to date", artifacts.len());
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{} of {} files differ: run `connector-roles generate` to update them", drifted.len(), artifacts.len());
+        println!(
+            "{} of {} files differ: run `connector-roles generate` to update them",
+            drifted.len(),
+            artifacts.len()
+        );
         Ok(ExitCode::from(DRIFT))
     }
 }
