@@ -125,7 +125,10 @@ fn invalid_account_exits_2_naming_field_and_rule() {
     let (output, _dir) = generate_invalid(|spec| spec["values"]["account_id"] = "12345".into());
     assert_invalid(
         &output,
-        &["spec.json: values.account_id: \"12345\" must be a 12-digit AWS account ID"],
+        &[
+            "spec.json:1:",
+            "values.account_id: \"12345\" must be a 12-digit AWS account ID",
+        ],
     );
 }
 

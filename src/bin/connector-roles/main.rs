@@ -1,5 +1,7 @@
 //! The `connector-roles` command-line tool.
 
+mod locate;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -130,7 +132,16 @@ fn read_spec(path: &Path) -> Result<RoleSpec, String> {
         errors
             .0
             .iter()
-            .map(|error| format!("error: {}: {error}", path.display()))
+            .map(|error| {
+                match locate::locate(&text, &error.path).filter(|_| !error.path.is_empty()) {
+                    Some((line, column)) => format!(
+                        "error: {}:{line}:{column}: {error}\n{}",
+                        path.display(),
+                        locate::excerpt(&text, line, column)
+                    ),
+                    None => format!("error: {}: {error}", path.display()),
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n")
     })
