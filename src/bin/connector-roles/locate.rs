@@ -25,10 +25,10 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
         };
         offset = property.value.start();
         node = property.value;
-        if let (Some(index), Value::Array(array)) = (index, &node) {
-            if let Some(element) = array.elements.get(index) {
-                offset = element.start();
-            }
+        if let (Some(index), Value::Array(array)) = (index, &node)
+            && let Some(element) = array.elements.get(index)
+        {
+            offset = element.start();
         }
     }
     let before = &text[..offset];
