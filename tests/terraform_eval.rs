@@ -305,23 +305,13 @@ fn bound_module_with_another_source_account_is_the_documented_role() {
 
 #[test]
 fn open_source_account_is_the_deploying_account() {
-    let spec = json!({
-        "connector": "rds-mysql",
-        "name": "orders-mysql",
-        "values": {
-            "account_id": "111122223333",
-            "region": "us-east-1",
-            "application_id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
-            "index_id": "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
-            "input_bucket_name": "amzn-s3-demo-bucket",
-            "secret_id": "qbusiness-orders-mysql-AbCdEf",
-            "key_id": "1234abcd-12ab-34cd-56ef-1234567890ab"
-        },
-        "vpc": {
-            "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
-            "security_group_ids": ["sg-0123456789abcdef0"]
-        }
-    });
+    let mut spec = support::example_spec();
+    spec.as_object_mut().unwrap().remove("role_name");
+    spec["values"]
+        .as_object_mut()
+        .unwrap()
+        .remove("source_account");
+    spec["vpc"]["subnet_ids"] = json!(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
     let spec = RoleSpec::from_json(&spec.to_string()).unwrap();
     // The deploying account differs from the bound account_id: only source_account follows it.
     let deployment = Deployment {

@@ -254,3 +254,23 @@ impl Builder {
         }
     }
 }
+
+/// Specs for the generator's unit tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::RoleSpec;
+
+    /// The example spec of `examples/specs/orders-mysql.json` without `role_name` and
+    /// `source_account`, changed by `edit`.
+    pub(crate) fn bound(edit: impl FnOnce(&mut serde_json::Value)) -> RoleSpec {
+        let text = include_str!("../../examples/specs/orders-mysql.json");
+        let mut json: serde_json::Value = serde_json::from_str(text).expect("the example is JSON");
+        json.as_object_mut().expect("an object").remove("role_name");
+        json["values"]
+            .as_object_mut()
+            .expect("values")
+            .remove("source_account");
+        edit(&mut json);
+        RoleSpec::from_json(&json.to_string()).expect("the example is valid")
+    }
+}

@@ -26,28 +26,23 @@ pub fn values(source_account: &'static str) -> Vec<(&'static str, Vec<&'static s
     ]
 }
 
-/// The fully bound spec of the values above.
+/// The example spec (`examples/specs/orders-mysql.json`) with two subnets and
+/// `source_account` as given: every value bound to [`values`].
 pub fn bound_spec(source_account: &str) -> connector_roles::RoleSpec {
-    let json = serde_json::json!({
-        "connector": "rds-mysql",
-        "name": "orders-mysql",
-        "role_name": "QBusinessOrdersMySqlConnectorRole",
-        "values": {
-            "account_id": "111122223333",
-            "region": "us-east-1",
-            "source_account": source_account,
-            "application_id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
-            "index_id": "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
-            "input_bucket_name": "amzn-s3-demo-bucket",
-            "secret_id": "qbusiness-orders-mysql-AbCdEf",
-            "key_id": "1234abcd-12ab-34cd-56ef-1234567890ab"
-        },
-        "vpc": {
-            "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
-            "security_group_ids": ["sg-0123456789abcdef0"]
-        }
-    });
+    let mut json = example_spec();
+    json["values"]["source_account"] = source_account.into();
+    json["vpc"]["subnet_ids"] =
+        serde_json::json!(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
     connector_roles::RoleSpec::from_json(&json.to_string()).unwrap()
+}
+
+/// The example spec as JSON, for tests to change.
+pub fn example_spec() -> serde_json::Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/specs/orders-mysql.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The one artifact of `format` whose path ends with `file`.

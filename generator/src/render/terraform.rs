@@ -621,25 +621,7 @@ fn indent(out: &mut String, level: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::RoleSpec;
-
-    const BOUND: &str = r#"{
-        "connector": "rds-mysql",
-        "name": "orders-mysql",
-        "values": {
-            "account_id": "111122223333",
-            "region": "us-east-1",
-            "application_id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
-            "index_id": "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
-            "input_bucket_name": "amzn-s3-demo-bucket",
-            "secret_id": "qbusiness-orders-mysql-AbCdEf",
-            "key_id": "1234abcd-12ab-34cd-56ef-1234567890ab"
-        },
-        "vpc": {
-            "subnet_ids": ["subnet-0123456789abcdef0"],
-            "security_group_ids": ["sg-0123456789abcdef0"]
-        }
-    }"#;
+    use crate::spec::{RoleSpec, fixtures};
 
     const FILES: [&str; 5] = [
         "versions.tf",
@@ -763,7 +745,7 @@ mod tests {
 
     #[test]
     fn bound_spec_writes_values_and_keeps_only_what_is_open() {
-        let spec = RoleSpec::from_json(BOUND).unwrap();
+        let spec = fixtures::bound(|_| {});
         let files = files(&spec);
         let main = file(&files, "main.tf");
         for expected in [
@@ -802,16 +784,11 @@ mod tests {
 
     #[test]
     fn all_bound_needs_no_data_sources_locals_or_role_name_variable() {
-        let spec = BOUND
-            .replace(
-                r#""values": {"#,
-                r#""values": { "partition": "aws", "source_account": "444455556666","#,
-            )
-            .replace(
-                r#""name": "orders-mysql","#,
-                r#""name": "orders-mysql", "role_name": "OrdersRole","#,
-            );
-        let spec = RoleSpec::from_json(&spec).unwrap();
+        let spec = fixtures::bound(|spec| {
+            spec["role_name"] = "OrdersRole".into();
+            spec["values"]["partition"] = "aws".into();
+            spec["values"]["source_account"] = "444455556666".into();
+        });
         let files = files(&spec);
         let main = file(&files, "main.tf");
         for unexpected in ["data \"", "locals {", "local.", "var.role_name"] {

@@ -16,7 +16,7 @@
 // Each value can also be set under "context" in cdk.json, or in the CDK_CONTEXT_JSON
 // environment variable; a list is a JSON array or a comma-separated string.
 {%- endif %}
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import { {{ class|safe }} } from '{{ module }}';
 
 const app = new cdk.App();

@@ -3,7 +3,7 @@
    renderer built from escaped or sanitised pieces (see `render/cdk.rs`). -#}
 // {{ header|safe }}
 {%- if !core_imports.is_empty() %}
-import { {{ core_imports|safe }} } from 'aws-cdk-lib';
+import { {{ core_imports|safe }} } from 'aws-cdk-lib/core';
 {%- endif %}
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';

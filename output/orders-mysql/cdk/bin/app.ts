@@ -4,7 +4,7 @@
 //   npm install
 //   npm run build
 //   npx cdk synth
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import { OrdersMysqlConnectorRole } from '../lib/orders-mysql';
 
 const app = new cdk.App();

@@ -13,7 +13,7 @@
 //     -c securityGroupIds=sg-0123456789abcdef0
 // Each value can also be set under "context" in cdk.json, or in the CDK_CONTEXT_JSON
 // environment variable; a list is a JSON array or a comma-separated string.
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import { RdsMysqlConnectorRole } from '../lib/rds-mysql';
 
 const app = new cdk.App();
