@@ -6,8 +6,6 @@
 //! bound fields with their text, so a renderer only ever sees references to open fields and
 //! prints each in its own idiom through [`Interp::render`].
 
-use std::fmt::Write;
-
 use crate::field::Field;
 
 /// One piece of an interpolated string.
@@ -124,20 +122,6 @@ impl Interp {
             match piece {
                 Piece::Text(text) => idiom.text(&mut out, text),
                 Piece::Ref(field) => idiom.reference(&mut out, *field),
-            }
-        }
-        out
-    }
-
-    /// The string with every open reference written as the documentation's placeholder.
-    pub fn documented(&self) -> String {
-        let mut out = String::new();
-        for piece in &self.pieces {
-            match piece {
-                Piece::Text(text) => out.push_str(text),
-                Piece::Ref(field) => {
-                    let _ = write!(out, "{}", field.placeholder());
-                }
             }
         }
         out

@@ -23,11 +23,12 @@ use askama::Template;
 use serde_json::json;
 
 use super::escape::{TypeScript, escaped};
+use super::view::{self, ResourceView, StatementView};
 use super::{Artifact, json_file, run};
 use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
-use crate::model::{OneOrMany, PolicyDocument, Resource, Statement};
+use crate::model::{OneOrMany, PolicyDocument};
 use crate::role::RoleModel;
 use crate::rules::{ROLE_NAME, Rule};
 
@@ -292,26 +293,26 @@ impl Idiom for Cdk {
         out.push_str(&reference(field));
         out.push('}');
     }
-}
 
-impl Cdk {
     /// The string as a TypeScript expression: a fully literal string is `'...'`, a lone
     /// reference is the bare expression, anything else a template literal `` `...` ``.
-    pub fn code(&self, interp: &Interp) -> String {
+    fn expression(&self, interp: &Interp) -> String {
         match (interp.as_literal(), interp.pieces()) {
             (Some(text), _) => quoted(text),
             (None, [Piece::Ref(field)]) => reference(*field),
             _ => format!("`{}`", interp.render(self)),
         }
     }
+}
 
-    /// One ARN per element of the open list `field`: `props.subnetIds.map((subnetId) => ...)`.
-    pub fn each(&self, field: Field, interp: &Interp) -> String {
-        let list = format!("props.{}", field.camel_name());
-        match self.code(interp) {
-            code if code == element(field) => list,
-            code => format!("{list}.map(({}) => {code})", element(field)),
-        }
+/// One ARN per element of the open list `field`, given the expression of one ARN over the
+/// element: `props.subnetIds.map((subnetId) => ...)`.
+fn each(field: Field, code: String) -> String {
+    let list = format!("props.{}", field.camel_name());
+    if code == element(field) {
+        list
+    } else {
+        format!("{list}.map(({}) => {code})", element(field))
     }
 }
 
@@ -451,14 +452,17 @@ fn key(name: &str) -> String {
 
 /// A policy document as a TypeScript object literal, in the JSON renderer's shape.
 fn policy(document: &PolicyDocument) -> Ts {
-    let statements = document.statements.iter().map(statement).collect();
+    let statements = view::statements(document, &Cdk)
+        .into_iter()
+        .map(statement)
+        .collect();
     Ts::Object(vec![
         ("Version".to_owned(), Ts::string(&document.version)),
         ("Statement".to_owned(), Ts::Array(statements)),
     ])
 }
 
-fn statement(statement: &Statement) -> Ts {
+fn statement(statement: StatementView) -> Ts {
     let mut object = vec![
         ("Sid".to_owned(), Ts::string(&statement.sid)),
         ("Effect".to_owned(), Ts::string(&statement.effect)),
@@ -473,31 +477,35 @@ fn statement(statement: &Statement) -> Ts {
         "Action".to_owned(),
         Ts::one_or_many(statement.actions.map(|a| Ts::string(a))),
     ));
-    if let Some(resources) = &statement.resources {
+    if let Some(resources) = statement.resources {
         let value = match resources {
             // A single resource over an open list is the list of ARNs itself.
-            OneOrMany::One(Resource::Each(field, interp)) => Ts::Code(Cdk.each(*field, interp)),
+            OneOrMany::One(ResourceView::Each(field, code)) => Ts::Code(each(field, code)),
             resources => Ts::one_or_many(resources.map(|resource| match resource {
-                Resource::One(interp) => Ts::Code(Cdk.code(interp)),
-                Resource::Each(field, interp) => Ts::Spread(Cdk.each(*field, interp)),
+                ResourceView::One(code) => Ts::Code(code.clone()),
+                ResourceView::Each(field, code) => Ts::Spread(each(*field, code.clone())),
             })),
         };
         object.push(("Resource".to_owned(), value));
     }
     if !statement.conditions.is_empty() {
-        // Grouped by operator in order of first appearance, as the JSON renderer does.
-        let mut operators: Vec<(String, Ts)> = Vec::new();
-        for condition in &statement.conditions {
-            let value = Ts::one_or_many(condition.values.map(|v| Ts::Code(Cdk.code(v))));
-            let entry = (condition.key.clone(), value);
-            match operators
-                .iter_mut()
-                .find(|(operator, _)| *operator == condition.operator)
-            {
-                Some((_, Ts::Object(keys))) => keys.push(entry),
-                _ => operators.push((condition.operator.clone(), Ts::Object(vec![entry]))),
-            }
-        }
+        let operators = statement
+            .conditions
+            .into_iter()
+            .map(|operator| {
+                let keys = operator
+                    .keys
+                    .into_iter()
+                    .map(|(key, values)| {
+                        (
+                            key,
+                            Ts::one_or_many(values.map(|code| Ts::Code(code.clone()))),
+                        )
+                    })
+                    .collect();
+                (operator.operator, Ts::Object(keys))
+            })
+            .collect();
         object.push(("Condition".to_owned(), Ts::Object(operators)));
     }
     Ts::Object(object)
@@ -830,24 +838,24 @@ mod tests {
     #[test]
     fn strings_print_as_quoted_template_or_bare_code() {
         let literal = Interp::parse("arn:aws:s3:::bucket/*");
-        assert_eq!(Cdk.code(&literal), "'arn:aws:s3:::bucket/*'");
+        assert_eq!(Cdk.expression(&literal), "'arn:aws:s3:::bucket/*'");
         let single = Interp::parse("{{source_account}}");
-        assert_eq!(Cdk.code(&single), "account");
+        assert_eq!(Cdk.expression(&single), "account");
         let mixed = Interp::parse("arn:{{partition}}:kms:{{region}}:{{account_id}}:key/[[key_id]]");
         assert_eq!(
-            Cdk.code(&mixed),
+            Cdk.expression(&mixed),
             "`arn:${partition}:kms:${region}:${account}:key/${props.keyId}`"
         );
-        let each =
+        let subnet =
             Interp::parse("arn:{{partition}}:ec2:us-east-1:111122223333:subnet/[[subnet_ids]]");
         assert_eq!(
-            Cdk.each(Field::SubnetIds, &each),
+            each(Field::SubnetIds, Cdk.expression(&subnet)),
             "props.subnetIds.map((subnetId) => `arn:${partition}:ec2:us-east-1:111122223333:subnet/${subnetId}`)"
         );
         assert_eq!(
-            Cdk.each(
+            each(
                 Field::SecurityGroupIds,
-                &Interp::parse("[[security_group]]")
+                Cdk.expression(&Interp::parse("[[security_group]]"))
             ),
             "props.securityGroupIds"
         );
@@ -864,7 +872,10 @@ mod tests {
 
         // Text around a reference goes into a template literal: `${x}` must stay text.
         let mixed = Interp::parse(&format!("{hostile}{{{{account_id}}}}")).bind(|_| None);
-        assert_eq!(Cdk.code(&mixed), format!("`{escaped_value}${{account}}`"));
+        assert_eq!(
+            Cdk.expression(&mixed),
+            format!("`{escaped_value}${{account}}`")
+        );
 
         // And the askama template runs the same escaper on raw values.
         let construct_role_name = ConstructTs {

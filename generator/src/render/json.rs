@@ -4,9 +4,11 @@
 
 use serde_json::{Map, Value, json};
 
+use super::view;
 use super::{Artifact, json_file};
-use crate::interp::Interp;
-use crate::model::{OneOrMany, PolicyDocument, Resource};
+use crate::field::Field;
+use crate::interp::Idiom;
+use crate::model::{OneOrMany, PolicyDocument};
 use crate::role::RoleModel;
 
 /// Renders `policy/permission-policy.json` and `policy/trust-policy.json`.
@@ -20,11 +22,23 @@ pub fn render(role: &RoleModel<'_>) -> Vec<Artifact> {
     .collect()
 }
 
+/// Prints open references as the documentation's placeholders.
+struct Documented;
+
+impl Idiom for Documented {
+    fn text(&self, out: &mut String, text: &str) {
+        out.push_str(text);
+    }
+
+    fn reference(&self, out: &mut String, field: Field) {
+        out.push_str(field.placeholder());
+    }
+}
+
 /// A policy document as AWS writes it, keys in AWS's order, open values as placeholders.
 pub fn document(policy: &PolicyDocument) -> Value {
-    let statements = policy
-        .statements
-        .iter()
+    let statements = view::statements(policy, &Documented)
+        .into_iter()
         .map(|statement| {
             let mut object = Map::new();
             object.insert("Sid".into(), json!(statement.sid));
@@ -34,32 +48,28 @@ pub fn document(policy: &PolicyDocument) -> Value {
             }
             object.insert(
                 "Action".into(),
-                one_or_many(statement.actions.map(|a| Value::from(a.as_str()))),
+                one_or_many(statement.actions.map(|a| json!(a))),
             );
             if let Some(resources) = &statement.resources {
-                let resources = resources.map(|resource| match resource {
-                    Resource::One(interp) | Resource::Each(_, interp) => string(interp),
-                });
-                object.insert("Resource".into(), one_or_many(resources));
+                object.insert(
+                    "Resource".into(),
+                    one_or_many(resources.map(|r| json!(r.code()))),
+                );
             }
             if !statement.conditions.is_empty() {
-                let mut operators = Map::new();
-                for condition in &statement.conditions {
-                    let keys = operators
-                        .entry(condition.operator.clone())
-                        .or_insert_with(|| json!({}));
-                    keys[&condition.key] = one_or_many(condition.values.map(string));
-                }
-                object.insert("Condition".into(), Value::Object(operators));
+                let operators = statement.conditions.into_iter().map(|operator| {
+                    let keys = operator
+                        .keys
+                        .into_iter()
+                        .map(|(key, values)| (key, one_or_many(values.map(|v| json!(v)))));
+                    (operator.operator, Value::Object(keys.collect()))
+                });
+                object.insert("Condition".into(), Value::Object(operators.collect()));
             }
             Value::Object(object)
         })
         .collect::<Vec<_>>();
     json!({ "Version": policy.version, "Statement": statements })
-}
-
-fn string(interp: &Interp) -> Value {
-    Value::String(interp.documented())
 }
 
 fn one_or_many(values: OneOrMany<Value>) -> Value {
