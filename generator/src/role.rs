@@ -81,8 +81,11 @@ impl<'a> RoleModel<'a> {
         format!("{}-permissions", self.spec.name)
     }
 
-    /// A one-line description of the role, for templates and modules.
+    /// The role's description: the spec's, or a sentence naming the connector.
     pub fn description(&self) -> String {
+        if let Some(description) = &self.spec.description {
+            return description.clone();
+        }
         format!(
             "Role Amazon Q Business assumes for the {} data source connector, as documented in \"{}\"",
             self.spec.connector.id, self.spec.connector.title

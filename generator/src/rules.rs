@@ -189,6 +189,26 @@ fn reduce_arn<'a>(value: &'a str, service: &str, prefix: &str) -> Option<&'a str
     }
 }
 
+/// IAM's rule for role descriptions: at most 1,000 characters, each a tab, a line break or
+/// a printable Latin-1 character.
+pub fn check_description(text: &str) -> Result<(), Violation> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}');
+    if text.chars().count() > 1000 {
+        Err(Violation(format!(
+            "is {} characters long; IAM allows at most 1000",
+            text.chars().count()
+        )))
+    } else if let Some(c) = text.chars().find(|c| !allowed(*c)) {
+        Err(Violation(format!(
+            "contains {c:?} (U+{:04X}); IAM allows only tabs, line breaks and printable Latin-1 characters",
+            c as u32
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// The bucket-naming rules of Amazon S3 that the pattern cannot express.
 fn check_bucket_extras(name: &str) -> Result<(), Violation> {
     const PREFIXES: [&str; 2] = ["xn--", "sthree-"];
@@ -265,6 +285,13 @@ mod tests {
         for (field, value) in bad {
             assert!(check(field, value).is_err(), "{field} accepted {value:?}");
         }
+    }
+
+    #[test]
+    fn descriptions_follow_iam() {
+        assert!(check_description("Orders database: \"prod\" ${x} \n ü").is_ok());
+        assert!(check_description(&"x".repeat(1001)).is_err());
+        assert!(check_description("emoji 🚀").is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ locals {
 
 resource "aws_iam_role" "this" {
   name        = "QBusinessOrdersMySqlConnectorRole"
-  description = "Role Amazon Q Business assumes for the rds-mysql data source connector, as documented in \"IAM role for Amazon RDS (MySQL) connector\""
+  description = "Role for the orders database."
   tags        = var.tags
 
   assume_role_policy = jsonencode({

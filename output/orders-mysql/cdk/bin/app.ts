@@ -10,7 +10,7 @@ import { OrdersMysqlConnectorRole } from '../lib/orders-mysql';
 const app = new cdk.App();
 
 const stack = new cdk.Stack(app, 'OrdersMysqlConnectorRoleStack', {
-  description: 'Role Amazon Q Business assumes for the rds-mysql data source connector, as documented in \"IAM role for Amazon RDS (MySQL) connector\"',
+  description: 'Role for the orders database.',
 });
 const connectorRole = new OrdersMysqlConnectorRole(stack, 'ConnectorRole');
 

@@ -10,7 +10,7 @@ export interface OrdersMysqlConnectorRoleProps {
 }
 
 /**
- * Role Amazon Q Business assumes for the rds-mysql data source connector, as documented in "IAM role for Amazon RDS (MySQL) connector".
+ * Role for the orders database..
  *
  * Grants exactly the trust and permission policies the connector's AWS page documents,
  * with their Sids; open values are props or the stack's partition, account and region.
@@ -154,7 +154,7 @@ export class OrdersMysqlConnectorRole extends Construct {
 
     this.role = new iam.Role(this, 'Role', {
       roleName: 'QBusinessOrdersMySqlConnectorRole',
-      description: 'Role Amazon Q Business assumes for the rds-mysql data source connector, as documented in \"IAM role for Amazon RDS (MySQL) connector\"',
+      description: 'Role for the orders database.',
       assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com'),
       inlinePolicies: {
         'orders-mysql-permissions': iam.PolicyDocument.fromJson(permissionPolicy),
