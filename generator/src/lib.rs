@@ -10,10 +10,12 @@
 //! ```
 
 pub mod catalog;
+pub mod declaration;
 pub mod error;
 pub mod field;
 pub mod interp;
 pub mod model;
+pub mod parse;
 pub mod render;
 pub mod role;
 pub mod rules;

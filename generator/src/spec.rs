@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Connector, Part};
 use crate::error::{SpecError, SpecErrors};
@@ -39,22 +39,27 @@ pub struct RoleSpec {
 }
 
 /// The JSON spec, as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct JsonSpec {
     connector: String,
     name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     role_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     values: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     vpc: Option<JsonVpc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct JsonVpc {
+    #[serde(skip_serializing_if = "Option::is_none")]
     subnet_ids: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     security_group_ids: Option<Vec<String>>,
 }
 
@@ -91,6 +96,31 @@ impl RoleSpec {
             }
         }
         builder.finish()
+    }
+
+    /// The spec as a JSON spec that [`RoleSpec::from_json`] reads back as the same spec.
+    pub fn to_json(&self) -> String {
+        let values = self
+            .values
+            .iter()
+            .filter_map(|(field, bound)| match bound {
+                Bound::One(value) => Some((field.name().to_owned(), value.clone())),
+                Bound::List(_) => None,
+            })
+            .collect();
+        let vpc = self.parts.contains(&Part::Vpc).then(|| JsonVpc {
+            subnet_ids: self.list(Field::SubnetIds).map(<[String]>::to_vec),
+            security_group_ids: self.list(Field::SecurityGroupIds).map(<[String]>::to_vec),
+        });
+        let json = JsonSpec {
+            connector: self.connector.id.clone(),
+            name: self.name.clone(),
+            role_name: self.role_name.clone(),
+            description: self.description.clone(),
+            values,
+            vpc,
+        };
+        serde_json::to_string_pretty(&json).expect("specs serialize")
     }
 
     /// The embedded default spec.

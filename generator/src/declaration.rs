@@ -1,0 +1,432 @@
+//! Checks a parsed [`Declaration`] and turns it into a [`RoleSpec`], every error spanned on
+//! the token at fault.
+//!
+//! The field rules themselves live in [`spec::Builder`](crate::spec::Builder), shared with
+//! the JSON spec; this module checks what only the Rust syntax can get wrong (unknown,
+//! duplicate and missing fields, a value of the wrong kind) and maps each error of the
+//! builder back to the span of the value it names. Every problem is reported, not just the
+//! first.
+
+use proc_macro2::Span;
+use syn::{Ident, LitStr};
+
+use crate::catalog::Part;
+use crate::field::Field;
+use crate::parse::{Declaration, Declarations, Entry, Value};
+use crate::spec::{Builder, RoleSpec};
+
+const CONNECTOR: &str = "connector";
+const NAME: &str = "name";
+const ROLE_NAME: &str = "role_name";
+const DESCRIPTION: &str = "description";
+const VPC: &str = "vpc";
+
+/// The fields of `vpc: { ... }`.
+const VPC_FIELDS: [Field; 2] = [Field::SubnetIds, Field::SecurityGroupIds];
+
+/// Checks every role of an invocation; spec names must differ, since each names a folder.
+pub fn check_all(
+    declarations: &Declarations,
+) -> Result<Vec<(RoleSpec, &Declaration)>, Vec<syn::Error>> {
+    let mut specs = Vec::new();
+    let mut errors = Vec::new();
+    for declaration in &declarations.0 {
+        match check(declaration) {
+            Ok(spec) => {
+                if specs
+                    .iter()
+                    .any(|(other, _): &(RoleSpec, _)| other.name == spec.name)
+                {
+                    errors.push(syn::Error::new(
+                        declaration.ident.span(),
+                        format!(
+                            "a role named `{}` is already declared; give each role its own `name`",
+                            spec.name
+                        ),
+                    ));
+                }
+                specs.push((spec, declaration));
+            }
+            Err(mut more) => errors.append(&mut more),
+        }
+    }
+    if errors.is_empty() {
+        Ok(specs)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks one role.
+pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
+    let mut checker = Checker {
+        errors: Vec::new(),
+        spans: Vec::new(),
+        seen: Vec::new(),
+    };
+    let mut connector = None;
+    let mut name = None;
+    let mut role_name = None;
+    let mut description = None;
+    let mut scalars = Vec::new();
+    let mut vpc = None;
+    for entry in &declaration.fields {
+        if !checker.first(&entry.key, "") {
+            continue;
+        }
+        let key = entry.key.to_string();
+        match key.as_str() {
+            CONNECTOR => connector = checker.connector(entry),
+            NAME => name = checker.string(entry, "name: \"orders-mysql\""),
+            ROLE_NAME => {
+                role_name =
+                    checker.string(entry, "role_name: \"QBusinessOrdersMySqlConnectorRole\"")
+            }
+            DESCRIPTION => {
+                description = checker.string(entry, "description: \"Role for the orders database\"")
+            }
+            VPC => vpc = checker.vpc(entry),
+            _ => match Field::from_name(&key) {
+                Some(field) if field.is_list() => checker.error(
+                    entry.key.span(),
+                    format!(
+                        "`{key}` belongs inside `vpc: {{ {key}: [\"{}\"] }}`",
+                        field.rule().example
+                    ),
+                ),
+                Some(field) => {
+                    let example = format!("{key}: \"{}\"", field.rule().example);
+                    if let Some(lit) = checker.string(entry, &example) {
+                        scalars.push((key, lit));
+                    }
+                }
+                None => checker.error(entry.key.span(), unknown(&key, &top_level_fields())),
+            },
+        }
+    }
+    if connector.is_none() && !checker.seen.iter().any(|k| k == CONNECTOR) {
+        checker.error(
+            declaration.ident.span(),
+            "missing field `connector`, as in `connector: rds_mysql`".into(),
+        );
+    }
+    let Some((connector, connector_span)) = connector else {
+        return Err(checker.errors);
+    };
+    checker.spans.push((CONNECTOR.into(), connector_span));
+
+    let spec_name = match &name {
+        Some(lit) => {
+            checker.spans.push((NAME.into(), lit.span()));
+            lit.value()
+        }
+        None => {
+            checker.spans.push((NAME.into(), declaration.ident.span()));
+            kebab_case(&declaration.ident.to_string())
+        }
+    };
+    let mut builder = Builder::new(
+        &connector,
+        &spec_name,
+        role_name.as_ref().map(LitStr::value).as_deref(),
+    );
+    if let Some(lit) = &role_name {
+        checker.spans.push((ROLE_NAME.into(), lit.span()));
+    }
+    match (&description, declaration.doc()) {
+        (Some(lit), _) => {
+            checker.spans.push((DESCRIPTION.into(), lit.span()));
+            builder.description(DESCRIPTION, &lit.value());
+        }
+        (None, Some(doc)) => {
+            let span = declaration
+                .attrs
+                .first()
+                .map_or_else(|| declaration.ident.span(), |a| a.pound_token.span);
+            checker.spans.push((DESCRIPTION.into(), span));
+            builder.description(DESCRIPTION, &doc);
+        }
+        (None, None) => {}
+    }
+    for (key, lit) in &scalars {
+        checker.spans.push((key.clone(), lit.span()));
+        builder.scalar(key, key, &lit.value());
+    }
+    if let Some(lists) = vpc {
+        builder.part(Part::Vpc);
+        for (field, items, span) in lists {
+            let path = format!("{VPC}.{field}");
+            for (i, item) in items.iter().enumerate() {
+                checker.spans.push((format!("{path}[{i}]"), item.span()));
+            }
+            checker.spans.push((path.clone(), span));
+            let values: Vec<String> = items.iter().map(LitStr::value).collect();
+            builder.list(&path, field, &values);
+        }
+    }
+    match builder.finish() {
+        Ok(spec) if checker.errors.is_empty() => Ok(spec),
+        Ok(_) => Err(checker.errors),
+        Err(spec_errors) => {
+            for error in spec_errors.0 {
+                let span = checker
+                    .spans
+                    .iter()
+                    .find(|(path, _)| *path == error.path)
+                    .map_or_else(|| declaration.ident.span(), |(_, span)| *span);
+                let message = match &error.value {
+                    Some(value) => format!("invalid `{}`: {value:?} {}", error.path, error.rule),
+                    None => format!("invalid `{}`: {}", error.path, error.rule),
+                };
+                checker.error(span, message);
+            }
+            Err(checker.errors)
+        }
+    }
+}
+
+/// The lists of a `vpc` block: each list field with its literals and the brackets' span.
+type VpcLists = Vec<(Field, Vec<LitStr>, Span)>;
+
+struct Checker {
+    errors: Vec<syn::Error>,
+    /// The span of each value, by the path the builder names it with.
+    spans: Vec<(String, Span)>,
+    /// The keys seen so far (with their block's prefix).
+    seen: Vec<String>,
+}
+
+impl Checker {
+    fn error(&mut self, span: Span, message: String) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+
+    /// Records `key` (under `prefix`); false, with an error, when it was seen before.
+    fn first(&mut self, key: &Ident, prefix: &str) -> bool {
+        let path = format!("{prefix}{key}");
+        if self.seen.contains(&path) {
+            self.error(key.span(), format!("duplicate field `{key}`"));
+            return false;
+        }
+        self.seen.push(path);
+        true
+    }
+
+    fn string(&mut self, entry: &Entry, example: &str) -> Option<LitStr> {
+        match &entry.value {
+            Value::Str(lit) => Some(lit.clone()),
+            other => {
+                self.error(
+                    other.span(),
+                    format!("expected a string literal, as in `{example}`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `connector: rds_mysql` (or `"rds-mysql"`), as the catalog names it.
+    fn connector(&mut self, entry: &Entry) -> Option<(String, Span)> {
+        match &entry.value {
+            Value::Ident(ident) => Some((ident.to_string().replace('_', "-"), ident.span())),
+            Value::Str(lit) => Some((lit.value(), lit.span())),
+            other => {
+                self.error(
+                    other.span(),
+                    "expected a connector name, as in `connector: rds_mysql`".into(),
+                );
+                None
+            }
+        }
+    }
+
+    fn vpc(&mut self, entry: &Entry) -> Option<VpcLists> {
+        let Value::Block(entries, _) = &entry.value else {
+            let example = "vpc: { subnet_ids: [\"subnet-0123456789abcdef0\"], security_group_ids: [\"sg-0123456789abcdef0\"] }";
+            self.error(
+                entry.value.span(),
+                format!("expected a block, as in `{example}`"),
+            );
+            return None;
+        };
+        let mut lists = Vec::new();
+        for inner in entries {
+            if !self.first(&inner.key, "vpc.") {
+                continue;
+            }
+            let key = inner.key.to_string();
+            let Some(field) = VPC_FIELDS.into_iter().find(|f| f.name() == key) else {
+                let expected: Vec<&str> = VPC_FIELDS.iter().map(|f| f.name()).collect();
+                self.error(inner.key.span(), unknown(&key, &expected));
+                continue;
+            };
+            match &inner.value {
+                Value::List(items, span) => lists.push((field, items.clone(), *span)),
+                other => self.error(
+                    other.span(),
+                    format!(
+                        "expected a list of IDs, as in `{key}: [\"{}\"]`",
+                        field.rule().example
+                    ),
+                ),
+            }
+        }
+        Some(lists)
+    }
+}
+
+fn top_level_fields() -> Vec<&'static str> {
+    let scalars = Field::ALL
+        .into_iter()
+        .filter(|f| !f.is_list())
+        .map(Field::name);
+    [CONNECTOR, NAME, ROLE_NAME, DESCRIPTION]
+        .into_iter()
+        .chain(scalars)
+        .chain([VPC])
+        .collect()
+}
+
+fn unknown(key: &str, expected: &[&str]) -> String {
+    format!(
+        "unknown field `{key}`, expected one of: {}",
+        expected.join(", ")
+    )
+}
+
+/// `OrdersMySql` to `orders-my-sql`: the spec name a role gets without `name`.
+pub fn kebab_case(ident: &str) -> String {
+    let chars: Vec<char> = ident.chars().collect();
+    let mut out = String::with_capacity(ident.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            out.push('-');
+            continue;
+        }
+        let boundary = c.is_ascii_uppercase()
+            && i > 0
+            && (chars[i - 1].is_ascii_lowercase()
+                || chars[i - 1].is_ascii_digit()
+                || chars.get(i + 1).is_some_and(char::is_ascii_lowercase)
+                    && chars[i - 1].is_ascii_uppercase());
+        if boundary && !out.ends_with('-') {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Declarations {
+        syn::parse_str(text).expect("parses")
+    }
+
+    fn messages(text: &str) -> Vec<String> {
+        check_all(&parse(text))
+            .map(|_| ())
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn names_come_from_the_type() {
+        assert_eq!(kebab_case("OrdersMySql"), "orders-my-sql");
+        assert_eq!(kebab_case("RDSOrders"), "rds-orders");
+        assert_eq!(kebab_case("Orders2Db"), "orders2-db");
+    }
+
+    #[test]
+    fn a_full_declaration_gives_the_json_spec() {
+        let declarations = parse(
+            r#"
+            /// Role for the orders database.
+            pub OrdersMySql {
+                connector: rds_mysql,
+                name: "orders-mysql",
+                role_name: "QBusinessOrdersMySqlConnectorRole",
+                account_id: "111122223333",
+                vpc: { subnet_ids: ["subnet-0123456789abcdef0"], security_group_ids: ["sg-0123456789abcdef0"] },
+            }
+            Open { connector: "rds-mysql" }
+            "#,
+        );
+        let specs = check_all(&declarations).unwrap();
+        let (orders, _) = &specs[0];
+        assert_eq!(orders.name, "orders-mysql");
+        assert_eq!(
+            orders.description.as_deref(),
+            Some("Role for the orders database.")
+        );
+        assert_eq!(orders.scalar(Field::AccountId), Some("111122223333"));
+        assert_eq!(
+            orders.list(Field::SubnetIds).unwrap(),
+            ["subnet-0123456789abcdef0"]
+        );
+        assert_eq!(specs[1].0.name, "open");
+        assert!(specs[1].0.parts.is_empty());
+    }
+
+    #[test]
+    fn every_mistake_is_reported() {
+        let errors = messages(
+            r#"Orders {
+                connector: rds_mysql,
+                account_id: "12345",
+                acount_id: "111122223333",
+                region: "us-east-1",
+                region: "us-east-2",
+                vpc: { subnet_ids: ["subnet-xyz"] },
+            }"#,
+        );
+        assert_eq!(errors.len(), 4, "{errors:#?}");
+        assert!(
+            errors[0].starts_with("unknown field `acount_id`"),
+            "{errors:#?}"
+        );
+        assert_eq!(errors[1], "duplicate field `region`");
+        assert!(
+            errors[2].starts_with("invalid `account_id`: \"12345\" must be a 12-digit"),
+            "{errors:#?}"
+        );
+        assert!(
+            errors[3].starts_with("invalid `vpc.subnet_ids[0]`: \"subnet-xyz\""),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn missing_connector_and_wrong_kinds() {
+        let number = syn::parse_str::<Declarations>("Orders { account_id: 111122223333 }");
+        let message = number.err().map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some("expected a string literal, an identifier, a list `[...]` or a block `{ ... }`")
+        );
+        let errors = messages(r#"Orders { account_id: orders, subnet_ids: [] }"#);
+        assert_eq!(
+            errors,
+            [
+                "expected a string literal, as in `account_id: \"111122223333\"`",
+                "`subnet_ids` belongs inside `vpc: { subnet_ids: [\"subnet-0123456789abcdef0\"] }`",
+                "missing field `connector`, as in `connector: rds_mysql`",
+            ]
+        );
+    }
+
+    #[test]
+    fn role_names_must_differ() {
+        let errors = messages(
+            "A { connector: rds_mysql, name: \"x\" } B { connector: rds_mysql, name: \"x\" }",
+        );
+        assert_eq!(
+            errors,
+            ["a role named `x` is already declared; give each role its own `name`"]
+        );
+    }
+}
