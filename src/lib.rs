@@ -17,8 +17,12 @@
 //! assert!(files[0].contents.contains("arn:aws:secretsmanager:us-east-1:111122223333:secret:[[secret_id]]"));
 //! ```
 
-pub use connector_roles_generator::render::render;
+mod declared;
+
+pub use connector_roles_generator::render::{listing, render};
 pub use connector_roles_generator::write::{Drift, Outcome, WriteError, drift, write_all};
 pub use connector_roles_generator::{
     Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, catalog,
 };
+pub use connector_roles_macros::connector_role;
+pub use declared::ConnectorRole;

@@ -53,6 +53,19 @@ impl Format {
         }
     }
 
+    /// The folder of the output its files are written to (`policy` for JSON).
+    pub fn folder(self) -> &'static str {
+        match self {
+            Format::Json => "policy",
+            other => other.name(),
+        }
+    }
+
+    /// Whether the artifact at `path` (`NAME/FOLDER/...`) is of this format.
+    pub fn holds(self, path: &str) -> bool {
+        path.split('/').nth(1) == Some(self.folder())
+    }
+
     fn render(self, role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
         match self {
             Format::CloudFormation => cloudformation::render(role),
@@ -97,6 +110,18 @@ impl Artifact {
             path: format!("{}/{folder}/{file}", role.spec.name),
             contents,
         }
+    }
+}
+
+/// The artifacts as text: one artifact is its contents; several are listed one after the
+/// other, each under a `==> path <==` line.
+pub fn listing(artifacts: &[Artifact]) -> String {
+    match artifacts {
+        [one] => one.contents.clone(),
+        many => many
+            .iter()
+            .map(|a| format!("==> {} <==\n{}\n", a.path, a.contents))
+            .collect(),
     }
 }
 

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use connector_roles::{Artifact, Drift, Format, RoleSpec, catalog, drift, render, write_all};
+use connector_roles::{
+    Artifact, Drift, Format, RoleSpec, catalog, drift, listing, render, write_all,
+};
 
 /// Writes the IAM role an Amazon Q Business data source connector needs, as CloudFormation,
 /// AWS CDK TypeScript, Terraform and policy JSON.
@@ -158,9 +160,7 @@ fn duplicate_name(specs: &[RoleSpec]) -> Option<&str> {
 fn generate(specs: &SpecArgs, formats: &[Format], stdout: bool) -> Result<ExitCode, String> {
     let artifacts = artifacts(specs, formats)?;
     if stdout {
-        for artifact in &artifacts {
-            println!("==> {} <==\n{}", artifact.path, artifact.contents);
-        }
+        print!("{}", listing(&artifacts));
         return Ok(ExitCode::SUCCESS);
     }
     let written = write_all(&specs.out, &artifacts).map_err(|e| format!("error: {e}"))?;

@@ -1,0 +1,76 @@
+//! Roles declared with `connector_role!`: the same files as the CLI writes for the same
+//! values, from the JSON spec and from the `.rs` file.
+
+mod support;
+
+use connector_roles::{ConnectorRole, Format, RoleSpec, connector_role, render};
+
+connector_role! {
+    /// Role for the orders database.
+    pub OrdersMySql {
+        connector: rds_mysql,
+        name: "orders-mysql",
+        role_name: "QBusinessOrdersMySqlConnectorRole",
+        account_id: "111122223333",
+        region: "us-east-1",
+        source_account: "111122223333",
+        application_id: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+        index_id: "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+        input_bucket_name: "amzn-s3-demo-bucket",
+        secret_id: "qbusiness-orders-mysql-AbCdEf",
+        key_id: "1234abcd-12ab-34cd-56ef-1234567890ab",
+        vpc: {
+            subnet_ids: ["subnet-0123456789abcdef0"],
+            security_group_ids: ["sg-0123456789abcdef0"],
+        },
+    }
+
+    /// Fully open: reused across accounts.
+    pub(crate) Reusable { connector: rds_mysql }
+}
+
+mod nested {
+    use connector_roles::connector_role;
+
+    connector_role! {
+        pub Inner { connector: rds_mysql, vpc: {} }
+    }
+}
+
+#[test]
+fn macro_artifacts_equal_the_json_specs() {
+    let json = RoleSpec::from_json(&support::example_spec().to_string()).unwrap();
+    let expected = render(&json, &Format::ALL).unwrap();
+    let declared = OrdersMySql::artifacts(&Format::ALL);
+    assert_eq!(declared.len(), expected.len());
+    for (declared, expected) in declared.iter().zip(&expected) {
+        assert_eq!(declared.path, expected.path);
+        assert!(
+            declared.contents == expected.contents,
+            "{} differs",
+            declared.path
+        );
+    }
+    assert_eq!(OrdersMySql::spec().to_json(), json.to_json());
+}
+
+#[test]
+fn several_roles_and_invocations() {
+    assert_eq!(Reusable::spec().name, "reusable");
+    assert!(Reusable::spec().values.is_empty());
+    assert_eq!(nested::Inner::spec().parts.len(), 1);
+    assert!(
+        Reusable::render(Format::CloudFormation).contains("Fully open: reused across accounts.")
+    );
+}
+
+#[test]
+fn write_to_writes_the_cli_layout() {
+    let out = tempfile::tempdir().unwrap();
+    let written = OrdersMySql::write_to(out.path()).unwrap();
+    assert_eq!(written.len(), 13);
+    let template =
+        std::fs::read_to_string(out.path().join("orders-mysql/cloudformation/template.yaml"))
+            .unwrap();
+    assert_eq!(template, OrdersMySql::render(Format::CloudFormation));
+}
