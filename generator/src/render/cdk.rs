@@ -8,6 +8,11 @@
 //!   the same pattern as the Rust rule (tokens are left to AWS). Open partition, account,
 //!   region and source account are the stack's (`Stack.of(this)`); bound values are literals.
 //! - `bin/app.ts`: one stack with the construct, its open props read from CDK context.
+//!   For a [`Stack`](crate::stack::Stack) of roles, one `lib/NAME.ts` per role (each as it is
+//!   for the role alone) and one app whose one stack (`<Stack>Stack`) holds them all: each
+//!   construct under its own ID (`OrdersMysqlConnectorRole`), reading its props from context
+//!   keys prefixed with the role (`ordersMysql.applicationId`), with its outputs
+//!   (`OrdersMysqlRoleArn`, `OrdersMysqlRoleName`) named as in the CloudFormation template.
 //! - `package.json`, `tsconfig.json` and `cdk.json` (`node dist/bin/app.js`, so the app runs
 //!   compiled, without ts-node), written with `serde_json`.
 //!
@@ -23,10 +28,11 @@ use askama::Template;
 use serde_json::json;
 
 use super::escape::{TypeScript, escaped};
+use super::names::{Member, Unit};
 use super::view::{self, ResourceView, StatementView};
 use super::{Artifact, json_file, run};
 use crate::error::RenderError;
-use crate::field::Field;
+use crate::field::{Field, pascal_case};
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::{OneOrMany, PolicyDocument};
 use crate::role::RoleModel;
@@ -94,25 +100,99 @@ struct Prop {
 #[template(path = "cdk/app.ts", whitespace = "preserve")]
 struct AppTs {
     header: &'static str,
-    class: String,
-    module: String,
     /// `-c key=EXAMPLE` for each open parameter, for the comment on how to synthesize.
     usage: Vec<String>,
+    /// In a stack, a context key of the first role with open values, for the comment that
+    /// explains the prefixes.
+    prefixed_key: Option<String>,
     stack_id: String,
     description: String,
-    /// Each prop's name (an identifier) and the context helper that reads it.
-    props: Vec<(String, &'static str)>,
+    roles: Vec<AppRole>,
     needs_string: bool,
     needs_optional: bool,
     needs_list: bool,
 }
 
-/// Renders `cdk/bin/app.ts`, `cdk/cdk.json`, `cdk/lib/NAME.ts`, `cdk/package.json` and
-/// `cdk/tsconfig.json`.
-pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
-    let name = &role.spec.name;
+/// One construct of the app: what it imports, the variable and construct ID it takes, the
+/// context keys its props are read from, and its outputs.
+struct AppRole {
+    class: String,
+    module: String,
+    /// The variable, an identifier: `connectorRole` alone, `ordersMysqlConnectorRole` in a
+    /// stack.
+    variable: String,
+    /// The construct ID: `ConnectorRole` alone, `OrdersMysqlConnectorRole` in a stack.
+    id: String,
+    /// Each prop's name (an identifier), the context helper that reads it (code), and its
+    /// context key.
+    props: Vec<(String, &'static str, String)>,
+    /// The outputs' IDs, which are also their logical IDs: `RoleArn`, `OrdersMysqlRoleArn`.
+    arn_output: String,
+    name_output: String,
+}
+
+/// Renders `cdk/bin/app.ts`, `cdk/cdk.json`, `cdk/lib/NAME.ts` for each role,
+/// `cdk/package.json` and `cdk/tsconfig.json`: one app with one stack that holds every role
+/// of the unit, each construct exactly as it is written for the role alone.
+pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
+    let mut libs = Vec::new();
+    let mut roles = Vec::new();
+    for member in &unit.members {
+        let (lib_file, construct) = construct(&member.role)?;
+        libs.push(unit.artifact("cdk", &lib_file, run(&construct, &lib_file)?));
+        roles.push(app_role(member, construct));
+    }
+    let usage = unit
+        .members
+        .iter()
+        .flat_map(|member| {
+            member.role.parameters.iter().map(|field| {
+                let key = member.names.context_key(&field.camel_name());
+                format!("-c {key}={}", comment(field.rule().example))
+            })
+        })
+        .collect();
+    let props = || roles.iter().flat_map(|role| &role.props);
+    let app = AppTs {
+        header: HEADER,
+        usage,
+        prefixed_key: if unit.stacked {
+            props().next().map(|(_, _, key)| key.clone())
+        } else {
+            None
+        },
+        stack_id: if unit.stacked {
+            format!("{}Stack", identifier(&pascal_case(unit.folder)))
+        } else {
+            format!(
+                "{}ConnectorRoleStack",
+                identifier(&pascal_case(unit.folder))
+            )
+        },
+        description: unit.description.clone(),
+        needs_string: props().any(|(_, getter, _)| *getter == "requiredString"),
+        needs_optional: props().any(|(_, getter, _)| *getter == "optionalString"),
+        needs_list: props().any(|(_, getter, _)| *getter == "requiredList"),
+        roles,
+    };
+    let mut artifacts = vec![
+        unit.artifact("cdk", "bin/app.ts", run(&app, "bin/app.ts")?),
+        unit.artifact(
+            "cdk",
+            "cdk.json",
+            json_file(&json!({ "app": "node dist/bin/app.js" })),
+        ),
+    ];
+    artifacts.extend(libs);
+    artifacts.push(unit.artifact("cdk", "package.json", json_file(&package_json(unit))));
+    artifacts.push(unit.artifact("cdk", "tsconfig.json", json_file(&tsconfig_json())));
+    Ok(artifacts)
+}
+
+/// The construct of `role`, and its file `lib/NAME.ts`.
+fn construct(role: &RoleModel<'_>) -> Result<(String, ConstructTs), RenderError> {
     let class = format!("{}ConnectorRole", identifier(&role.pascal_name()));
-    let lib_file = format!("lib/{name}.ts");
+    let lib_file = format!("lib/{}.ts", role.spec.name);
 
     let mut props: Vec<Prop> = role
         .parameters
@@ -157,58 +237,36 @@ pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
             .layout(BODY_INDENT, BODY_INDENT + "const trustPolicy = ".len()),
         permission_policy: policy(&role.permission_policy)
             .layout(BODY_INDENT, BODY_INDENT + "const permissionPolicy = ".len()),
-        class: class.clone(),
+        class,
         props,
     };
-    let construct_text = run(&construct, &lib_file)?;
+    Ok((lib_file, construct))
+}
 
-    let app = AppTs {
-        header: HEADER,
-        module: format!("../lib/{name}"),
-        usage: role
-            .parameters
-            .iter()
-            .map(|field| {
-                format!(
-                    "-c {}={}",
-                    field.camel_name(),
-                    comment(field.rule().example)
-                )
-            })
-            .collect(),
-        stack_id: format!("{}ConnectorRoleStack", identifier(&role.pascal_name())),
-        description: role.description(),
+/// How the app instantiates the construct of `member`.
+fn app_role(member: &Member<'_>, construct: ConstructTs) -> AppRole {
+    let names = &member.names;
+    AppRole {
+        module: format!("../lib/{}", member.role.spec.name),
+        variable: names.variable("ConnectorRole"),
+        id: names.logical_id("ConnectorRole"),
         props: construct
             .props
-            .iter()
+            .into_iter()
             .map(|p| {
                 let getter = match (p.optional, p.list) {
                     (true, _) => "optionalString",
                     (false, true) => "requiredList",
                     (false, false) => "requiredString",
                 };
-                (p.name.clone(), getter)
+                let key = names.context_key(&p.name);
+                (p.name, getter, key)
             })
             .collect(),
-        needs_string: construct.props.iter().any(|p| !p.optional && !p.list),
-        needs_optional: construct.props.iter().any(|p| p.optional),
-        needs_list: construct.props.iter().any(|p| p.list),
-        class,
-    };
-    let app_text = run(&app, "bin/app.ts")?;
-
-    Ok(vec![
-        Artifact::new(role, "cdk", "bin/app.ts", app_text),
-        Artifact::new(
-            role,
-            "cdk",
-            "cdk.json",
-            json_file(&json!({ "app": "node dist/bin/app.js" })),
-        ),
-        Artifact::new(role, "cdk", &lib_file, construct_text),
-        Artifact::new(role, "cdk", "package.json", json_file(&package_json(role))),
-        Artifact::new(role, "cdk", "tsconfig.json", json_file(&tsconfig_json())),
-    ])
+        arn_output: names.logical_id("RoleArn"),
+        name_output: names.logical_id("RoleName"),
+        class: construct.class,
+    }
 }
 
 impl Prop {
@@ -553,12 +611,12 @@ fn core_imports(role: &RoleModel<'_>, props: &[Prop]) -> String {
 }
 
 /// `package.json`: the versions pinned, scripts to build and synthesize.
-fn package_json(role: &RoleModel<'_>) -> serde_json::Value {
+fn package_json(unit: &Unit<'_>) -> serde_json::Value {
     json!({
-        "name": format!("{}-connector-role", role.spec.name),
+        "name": unit.package_name(),
         "version": "0.1.0",
         "private": true,
-        "description": role.description(),
+        "description": unit.description,
         "license": "UNLICENSED",
         "scripts": {
             "build": "tsc",

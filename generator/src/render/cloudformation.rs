@@ -11,12 +11,12 @@
 use askama::Template;
 
 use super::escape::{Yaml, escaped};
+use super::names::{Member, Names, Unit};
 use super::view::{self, ResourceView, StatementView};
 use super::{Artifact, run};
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::OneOrMany;
-use crate::role::RoleModel;
 use crate::rules::ROLE_NAME;
 
 /// How many elements of an open list parameter the template turns into ARNs.
@@ -27,17 +27,28 @@ const ELEMENT: &str = "Element";
 
 #[derive(Template)]
 #[template(path = "cloudformation/template.yaml", whitespace = "preserve")]
-struct TemplateYaml<'a> {
-    connector: &'a str,
+struct TemplateYaml {
+    source: String,
     description: String,
     parameters: Vec<Parameter>,
-    groups: Vec<(&'static str, Vec<String>)>,
+    groups: Vec<(String, Vec<String>)>,
     conditions: Vec<(String, String)>,
-    role_name: Option<String>,
-    role_name_parameter: bool,
+    roles: Vec<RoleYaml>,
+}
+
+/// One `AWS::IAM::Role` resource and its outputs.
+struct RoleYaml {
+    /// The logical ID: `Role` alone, `OrdersMysqlRole` in a stack.
+    logical_id: String,
+    /// The `RoleName` value, code: the bound name quoted, or `!If` over the parameter.
+    role_name: String,
+    description: String,
     policy_name: String,
     trust: Vec<StatementView>,
     permission: Vec<StatementView>,
+    /// The outputs' logical IDs.
+    arn_output: String,
+    name_output: String,
 }
 
 struct Parameter {
@@ -50,10 +61,11 @@ struct Parameter {
 }
 
 /// Prints strings as `!Sub` content: `${` in text is written `${!`, references are pseudo
-/// parameters or parameter names, and one list element is the `${Element}` variable.
-struct Cfn;
+/// parameters or the role's parameter names, and one list element is the `${Element}`
+/// variable.
+struct Cfn<'a>(&'a Names);
 
-impl Idiom for Cfn {
+impl Idiom for Cfn<'_> {
     fn text(&self, out: &mut String, text: &str) {
         out.push_str(&text.replace("${", "${!"));
     }
@@ -65,7 +77,7 @@ impl Idiom for Cfn {
             Field::AccountId | Field::SourceAccount => "AWS::AccountId".to_owned(),
             Field::Region => "AWS::Region".to_owned(),
             field if field.is_list() => ELEMENT.to_owned(),
-            field => field.pascal_name(),
+            field => self.0.logical_id(&field.pascal_name()),
         });
         out.push('}');
     }
@@ -90,61 +102,90 @@ fn quoted(text: &str) -> String {
     format!("\"{}\"", escaped(Yaml, text))
 }
 
-/// Renders `cloudformation/template.yaml`.
-pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
+/// Renders `cloudformation/template.yaml`: one template holding every role of the unit.
+/// Parameters, conditions and outputs follow the order of the roles; the console's
+/// parameter groups are by topic for a role alone and one per role in a stack.
+pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
+    let mut parameters = Vec::new();
     let mut conditions = Vec::new();
-    let mut permission = view::statements(&role.permission_policy, &Cfn);
-    for statement in &mut permission {
-        expand_lists(statement, &mut conditions);
+    let mut groups = Vec::new();
+    let mut roles = Vec::new();
+    for member in &unit.members {
+        let first = parameters.len();
+        roles.push(role(member, &mut parameters, &mut conditions));
+        let names: Vec<String> = parameters[first..].iter().map(|p| p.name.clone()).collect();
+        if !names.is_empty() {
+            groups.push((member.names.role().to_owned(), names));
+        }
     }
-    let role_name_parameter = role.spec.role_name.is_none();
-    if role_name_parameter {
-        conditions.insert(
-            0,
-            (
-                "HasRoleName".to_owned(),
-                "!Not [!Equals [!Ref RoleName, \"\"]]".to_owned(),
-            ),
-        );
+    if !unit.stacked {
+        groups = topic_groups(&parameters);
     }
-    let mut parameters: Vec<Parameter> = role
-        .parameters
-        .iter()
-        .map(|field| parameter(*field))
-        .collect();
-    if role_name_parameter {
-        parameters.push(Parameter {
-            name: "RoleName".into(),
-            kind: "String",
-            description: "Name of the IAM role; leave empty to let CloudFormation name it".into(),
-            pattern: Some(format!("^$|{}", ROLE_NAME.pattern)),
-            constraint: format!("{} (or empty)", ROLE_NAME.description),
-            default: Some(""),
-        });
-    }
-    let groups = groups(&parameters);
     let template = TemplateYaml {
-        connector: &role.spec.connector.id,
-        description: role.description(),
+        source: unit.source(),
+        description: unit.description.clone(),
         parameters,
         groups,
         conditions,
-        role_name: role.spec.role_name.clone(),
-        role_name_parameter,
-        policy_name: role.policy_name(),
-        trust: view::statements(&role.trust_policy, &Cfn),
-        permission,
+        roles,
     };
     let file = "template.yaml";
-    Ok(vec![Artifact::new(
-        role,
+    Ok(vec![unit.artifact(
         "cloudformation",
         file,
         run(&template, file)?,
     )])
 }
 
-fn parameter(field: Field) -> Parameter {
+/// The role's resource; its parameters and conditions are appended to the template's.
+fn role(
+    member: &Member<'_>,
+    parameters: &mut Vec<Parameter>,
+    conditions: &mut Vec<(String, String)>,
+) -> RoleYaml {
+    let (names, role) = (&member.names, &member.role);
+    let idiom = Cfn(names);
+    let mut permission = view::statements(&role.permission_policy, &idiom);
+    let mut list_conditions = Vec::new();
+    for statement in &mut permission {
+        expand_lists(statement, names, &mut list_conditions);
+    }
+    parameters.extend(role.parameters.iter().map(|field| parameter(*field, names)));
+    let role_name = match &role.spec.role_name {
+        Some(name) => quoted(name),
+        None => {
+            let parameter = names.logical_id("RoleName");
+            let condition = names.logical_id("HasRoleName");
+            conditions.push((
+                condition.clone(),
+                format!("!Not [!Equals [!Ref {parameter}, \"\"]]"),
+            ));
+            parameters.push(Parameter {
+                name: parameter.clone(),
+                kind: "String",
+                description: "Name of the IAM role; leave empty to let CloudFormation name it"
+                    .into(),
+                pattern: Some(format!("^$|{}", ROLE_NAME.pattern)),
+                constraint: format!("{} (or empty)", ROLE_NAME.description),
+                default: Some(""),
+            });
+            format!("!If [{condition}, !Ref {parameter}, !Ref AWS::NoValue]")
+        }
+    };
+    conditions.extend(list_conditions);
+    RoleYaml {
+        logical_id: names.logical_id("Role"),
+        role_name,
+        description: role.description(),
+        policy_name: role.policy_name(),
+        trust: view::statements(&role.trust_policy, &idiom),
+        permission,
+        arn_output: names.logical_id("RoleArn"),
+        name_output: names.logical_id("RoleName"),
+    }
+}
+
+fn parameter(field: Field, names: &Names) -> Parameter {
     let rule = field.rule();
     let (kind, pattern, description) = match field {
         Field::SubnetIds => (
@@ -164,7 +205,7 @@ fn parameter(field: Field) -> Parameter {
         ),
     };
     Parameter {
-        name: field.pascal_name(),
+        name: names.logical_id(&field.pascal_name()),
         kind,
         description,
         pattern,
@@ -173,8 +214,9 @@ fn parameter(field: Field) -> Parameter {
     }
 }
 
-/// The console's parameter groups, each listing the parameters present.
-fn groups(parameters: &[Parameter]) -> Vec<(&'static str, Vec<String>)> {
+/// The console's parameter groups for a role alone, by topic, each listing the parameters
+/// present.
+fn topic_groups(parameters: &[Parameter]) -> Vec<(String, Vec<String>)> {
     const GROUPS: [(&str, &[&str]); 4] = [
         ("Amazon Q Business", &["ApplicationId", "IndexId"]),
         (
@@ -192,7 +234,7 @@ fn groups(parameters: &[Parameter]) -> Vec<(&'static str, Vec<String>)> {
                 .filter(|name| parameters.iter().any(|p| p.name == **name))
                 .map(|name| (*name).to_owned())
                 .collect();
-            (label, present)
+            (label.to_owned(), present)
         })
         .filter(|(_, names): &(_, Vec<String>)| !names.is_empty())
         .collect()
@@ -200,7 +242,11 @@ fn groups(parameters: &[Parameter]) -> Vec<(&'static str, Vec<String>)> {
 
 /// Replaces each one-per-element resource by [`MAX_ELEMENTS`] slots, adding the conditions
 /// that guard slots after the first.
-fn expand_lists(statement: &mut StatementView, conditions: &mut Vec<(String, String)>) {
+fn expand_lists(
+    statement: &mut StatementView,
+    names: &Names,
+    conditions: &mut Vec<(String, String)>,
+) {
     let Some(OneOrMany::Many(resources)) = &mut statement.resources else {
         return;
     };
@@ -210,7 +256,7 @@ fn expand_lists(statement: &mut StatementView, conditions: &mut Vec<(String, Str
             expanded.push(resource);
             continue;
         };
-        let list = field.pascal_name();
+        let list = names.logical_id(&field.pascal_name());
         for slot in 0..MAX_ELEMENTS {
             let element = if slot == 0 {
                 format!("!Select [0, !Ref {list}]")
@@ -224,7 +270,8 @@ fn expand_lists(statement: &mut StatementView, conditions: &mut Vec<(String, Str
             if slot == 0 {
                 expanded.push(ResourceView::One(arn));
             } else {
-                let condition = format!("Has{list}{}", slot + 1);
+                let condition =
+                    names.logical_id(&format!("Has{}{}", field.pascal_name(), slot + 1));
                 if !conditions.iter().any(|(name, _)| *name == condition) {
                     conditions.push((
                         condition.clone(),

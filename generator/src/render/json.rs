@@ -4,22 +4,28 @@
 
 use serde_json::{Map, Value, json};
 
+use super::names::Unit;
 use super::view;
 use super::{Artifact, json_file};
 use crate::field::Field;
 use crate::interp::Idiom;
 use crate::model::{OneOrMany, PolicyDocument};
-use crate::role::RoleModel;
 
-/// Renders `policy/permission-policy.json` and `policy/trust-policy.json`.
-pub fn render(role: &RoleModel<'_>) -> Vec<Artifact> {
-    [
-        ("permission-policy.json", &role.permission_policy),
-        ("trust-policy.json", &role.trust_policy),
-    ]
-    .into_iter()
-    .map(|(file, policy)| Artifact::new(role, "policy", file, json_file(&document(policy))))
-    .collect()
+/// Renders `policy/permission-policy.json` and `policy/trust-policy.json` for a role alone,
+/// `policy/NAME/permission-policy.json` and `policy/NAME/trust-policy.json` for each role of
+/// a stack.
+pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
+    unit.members
+        .iter()
+        .flat_map(|member| {
+            let folder = member.names.policy_folder();
+            [
+                ("permission-policy.json", &member.role.permission_policy),
+                ("trust-policy.json", &member.role.trust_policy),
+            ]
+            .map(|(file, policy)| unit.artifact(&folder, file, json_file(&document(policy))))
+        })
+        .collect()
 }
 
 /// Prints open references as the documentation's placeholders.

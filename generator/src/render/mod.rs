@@ -1,4 +1,6 @@
-//! One renderer per target format, each printing a [`RoleModel`].
+//! One renderer per target format, each printing a [`RoleModel`](crate::role::RoleModel), or
+//! the roles of a stack, as one [`Unit`] of output ([`names`] says how the roles' names are
+//! kept apart).
 //!
 //! Renderers share everything but their idiom: the model decides what is bound and what is
 //! open, [`Interp::render`](crate::interp::Interp::render) walks each string, and a
@@ -10,6 +12,7 @@ pub mod cdk;
 pub mod cloudformation;
 pub mod escape;
 pub mod json;
+pub mod names;
 pub mod terraform;
 pub mod view;
 
@@ -17,8 +20,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::RenderError;
-use crate::role::RoleModel;
 use crate::spec::RoleSpec;
+use names::Unit;
 
 /// A target format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,12 +69,12 @@ impl Format {
         path.split('/').nth(1) == Some(self.folder())
     }
 
-    fn render(self, role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
+    fn render(self, unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         match self {
-            Format::CloudFormation => cloudformation::render(role),
-            Format::Cdk => cdk::render(role),
-            Format::Terraform => terraform::render(role),
-            Format::Json => Ok(json::render(role)),
+            Format::CloudFormation => cloudformation::render(unit),
+            Format::Cdk => cdk::render(unit),
+            Format::Terraform => terraform::render(unit),
+            Format::Json => Ok(json::render(unit)),
         }
     }
 }
@@ -104,15 +107,6 @@ pub struct Artifact {
     pub contents: String,
 }
 
-impl Artifact {
-    fn new(role: &RoleModel<'_>, folder: &str, file: &str, contents: String) -> Artifact {
-        Artifact {
-            path: format!("{}/{folder}/{file}", role.spec.name),
-            contents,
-        }
-    }
-}
-
 /// The artifacts as text: one artifact is its contents; several are listed one after the
 /// other, each under a `==> path <==` line.
 pub fn listing(artifacts: &[Artifact]) -> String {
@@ -127,10 +121,17 @@ pub fn listing(artifacts: &[Artifact]) -> String {
 
 /// Renders `spec` in each of `formats`.
 pub fn render(spec: &RoleSpec, formats: &[Format]) -> Result<Vec<Artifact>, RenderError> {
-    let role = RoleModel::new(spec);
+    render_unit(&Unit::alone(spec), formats)
+}
+
+/// Renders the roles of `unit` in each of `formats`.
+pub(crate) fn render_unit(
+    unit: &Unit<'_>,
+    formats: &[Format],
+) -> Result<Vec<Artifact>, RenderError> {
     let mut artifacts = Vec::new();
     for format in formats {
-        artifacts.extend(format.render(&role)?);
+        artifacts.extend(format.render(unit)?);
     }
     Ok(artifacts)
 }

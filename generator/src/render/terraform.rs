@@ -13,6 +13,13 @@
 //! A resource over an open list field becomes a `for` expression, and a resource list that
 //! mixes them with single ARNs a `concat` of both.
 //!
+//! A [`Stack`](crate::stack::Stack) of roles is one module: each role's resources are named
+//! after it (`aws_iam_role.orders_mysql`), as are its variables (`orders_mysql_key_id`,
+//! `orders_mysql_role_name`) and outputs (`orders_mysql_role_arn`); the `data` sources, the
+//! `locals` and the `tags` variable are shared, and a `role_arns` output maps each role's
+//! name to its ARN. A role alone is the same module with unprefixed names and resources
+//! named `this` ([`names`](super::names)).
+//!
 //! Code is built here from escaped pieces ([`Expr`] prints it as `terraform fmt` would) and
 //! printed with `|safe`; user values the templates print themselves go through `{{ value }}`
 //! inside double quotes, which the `.tf` extension escapes with [`escape::Hcl`]. Templates
@@ -21,13 +28,13 @@
 use askama::Template;
 
 use super::escape::{self, Hcl};
+use super::names::{Member, Names, Unit};
 use super::view::{self, ResourceView, StatementView};
 use super::{Artifact, run};
 use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::{OneOrMany, PolicyDocument};
-use crate::role::RoleModel;
 use crate::rules::{self, ROLE_NAME};
 
 /// The output folder.
@@ -36,62 +43,69 @@ const FOLDER: &str = "terraform";
 /// The `for` expression's variable standing for one element of a list field.
 const ELEMENT: &str = "id";
 
-/// The module's outputs.
-const OUTPUTS: [Output; 3] = [
-    Output {
-        name: "role_arn",
-        description: "ARN of the IAM role, for the data source's role ARN",
-        value: "aws_iam_role.this.arn",
-    },
-    Output {
-        name: "role_name",
-        description: "Name of the IAM role",
-        value: "aws_iam_role.this.name",
-    },
-    Output {
-        name: "role_unique_id",
-        description: "Stable unique ID of the IAM role",
-        value: "aws_iam_role.this.unique_id",
-    },
+/// Each role's outputs: the name's suffix, the description and the role's attribute.
+const OUTPUTS: [(&str, &str, &str); 3] = [
+    (
+        "role_arn",
+        "ARN of the IAM role, for the data source's role ARN",
+        "arn",
+    ),
+    ("role_name", "Name of the IAM role", "name"),
+    (
+        "role_unique_id",
+        "Stable unique ID of the IAM role",
+        "unique_id",
+    ),
 ];
 
 /// Renders the module: `versions.tf`, `variables.tf`, `main.tf`, `outputs.tf` and
 /// `README.md`.
-pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
-    let connector = role.spec.connector.id.as_str();
-    let variables = variables(role);
+pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
+    let source = unit.source();
+    let variables = variables(unit);
+    let outputs = outputs(unit);
     let main = Main {
-        connector,
-        data_sources: data_sources(role),
-        locals: aligned(locals(role)),
-        application_in_deploying_account: role.references(Field::SourceAccount),
-        role_name: role.spec.role_name.as_deref(),
-        description: role.description(),
-        trust_policy: Expr::Call("jsonencode", vec![document(&role.trust_policy)]).code(1),
-        policy_name: role.policy_name(),
-        permission_policy: Expr::Call("jsonencode", vec![document(&role.permission_policy)])
-            .code(1),
+        source: &source,
+        data_sources: data_sources(unit),
+        locals: aligned(locals(unit)),
+        application_in_deploying_account: unit.references(Field::SourceAccount),
+        roles: unit.members.iter().map(main_role).collect(),
     };
     let readme = Readme {
-        connector,
-        title: &role.spec.connector.title,
-        page: &role.spec.connector.page,
-        label: module_label(role),
-        usage: usage(role),
-        deployment: locals(role),
+        source: &source,
+        stacked: unit.stacked,
+        heading: unit.folder,
+        roles: unit
+            .members
+            .iter()
+            .map(|member| ReadmeRole {
+                name: member.names.role(),
+                connector: &member.role.spec.connector.id,
+                title: &member.role.spec.connector.title,
+                page: &member.role.spec.connector.page,
+                resource: member.names.terraform_resource(),
+                arn_output: member.names.terraform(OUTPUTS[0].0),
+            })
+            .collect(),
+        label: module_label(unit),
+        usage: usage(unit),
+        deployment: locals(unit),
         variables: &variables,
-        outputs: &OUTPUTS,
+        outputs: &outputs,
     };
     let variables_tf = Variables {
-        connector,
+        source: &source,
         variables: &variables,
     };
     let outputs_tf = Outputs {
-        connector,
-        outputs: &OUTPUTS,
+        source: &source,
+        outputs: &outputs,
     };
     let files = [
-        ("versions.tf", run(&Versions { connector }, "versions.tf")?),
+        (
+            "versions.tf",
+            run(&Versions { source: &source }, "versions.tf")?,
+        ),
         ("variables.tf", run(&variables_tf, "variables.tf")?),
         ("main.tf", run(&main, "main.tf")?),
         ("outputs.tf", run(&outputs_tf, "outputs.tf")?),
@@ -99,35 +113,43 @@ pub fn render(role: &RoleModel<'_>) -> Result<Vec<Artifact>, RenderError> {
     ];
     Ok(files
         .into_iter()
-        .map(|(file, text)| Artifact::new(role, FOLDER, file, text))
+        .map(|(file, text)| unit.artifact(FOLDER, file, text))
         .collect())
 }
 
 #[derive(Template)]
 #[template(path = "terraform/versions.tf", whitespace = "preserve")]
 struct Versions<'a> {
-    connector: &'a str,
+    /// `the rds-mysql catalog entry`, for the header.
+    source: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "terraform/variables.tf", whitespace = "preserve")]
 struct Variables<'a> {
-    connector: &'a str,
+    source: &'a str,
     variables: &'a [Variable],
 }
 
 #[derive(Template)]
 #[template(path = "terraform/main.tf", whitespace = "preserve")]
 struct Main<'a> {
-    connector: &'a str,
+    source: &'a str,
     /// The `data` sources referenced, by type.
     data_sources: Vec<&'static str>,
     /// The deployment's values, names padded for alignment.
     locals: Vec<(String, String)>,
     /// Whether `source_account` is the deploying account, which deserves a word.
     application_in_deploying_account: bool,
-    /// The bound role name; `var.role_name` when open.
-    role_name: Option<&'a str>,
+    roles: Vec<MainRole>,
+}
+
+/// The two resources of one role.
+struct MainRole {
+    /// The resources' name: `this`, or the role's in a stack.
+    resource: String,
+    /// The role's name, code: the bound name quoted, or the variable.
+    name: String,
     description: String,
     /// `jsonencode({...})`, code.
     trust_policy: String,
@@ -139,16 +161,19 @@ struct Main<'a> {
 #[derive(Template)]
 #[template(path = "terraform/outputs.tf", whitespace = "preserve")]
 struct Outputs<'a> {
-    connector: &'a str,
+    source: &'a str,
     outputs: &'a [Output],
 }
 
 #[derive(Template)]
 #[template(path = "terraform/README.md", whitespace = "preserve")]
 struct Readme<'a> {
-    connector: &'a str,
-    title: &'a str,
-    page: &'a str,
+    source: &'a str,
+    /// Whether the module holds a stack of roles.
+    stacked: bool,
+    /// The stack's name, for a stack's heading.
+    heading: &'a str,
+    roles: Vec<ReadmeRole<'a>>,
     /// The usage example's module label, code.
     label: String,
     /// A `module` block calling this module, code.
@@ -159,9 +184,21 @@ struct Readme<'a> {
     outputs: &'a [Output],
 }
 
+/// What the README says of one role.
+struct ReadmeRole<'a> {
+    name: &'a str,
+    connector: &'a str,
+    title: &'a str,
+    page: &'a str,
+    /// The resources' name, code.
+    resource: String,
+    /// The output holding the role's ARN, code.
+    arn_output: String,
+}
+
 /// One `variable` block.
 struct Variable {
-    name: &'static str,
+    name: String,
     description: &'static str,
     /// The type constraint, code.
     type_constraint: &'static str,
@@ -180,37 +217,113 @@ struct Validation {
 
 /// One `output` block.
 struct Output {
-    name: &'static str,
+    name: String,
     description: &'static str,
     /// The value, code.
-    value: &'static str,
+    value: Expr,
 }
 
-/// The module's inputs: the open parameters, then the role name (when the spec leaves it
-/// open) and the tags.
-fn variables(role: &RoleModel<'_>) -> Vec<Variable> {
-    let mut variables: Vec<Variable> = role
-        .parameters
+impl Output {
+    /// `value = ...`, aligned with `description` when it fits on one line, as
+    /// `terraform fmt` aligns a run of one-line attributes.
+    fn value_attribute(&self) -> String {
+        let width = if self.value.is_one_line() {
+            "description".len()
+        } else {
+            0
+        };
+        format!("{:width$} = {}", "value", self.value.code(1))
+    }
+}
+
+/// The resources of one role.
+fn main_role(member: &Member<'_>) -> MainRole {
+    let (names, role) = (&member.names, &member.role);
+    let idiom = Terraform(names);
+    MainRole {
+        resource: names.terraform_resource(),
+        name: match &role.spec.role_name {
+            Some(name) => quoted(name),
+            None => format!("var.{}", names.terraform("role_name")),
+        },
+        description: role.description(),
+        trust_policy: Expr::Call("jsonencode", vec![document(&role.trust_policy, &idiom)]).code(1),
+        policy_name: role.policy_name(),
+        permission_policy: Expr::Call(
+            "jsonencode",
+            vec![document(&role.permission_policy, &idiom)],
+        )
+        .code(1),
+    }
+}
+
+/// Each role's outputs; in a stack, then the map of every role's ARN by its name.
+fn outputs(unit: &Unit<'_>) -> Vec<Output> {
+    let mut outputs: Vec<Output> = unit
+        .members
         .iter()
-        .map(|&field| parameter(field))
+        .flat_map(|member| {
+            let resource = member.names.terraform_resource();
+            OUTPUTS.map(|(name, description, attribute)| Output {
+                name: member.names.terraform(name),
+                description,
+                value: Expr::Code(format!("aws_iam_role.{resource}.{attribute}")),
+            })
+        })
         .collect();
-    if role.spec.role_name.is_none() {
-        variables.push(Variable {
-            name: "role_name",
-            description: "Name of the IAM role; Terraform generates a unique name when null",
-            type_constraint: "string",
-            default: Some("null"),
-            validations: vec![Validation {
-                condition: format!(
-                    "var.role_name == null || {}",
-                    matches(&ROLE_NAME, "var.role_name")
-                ),
-                error_message: message("The value of role_name", &ROLE_NAME),
-            }],
+    if unit.stacked {
+        let arns = unit
+            .members
+            .iter()
+            .map(|member| {
+                let resource = member.names.terraform_resource();
+                (
+                    object_key(member.names.role()),
+                    Expr::Code(format!("aws_iam_role.{resource}.arn")),
+                )
+            })
+            .collect();
+        outputs.push(Output {
+            name: "role_arns".to_owned(),
+            description: "ARN of each IAM role, by the role's name in the stack",
+            value: Expr::Object(arns),
         });
     }
+    outputs
+}
+
+/// The module's inputs: each role's open parameters, then its role name (when the spec
+/// leaves it open); then the tags, shared by every role.
+fn variables(unit: &Unit<'_>) -> Vec<Variable> {
+    let mut variables = Vec::new();
+    for member in &unit.members {
+        let names = &member.names;
+        variables.extend(
+            member
+                .role
+                .parameters
+                .iter()
+                .map(|&field| parameter(field, names)),
+        );
+        if member.role.spec.role_name.is_none() {
+            let name = names.terraform("role_name");
+            variables.push(Variable {
+                description: "Name of the IAM role; Terraform generates a unique name when null",
+                type_constraint: "string",
+                default: Some("null"),
+                validations: vec![Validation {
+                    condition: format!(
+                        "var.{name} == null || {}",
+                        matches(&ROLE_NAME, &format!("var.{name}"))
+                    ),
+                    error_message: message(&format!("The value of {name}"), &ROLE_NAME),
+                }],
+                name,
+            });
+        }
+    }
     variables.push(Variable {
-        name: "tags",
+        name: "tags".to_owned(),
         description: "Tags applied to the IAM role",
         type_constraint: "map(string)",
         default: Some("{}"),
@@ -220,8 +333,8 @@ fn variables(role: &RoleModel<'_>) -> Vec<Variable> {
 }
 
 /// The variable of an open parameter, validated by the field's rule.
-fn parameter(field: Field) -> Variable {
-    let name = field.name();
+fn parameter(field: Field, names: &Names) -> Variable {
+    let name = names.terraform(field.name());
     let rule = field.rule();
     let validations = if field.is_list() {
         vec![
@@ -273,27 +386,27 @@ fn message(subject: &str, rule: &rules::Rule) -> String {
     )
 }
 
-/// The `data` sources the open deployment fields need.
-fn data_sources(role: &RoleModel<'_>) -> Vec<&'static str> {
+/// The `data` sources the open deployment fields of any role need.
+fn data_sources(unit: &Unit<'_>) -> Vec<&'static str> {
     let mut sources = Vec::new();
-    if role.references(Field::Partition) {
+    if unit.references(Field::Partition) {
         sources.push("aws_partition");
     }
-    if role.references(Field::AccountId) || role.references(Field::SourceAccount) {
+    if unit.references(Field::AccountId) || unit.references(Field::SourceAccount) {
         sources.push("aws_caller_identity");
     }
-    if role.references(Field::Region) {
+    if unit.references(Field::Region) {
         sources.push("aws_region");
     }
     sources
 }
 
-/// A local per open deployment field: the deployment's partition, account and region; the
-/// application's account defaults to the deploying account.
-fn locals(role: &RoleModel<'_>) -> Vec<(&'static str, &'static str)> {
+/// A local per open deployment field of any role: the deployment's partition, account and
+/// region; the application's account defaults to the deploying account.
+fn locals(unit: &Unit<'_>) -> Vec<(&'static str, &'static str)> {
     Field::ALL
         .into_iter()
-        .filter(|field| role.references(*field))
+        .filter(|field| unit.references(*field))
         .filter_map(|field| {
             let value = match field {
                 Field::Partition => "data.aws_partition.current.partition",
@@ -321,43 +434,44 @@ fn aligned(attributes: Vec<(&str, &str)>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The usage example's module label: `orders_mysql_connector_role`.
-fn module_label(role: &RoleModel<'_>) -> String {
-    format!("{}_connector_role", role.spec.name.replace('-', "_"))
+/// The usage example's module label: `orders_mysql_connector_role`, or
+/// `data_sources_connector_roles` for a stack.
+fn module_label(unit: &Unit<'_>) -> String {
+    unit.package_name().replace('-', "_")
 }
 
 /// A `module` block calling this module with an example value for every input: `source`
 /// alone, then the required inputs, then the optional ones, as terraform-aws-modules write
 /// their examples.
-fn usage(role: &RoleModel<'_>) -> String {
-    let required: Vec<(String, Expr)> = role
-        .parameters
-        .iter()
-        .map(|field| {
+fn usage(unit: &Unit<'_>) -> String {
+    let mut required: Vec<(String, Expr)> = Vec::new();
+    let mut optional: Vec<(String, Expr)> = Vec::new();
+    for member in &unit.members {
+        let (names, role) = (&member.names, &member.role);
+        required.extend(role.parameters.iter().map(|field| {
             let example = Expr::Code(quoted(field.rule().example));
             let value = if field.is_list() {
                 Expr::List(vec![example])
             } else {
                 example
             };
-            (field.name().to_owned(), value)
-        })
-        .collect();
-    let mut optional: Vec<(String, Expr)> = Vec::new();
-    if role.spec.role_name.is_none() {
-        let derived = format!("QBusiness{}ConnectorRole", role.pascal_name());
-        let name = if rules::matches(&ROLE_NAME, &derived).is_ok() {
-            &derived
-        } else {
-            ROLE_NAME.example
-        };
-        optional.push(("role_name".into(), Expr::Code(quoted(name))));
+            (names.terraform(field.name()), value)
+        }));
+        if role.spec.role_name.is_none() {
+            let derived = format!("QBusiness{}ConnectorRole", role.pascal_name());
+            let name = if rules::matches(&ROLE_NAME, &derived).is_ok() {
+                &derived
+            } else {
+                ROLE_NAME.example
+            };
+            optional.push((names.terraform("role_name"), Expr::Code(quoted(name))));
+        }
     }
     let tags = vec![("Environment".into(), Expr::Code(quoted("production")))];
     optional.push(("tags".into(), Expr::Object(tags)));
     let mut out = format!(
         "module \"{}\" {{\n  source = \"./{FOLDER}\"\n",
-        module_label(role)
+        module_label(unit)
     );
     for group in [required, optional] {
         if !group.is_empty() {
@@ -371,10 +485,10 @@ fn usage(role: &RoleModel<'_>) -> String {
 
 /// A policy document as an HCL object expression: the keys and key order of the JSON
 /// renderer's [`document`](super::json::document), AWS's own key names.
-fn document(policy: &PolicyDocument) -> Expr {
-    let statements = view::statements(policy, &Terraform)
+fn document(policy: &PolicyDocument, idiom: &Terraform<'_>) -> Expr {
+    let statements = view::statements(policy, idiom)
         .into_iter()
-        .map(statement)
+        .map(|view| statement(view, idiom.0))
         .collect();
     Expr::Object(vec![
         ("Version".into(), Expr::Code(quoted(&policy.version))),
@@ -382,7 +496,7 @@ fn document(policy: &PolicyDocument) -> Expr {
     ])
 }
 
-fn statement(statement: StatementView) -> Expr {
+fn statement(statement: StatementView, names: &Names) -> Expr {
     let mut entries = vec![
         ("Sid".to_owned(), Expr::Code(quoted(&statement.sid))),
         ("Effect".to_owned(), Expr::Code(quoted(&statement.effect))),
@@ -394,7 +508,7 @@ fn statement(statement: StatementView) -> Expr {
     let actions = statement.actions.map(|action| Expr::Code(quoted(action)));
     entries.push(("Action".into(), one_or_many(actions)));
     if let Some(resources) = &statement.resources {
-        entries.push(("Resource".into(), resources_expr(resources)));
+        entries.push(("Resource".into(), resources_expr(resources, names)));
     }
     if !statement.conditions.is_empty() {
         let operators = statement
@@ -422,7 +536,7 @@ fn statement(statement: StatementView) -> Expr {
 /// A statement's `Resource`: as documented when every item is one ARN; with items over open
 /// list fields, a `for` expression each, concatenated with lists of the single ARNs between
 /// them, in documented order.
-fn resources_expr(resources: &OneOrMany<ResourceView>) -> Expr {
+fn resources_expr(resources: &OneOrMany<ResourceView>, names: &Names) -> Expr {
     let each = |item: &ResourceView| matches!(item, ResourceView::Each(..));
     if !resources.items().iter().any(each) {
         return one_or_many(resources.map(|resource| Expr::Code(resource.code().to_owned())));
@@ -435,8 +549,9 @@ fn resources_expr(resources: &OneOrMany<ResourceView>) -> Expr {
                 _ => parts.push(Expr::List(vec![Expr::Code(code.clone())])),
             },
             ResourceView::Each(field, code) => {
+                let list = names.terraform(field.name());
                 parts.push(Expr::Code(format!(
-                    "[for {ELEMENT} in var.{field} : {code}]"
+                    "[for {ELEMENT} in var.{list} : {code}]"
                 )));
             }
         }
@@ -477,31 +592,32 @@ fn quoted(text: &str) -> String {
 
 /// Terraform's idiom: literal text escaped for a quoted template (`${` as `$${`), open
 /// fields as `${var.application_id}` or `${local.partition}`, and the element of an open list
-/// field as `${id}`, the variable of the `for` expression over the list.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Terraform;
+/// field as `${id}`, the variable of the `for` expression over the list. Variables are the
+/// role's ([`Names::terraform`]: `var.orders_mysql_key_id` in a stack).
+#[derive(Debug, Clone, Copy)]
+pub struct Terraform<'a>(pub &'a Names);
 
-impl Terraform {
+impl Terraform<'_> {
     /// The expression a reference to the open `field` stands for.
-    fn reference_expression(field: Field) -> String {
+    fn reference_expression(&self, field: Field) -> String {
         if field.is_list() {
             ELEMENT.to_owned()
         } else if field.defaults_to_deployment() {
             format!("local.{field}")
         } else {
-            format!("var.{field}")
+            format!("var.{}", self.0.terraform(field.name()))
         }
     }
 }
 
-impl Idiom for Terraform {
+impl Idiom for Terraform<'_> {
     fn text(&self, out: &mut String, text: &str) {
         out.push_str(&escape::escaped(Hcl, text));
     }
 
     fn reference(&self, out: &mut String, field: Field) {
         out.push_str("${");
-        out.push_str(&Terraform::reference_expression(field));
+        out.push_str(&self.reference_expression(field));
         out.push('}');
     }
 
@@ -509,7 +625,7 @@ impl Idiom for Terraform {
     /// anything else a quoted template.
     fn expression(&self, interp: &Interp) -> String {
         match interp.pieces() {
-            [Piece::Ref(field)] => Terraform::reference_expression(*field),
+            [Piece::Ref(field)] => self.reference_expression(*field),
             _ => format!("\"{}\"", interp.render(self)),
         }
     }
@@ -632,8 +748,7 @@ mod tests {
     ];
 
     fn files(spec: &RoleSpec) -> Vec<(String, String)> {
-        let role = RoleModel::new(spec);
-        let artifacts = render(&role).unwrap();
+        let artifacts = render(&Unit::alone(spec)).unwrap();
         let paths: Vec<_> = artifacts.iter().map(|a| a.path.clone()).collect();
         let expected: Vec<_> = FILES
             .iter()
@@ -813,20 +928,22 @@ mod tests {
 
     #[test]
     fn literal_text_escapes_template_sequences() {
+        let names = Names::alone("orders-mysql");
+        let idiom = Terraform(&names);
         let interp = Interp::parse("arn:{{partition}}:s3:::home/${aws:username}/%{x}");
-        let rendered = interp.render(&Terraform);
+        let rendered = interp.render(&idiom);
         assert_eq!(
             rendered,
             "arn:${local.partition}:s3:::home/$${aws:username}/%%{x}"
         );
         let quotes = Interp::parse("\"${aws:username}\"");
-        assert_eq!(Terraform.expression(&quotes), r#""\"$${aws:username}\"""#);
+        assert_eq!(idiom.expression(&quotes), r#""\"$${aws:username}\"""#);
         assert_eq!(
-            Terraform.expression(&Interp::parse("{{index_id}}")),
+            idiom.expression(&Interp::parse("{{index_id}}")),
             "var.index_id"
         );
         assert_eq!(
-            Terraform.expression(&Interp::parse("{{source_account}}")),
+            idiom.expression(&Interp::parse("{{source_account}}")),
             "local.source_account"
         );
     }
@@ -842,14 +959,14 @@ mod tests {
             one("\"arn:c\""),
         ]);
         assert_eq!(
-            resources_expr(&resources).code(0),
+            resources_expr(&resources, &Names::alone("x")).code(0),
             "concat(\n  [\n    \"arn:a\",\n    \"arn:b\",\n  ],\n  \
              [for id in var.subnet_ids : \"x/${id}\"],\n  [\"arn:c\"],\n)"
         );
         let only = OneOrMany::One(each(Field::SecurityGroupIds, "\"x/${id}\""));
         assert_eq!(
-            resources_expr(&only).code(0),
-            "[for id in var.security_group_ids : \"x/${id}\"]"
+            resources_expr(&only, &Names::stacked("orders-mysql")).code(0),
+            "[for id in var.orders_mysql_security_group_ids : \"x/${id}\"]"
         );
     }
 

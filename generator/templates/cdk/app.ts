@@ -1,4 +1,5 @@
-{# The app `bin/app.ts`: one stack with the construct, its open props read from CDK context.
+{# The app `bin/app.ts`: one stack with each role's construct, its open props read from CDK
+   context.
    `{{ x }}` values are escaped and always sit inside quotes; `|safe` prints code and
    comments the renderer built (see `render/cdk.rs`). -#}
 // {{ header|safe }}
@@ -13,11 +14,17 @@
 {%- for option in usage %}
 //     {{ option|safe }}{% if !loop.last %} \{% endif %}
 {%- endfor %}
+{%- if let Some(key) = prefixed_key %}
+// Each role reads its values from context keys prefixed with the role's name in camelCase
+// ({{ key|safe }}), so that the values of the stack's roles stay apart.
+{%- endif %}
 // Each value can also be set under "context" in cdk.json, or in the CDK_CONTEXT_JSON
 // environment variable; a list is a JSON array or a comma-separated string.
 {%- endif %}
 import * as cdk from 'aws-cdk-lib/core';
-import { {{ class|safe }} } from '{{ module }}';
+{%- for role in roles %}
+import { {{ role.class|safe }} } from '{{ role.module }}';
+{%- endfor %}
 
 const app = new cdk.App();
 {%- if needs_string %}
@@ -74,21 +81,25 @@ function requiredList(key: string): string[] {
 const stack = new cdk.Stack(app, '{{ stack_id }}', {
   description: '{{ description }}',
 });
-{%- if props.is_empty() %}
-const connectorRole = new {{ class|safe }}(stack, 'ConnectorRole');
+{%- for role in roles %}
+{%- if !loop.first %}
+{% endif %}
+{%- if role.props.is_empty() %}
+const {{ role.variable|safe }} = new {{ role.class|safe }}(stack, '{{ role.id }}');
 {%- else %}
-const connectorRole = new {{ class|safe }}(stack, 'ConnectorRole', {
-{%- for (name, getter) in props %}
-  {{ name|safe }}: {{ getter|safe }}('{{ name }}'),
+const {{ role.variable|safe }} = new {{ role.class|safe }}(stack, '{{ role.id }}', {
+{%- for (name, getter, key) in role.props %}
+  {{ name|safe }}: {{ getter|safe }}('{{ key }}'),
 {%- endfor %}
 });
 {%- endif %}
 
-new cdk.CfnOutput(stack, 'RoleArn', {
-  value: connectorRole.roleArn,
+new cdk.CfnOutput(stack, '{{ role.arn_output }}', {
+  value: {{ role.variable|safe }}.roleArn,
   description: 'ARN of the connector role, for the data source\'s RoleArn',
 });
-new cdk.CfnOutput(stack, 'RoleName', {
-  value: connectorRole.role.roleName,
+new cdk.CfnOutput(stack, '{{ role.name_output }}', {
+  value: {{ role.variable|safe }}.role.roleName,
   description: 'Name of the connector role',
 });
+{%- endfor %}
