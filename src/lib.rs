@@ -23,6 +23,7 @@ pub use connector_roles_generator::render::{listing, render};
 pub use connector_roles_generator::write::{Drift, Outcome, WriteError, drift, write_all};
 pub use connector_roles_generator::{
     Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, catalog,
+    source,
 };
 pub use connector_roles_macros::connector_role;
 pub use declared::ConnectorRole;

@@ -212,21 +212,66 @@ fn generate_is_deterministic() {
     }
 }
 
+/// `output/` holds what `generate` writes for the default and the example spec, and what
+/// each example program (`cargo run --example NAME`) writes with the macro: the CLI reading
+/// the example's `.rs` file must find the same bytes there.
 #[test]
 fn committed_output_is_up_to_date() {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = format!("{root}/output");
-    for args in [
-        vec!["check", "--out", &out],
-        vec!["check", ORDERS, "--out", &out],
-    ] {
+    let mut checks = vec![
+        vec!["check".to_owned(), "--out".into(), out.clone()],
+        vec![
+            "check".to_owned(),
+            ORDERS.into(),
+            "--out".into(),
+            out.clone(),
+        ],
+    ];
+    for example in ["orders_mysql", "reusable_role"] {
+        checks.push(vec![
+            "check".into(),
+            format!("{root}/examples/{example}.rs"),
+            "--out".into(),
+            format!("{out}/examples/{example}"),
+        ]);
+    }
+    for args in checks {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let output = run(&args);
         assert!(
             output.status.success(),
-            "output/ is stale: run `cargo run -- generate && cargo run -- generate examples/specs/*.json`\n{}",
-            String::from_utf8_lossy(&output.stdout)
+            "stale: {args:?}; regenerate with `cargo run -- generate`, `cargo run -- generate examples/specs/*.json` and `cargo run --example NAME`\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+#[test]
+fn rust_files_are_read_like_the_macro_reads_them() {
+    let folder = tempfile::tempdir().unwrap();
+    let source = folder.path().join("roles.rs");
+    std::fs::write(
+        &source,
+        "mod infra {\n    fn roles() {\n        connector_roles::connector_role! {\n            pub Orders {\n                connector: rds_mysql,\n                vpc: { subnet_ids: [\"subnet-xyz\"] },\n            }\n        }\n    }\n}\n",
+    )
+    .unwrap();
+    let out = folder.path().join("out");
+    let output = run(&[
+        "generate",
+        source.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_invalid(
+        &output,
+        &[
+            "roles.rs:6:37: invalid `vpc.subnet_ids[0]`: \"subnet-xyz\" must be subnet-",
+            "6 |                 vpc: { subnet_ids: [\"subnet-xyz\"] },",
+        ],
+    );
+    assert!(!out.exists());
 }
 
 #[test]

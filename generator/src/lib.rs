@@ -19,6 +19,7 @@ pub mod parse;
 pub mod render;
 pub mod role;
 pub mod rules;
+pub mod source;
 pub mod spec;
 pub mod write;
 

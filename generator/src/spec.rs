@@ -154,6 +154,8 @@ pub struct Builder {
     role_name: Option<String>,
     description: Option<String>,
     values: BTreeMap<Field, Bound>,
+    /// Where each bound field was given, for cross-field errors.
+    paths: BTreeMap<Field, String>,
     parts: Vec<Part>,
     errors: Vec<SpecError>,
 }
@@ -192,6 +194,7 @@ impl Builder {
             role_name: role_name.map(str::to_owned),
             description: None,
             values: BTreeMap::new(),
+            paths: BTreeMap::new(),
             parts: Vec::new(),
             errors,
         }
@@ -233,6 +236,7 @@ impl Builder {
         match rules::check(field, value) {
             Ok(value) => {
                 self.values.insert(field, Bound::One(value));
+                self.paths.insert(field, path.to_owned());
             }
             Err(violation) => self.error(path, Some(value), violation.0),
         }
@@ -296,7 +300,8 @@ impl Builder {
             if partition != expected {
                 let rule = format!("is not the partition of region {region} (expected {expected})");
                 let partition = partition.clone();
-                self.error("values.partition", Some(&partition), rule);
+                let path = self.paths[&Field::Partition].clone();
+                self.error(&path, Some(&partition), rule);
             }
         }
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use connector_roles::{
-    Artifact, Drift, Format, RoleSpec, catalog, drift, listing, render, write_all,
+    Artifact, Drift, Format, RoleSpec, catalog, drift, listing, render, source, write_all,
 };
 
 /// Writes the IAM role an Amazon Q Business data source connector needs, as CloudFormation,
@@ -43,8 +43,8 @@ enum Command {
 
 #[derive(Args)]
 struct SpecArgs {
-    /// JSON spec files; without any, the embedded default (RDS (MySQL), every value open,
-    /// VPC on).
+    /// JSON spec files, or Rust files whose `connector_role!` invocations are read; without
+    /// any, the embedded default (RDS (MySQL), every value open, VPC on).
     spec: Vec<PathBuf>,
     /// The output folder.
     #[arg(long, default_value = "output")]
@@ -108,7 +108,7 @@ fn artifacts(specs: &SpecArgs, formats: &[Format]) -> Result<Vec<Artifact>, Stri
     }
     for path in &specs.spec {
         match read_spec(path) {
-            Ok(spec) => parsed.push(spec),
+            Ok(specs) => parsed.extend(specs),
             Err(message) => errors.push(message),
         }
     }
@@ -127,26 +127,41 @@ fn artifacts(specs: &SpecArgs, formats: &[Format]) -> Result<Vec<Artifact>, Stri
     Ok(artifacts)
 }
 
-fn read_spec(path: &Path) -> Result<RoleSpec, String> {
+/// The roles of a spec file: a JSON spec, or every `connector_role!` of a `.rs` file.
+fn read_spec(path: &Path) -> Result<Vec<RoleSpec>, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("error: {}: {e}", path.display()))?;
-    RoleSpec::from_json(&text).map_err(|errors| {
-        errors
-            .0
-            .iter()
-            .map(|error| {
-                match locate::locate(&text, &error.path).filter(|_| !error.path.is_empty()) {
-                    Some((line, column)) => format!(
-                        "error: {}:{line}:{column}: {error}\n{}",
-                        path.display(),
-                        locate::excerpt(&text, line, column)
-                    ),
-                    None => format!("error: {}: {error}", path.display()),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+    let located = |line: usize, column: usize, message: &dyn std::fmt::Display| {
+        let excerpt = locate::excerpt(&text, line, column);
+        format!(
+            "error: {}:{line}:{column}: {message}\n{excerpt}",
+            path.display()
+        )
+    };
+    let messages: Vec<String> = if path.extension().is_some_and(|e| e == "rs") {
+        match source::roles(&text) {
+            Ok(roles) => return Ok(roles),
+            Err(errors) => errors
+                .iter()
+                .map(|e| located(e.line, e.column, &e.message))
+                .collect(),
+        }
+    } else {
+        match RoleSpec::from_json(&text) {
+            Ok(spec) => return Ok(vec![spec]),
+            Err(errors) => errors
+                .0
+                .iter()
+                .map(|error| {
+                    match locate::locate(&text, &error.path).filter(|_| !error.path.is_empty()) {
+                        Some((line, column)) => located(line, column, error),
+                        None => format!("error: {}: {error}", path.display()),
+                    }
+                })
+                .collect(),
+        }
+    };
+    Err(messages.join("\n"))
 }
 
 fn duplicate_name(specs: &[RoleSpec]) -> Option<&str> {

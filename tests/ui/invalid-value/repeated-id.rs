@@ -1,0 +1,10 @@
+use connector_roles::connector_role;
+
+connector_role! {
+    pub Orders {
+        connector: rds_mysql,
+        vpc: { subnet_ids: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"] },
+    }
+}
+
+fn main() {}

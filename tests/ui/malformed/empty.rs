@@ -1,0 +1,5 @@
+use connector_roles::connector_role;
+
+connector_role! {}
+
+fn main() {}
