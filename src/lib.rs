@@ -20,6 +20,7 @@
 mod declared;
 
 pub use connector_roles_generator::render::{listing, render};
+pub use connector_roles_generator::stack::Stack;
 pub use connector_roles_generator::write::{Drift, Outcome, WriteError, drift, write_all};
 pub use connector_roles_generator::{
     Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, catalog,

@@ -21,6 +21,7 @@ pub mod role;
 pub mod rules;
 pub mod source;
 pub mod spec;
+pub mod stack;
 pub mod write;
 
 pub use error::{RenderError, SpecError, SpecErrors};
@@ -28,3 +29,4 @@ pub use field::Field;
 pub use render::{Artifact, Format};
 pub use role::RoleModel;
 pub use spec::RoleSpec;
+pub use stack::Stack;

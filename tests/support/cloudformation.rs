@@ -161,9 +161,17 @@ impl Evaluated {
         evaluated
     }
 
-    /// The role's trust policy and its inline permission policy.
+    /// The trust policy and the inline permission policy of the role alone (`Role`).
     pub fn role_policies(&self) -> (Value, Value) {
-        let properties = &self.template["Role"]["Properties"];
+        self.role_policies_of("Role")
+    }
+
+    /// The trust policy and the inline permission policy of the role whose logical ID is
+    /// `logical_id` (`OrdersMysqlRole` in a stack).
+    pub fn role_policies_of(&self, logical_id: &str) -> (Value, Value) {
+        let role = &self.template[logical_id];
+        assert_eq!(role["Type"], "AWS::IAM::Role", "{logical_id} is a role");
+        let properties = &role["Properties"];
         let policies = properties["Policies"].as_array().expect("inline policies");
         assert_eq!(policies.len(), 1, "one inline policy");
         (

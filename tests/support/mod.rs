@@ -3,6 +3,8 @@
 
 pub mod cloudformation;
 pub mod policy;
+pub mod terraform;
+pub mod toolchain;
 
 /// The concrete values every evaluation test binds, by placeholder name.
 pub fn values(source_account: &'static str) -> Vec<(&'static str, Vec<&'static str>)> {

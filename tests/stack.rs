@@ -1,0 +1,347 @@
+//! A stack of three roles (every value open; the bound example; bound without a VPC) as one
+//! CloudFormation template, one Terraform module and one CDK app: each format, read back and
+//! evaluated, gives each role exactly its documented policies, and the real toolchains
+//! accept the files.
+
+mod support;
+
+use connector_roles::{Artifact, Format, RoleSpec, Stack, write_all};
+use serde_json::{Value, json};
+use support::cloudformation::{Deployment, Evaluated, parse};
+use support::policy::{assert_same_policy, documented};
+use support::terraform::Module;
+
+const DEPLOYMENT: Deployment = Deployment {
+    partition: "aws",
+    account: "111122223333",
+    region: "us-east-1",
+};
+
+/// The account of the Amazon Q Business application of the role without a VPC.
+const BILLING_SOURCE_ACCOUNT: &str = "444455556666";
+
+/// The two subnets the open role is given.
+const SUBNETS: [&str; 2] = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
+
+/// `open-mysql` (the default spec renamed: every value open, VPC on), `orders-mysql`
+/// (`examples/specs/orders-mysql.json` as it is) and `billing-mysql` (that example renamed,
+/// with its own role name and application account, without the VPC statements).
+fn stack() -> Stack {
+    let open =
+        RoleSpec::from_json(r#"{ "connector": "rds-mysql", "name": "open-mysql", "vpc": {} }"#)
+            .unwrap();
+    let orders = RoleSpec::from_json(&support::example_spec().to_string()).unwrap();
+    let mut billing = support::example_spec();
+    billing["name"] = "billing-mysql".into();
+    billing["role_name"] = "QBusinessBillingMySqlConnectorRole".into();
+    billing["values"]["source_account"] = BILLING_SOURCE_ACCOUNT.into();
+    billing.as_object_mut().unwrap().remove("vpc");
+    let billing = RoleSpec::from_json(&billing.to_string()).unwrap();
+    let mut stack = Stack::new("data-sources").unwrap();
+    stack
+        .add(open)
+        .unwrap()
+        .add(orders)
+        .unwrap()
+        .add(billing)
+        .unwrap();
+    stack
+}
+
+fn rendered(format: Format) -> Vec<Artifact> {
+    stack().render(&[format]).unwrap()
+}
+
+fn file(artifacts: &[Artifact], path: &str) -> String {
+    artifacts
+        .iter()
+        .find(|a| a.path == format!("data-sources/{path}"))
+        .unwrap_or_else(|| panic!("no {path}"))
+        .contents
+        .clone()
+}
+
+/// The documented values each role is evaluated for: the open role is given
+/// [`support::values`]; the example binds one subnet; the role without a VPC has its own
+/// application account.
+fn values(role: &str) -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut values = support::values(DEPLOYMENT.account);
+    match role {
+        "open-mysql" => {}
+        "orders-mysql" => values.retain(|(name, _)| *name != "subnet_ids"),
+        "billing-mysql" => values.retain(|(name, _)| *name != "source_account"),
+        other => panic!("no role {other}"),
+    }
+    match role {
+        "orders-mysql" => values.push(("subnet_ids", vec![SUBNETS[0]])),
+        "billing-mysql" => values.push(("source_account", vec![BILLING_SOURCE_ACCOUNT])),
+        _ => {}
+    }
+    values
+}
+
+/// The documented permission policy of `role`: without a VPC, without the statements that
+/// grant EC2 actions (the VPC statements of the page).
+fn documented_permission(role: &str) -> Value {
+    let mut policy = documented("rds-mysql.permission-policy", &values(role));
+    if role == "billing-mysql" {
+        let statements = policy["Statement"].as_array_mut().unwrap();
+        let before = statements.len();
+        statements.retain(|statement| {
+            let actions = statement["Action"].to_string();
+            !actions.contains("\"ec2:")
+        });
+        assert_eq!(before - statements.len(), 5, "the five VPC statements");
+    }
+    policy
+}
+
+fn assert_documented(role: &str, trust: &Value, permission: &Value) {
+    assert_same_policy(permission, &documented_permission(role));
+    assert_same_policy(trust, &documented("rds-mysql.trust-policy", &values(role)));
+}
+
+/// The roles, with their names in CloudFormation and Terraform.
+const ROLES: [(&str, &str, &str); 3] = [
+    ("open-mysql", "OpenMysql", "open_mysql"),
+    ("orders-mysql", "OrdersMysql", "orders_mysql"),
+    ("billing-mysql", "BillingMysql", "billing_mysql"),
+];
+
+#[test]
+fn roles_with_clashing_names_are_rejected() {
+    let mut stack = stack();
+    // IAM ignores case in role names.
+    let mut same_role_name = support::example_spec();
+    same_role_name["name"] = "orders-mysql-2".into();
+    same_role_name["role_name"] = "qbusinessordersmysqlconnectorrole".into();
+    let errors = stack
+        .add(RoleSpec::from_json(&same_role_name.to_string()).unwrap())
+        .unwrap_err();
+    let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["role_name"], "{errors}");
+    let errors = stack
+        .add(RoleSpec::from_json(&support::example_spec().to_string()).unwrap())
+        .unwrap_err();
+    let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["name", "role_name"], "{errors}");
+    assert_eq!(stack.roles().len(), 3);
+}
+
+#[test]
+fn cloudformation_template_holds_each_documented_role() {
+    let text = file(
+        &rendered(Format::CloudFormation),
+        "cloudformation/template.yaml",
+    );
+    let evaluated = Evaluated::new(
+        &text,
+        &[
+            (
+                "OpenMysqlApplicationId",
+                json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
+            ),
+            (
+                "OpenMysqlIndexId",
+                json!("b2c3d4e5-6789-01bc-def0-EXAMPLE22222"),
+            ),
+            ("OpenMysqlInputBucketName", json!("amzn-s3-demo-bucket")),
+            ("OpenMysqlSecretId", json!("qbusiness-orders-mysql-AbCdEf")),
+            (
+                "OpenMysqlKeyId",
+                json!("1234abcd-12ab-34cd-56ef-1234567890ab"),
+            ),
+            ("OpenMysqlSubnetIds", json!(SUBNETS)),
+            ("OpenMysqlSecurityGroupIds", json!(["sg-0123456789abcdef0"])),
+            (
+                "OpenMysqlRoleName",
+                json!("QBusinessOpenMySqlConnectorRole"),
+            ),
+        ],
+        DEPLOYMENT,
+    );
+    let resources: Vec<&String> = evaluated.template.as_object().unwrap().keys().collect();
+    assert_eq!(
+        resources,
+        ["OpenMysqlRole", "OrdersMysqlRole", "BillingMysqlRole"]
+    );
+    for (role, pascal, _) in ROLES {
+        let (trust, permission) = evaluated.role_policies_of(&format!("{pascal}Role"));
+        assert_documented(role, &trust, &permission);
+    }
+    let role_name = |pascal: &str| {
+        evaluated.template[format!("{pascal}Role")]["Properties"]["RoleName"].clone()
+    };
+    assert_eq!(role_name("OpenMysql"), "QBusinessOpenMySqlConnectorRole");
+    assert_eq!(
+        role_name("OrdersMysql"),
+        "QBusinessOrdersMySqlConnectorRole"
+    );
+    assert_eq!(
+        role_name("BillingMysql"),
+        "QBusinessBillingMySqlConnectorRole"
+    );
+
+    let template = parse(&text);
+    let groups = &template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"];
+    assert_eq!(
+        groups.as_array().unwrap().len(),
+        1,
+        "only open-mysql has parameters"
+    );
+    assert_eq!(groups[0]["Label"]["default"], "open-mysql");
+    assert_eq!(groups[0]["Parameters"].as_array().unwrap().len(), 8);
+    for (_, pascal, _) in ROLES {
+        let outputs = &template["Outputs"];
+        let role = format!("{pascal}Role");
+        assert_eq!(
+            outputs[format!("{pascal}RoleArn")]["Value"],
+            json!({ "Fn::GetAtt": [role, "Arn"] })
+        );
+        assert_eq!(
+            outputs[format!("{pascal}RoleName")]["Value"],
+            json!({ "Ref": role })
+        );
+    }
+}
+
+#[test]
+fn terraform_module_holds_each_documented_role() {
+    let artifacts = rendered(Format::Terraform);
+    let text = |name: &str| file(&artifacts, &format!("terraform/{name}"));
+    let inputs = [
+        (
+            "open_mysql_application_id",
+            json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
+        ),
+        (
+            "open_mysql_index_id",
+            json!("b2c3d4e5-6789-01bc-def0-EXAMPLE22222"),
+        ),
+        ("open_mysql_input_bucket_name", json!("amzn-s3-demo-bucket")),
+        (
+            "open_mysql_secret_id",
+            json!("qbusiness-orders-mysql-AbCdEf"),
+        ),
+        (
+            "open_mysql_key_id",
+            json!("1234abcd-12ab-34cd-56ef-1234567890ab"),
+        ),
+        ("open_mysql_subnet_ids", json!(SUBNETS)),
+        (
+            "open_mysql_security_group_ids",
+            json!(["sg-0123456789abcdef0"]),
+        ),
+    ];
+    let module = Module::new(text, &inputs, &DEPLOYMENT);
+    let names: Vec<String> = ROLES
+        .iter()
+        .map(|(_, _, snake)| (*snake).to_owned())
+        .collect();
+    assert_eq!(module.resources("aws_iam_role"), names);
+    assert_eq!(module.resources("aws_iam_role_policy"), names);
+    for (role, _, snake) in ROLES {
+        let evaluated = module.role(snake);
+        assert_documented(role, &evaluated.trust, &evaluated.permission);
+    }
+    assert_eq!(module.role("open_mysql").role_name, hcl::Value::Null);
+    assert_eq!(
+        module.role("billing_mysql").role_name,
+        hcl::Value::from("QBusinessBillingMySqlConnectorRole")
+    );
+
+    let outputs = module.outputs();
+    for (role, _, snake) in ROLES {
+        assert_eq!(
+            outputs[&format!("{snake}_role_arn")],
+            format!("{snake}.arn").into()
+        );
+        assert_eq!(
+            outputs[&format!("{snake}_role_name")],
+            format!("{snake}.name").into()
+        );
+        let arns = outputs["role_arns"]
+            .as_object()
+            .expect("role_arns is a map");
+        assert_eq!(arns[role], format!("{snake}.arn").into());
+    }
+    assert_eq!(outputs.len(), 3 * 3 + 1);
+}
+
+#[test]
+fn policy_json_of_each_role_is_documented() {
+    let artifacts = rendered(Format::Json);
+    assert_eq!(artifacts.len(), 6);
+    let read = |role: &str, name: &str| -> Value {
+        serde_json::from_str(&file(&artifacts, &format!("policy/{role}/{name}.json"))).unwrap()
+    };
+    // Open values stay the documentation's placeholders.
+    assert_same_policy(
+        &read("open-mysql", "permission-policy"),
+        &documented("rds-mysql.permission-policy", &[]),
+    );
+    assert_same_policy(
+        &read("open-mysql", "trust-policy"),
+        &documented("rds-mysql.trust-policy", &[]),
+    );
+    for role in ["orders-mysql", "billing-mysql"] {
+        assert_documented(
+            role,
+            &read(role, "trust-policy"),
+            &read(role, "permission-policy"),
+        );
+    }
+}
+
+#[test]
+fn cdk_app_instantiates_every_construct_in_one_stack() {
+    let artifacts = rendered(Format::Cdk);
+    let app = file(&artifacts, "cdk/bin/app.ts");
+    assert_eq!(
+        app.matches("new cdk.Stack(app, 'DataSourcesStack'").count(),
+        1
+    );
+    for (role, pascal, _) in ROLES {
+        let class = format!("{pascal}ConnectorRole");
+        assert!(
+            app.contains(&format!("import {{ {class} }} from '../lib/{role}';")),
+            "{app}"
+        );
+        assert!(app.contains(&format!("(stack, '{class}'")), "{app}");
+        assert!(app.contains(&format!("new cdk.CfnOutput(stack, '{pascal}RoleArn'")));
+        // Each construct is exactly the one written for the role alone.
+        let alone = stack()
+            .roles()
+            .iter()
+            .find(|r| r.name == role)
+            .unwrap()
+            .clone();
+        let lib = format!("{role}/cdk/lib/{role}.ts");
+        let expected = connector_roles::render(&alone, &[Format::Cdk])
+            .unwrap()
+            .into_iter()
+            .find(|a| a.path == lib)
+            .unwrap();
+        assert_eq!(
+            file(&artifacts, &format!("cdk/lib/{role}.ts")),
+            expected.contents
+        );
+    }
+    assert!(app.contains("  applicationId: requiredString('openMysql.applicationId'),\n"));
+    assert!(app.contains("  subnetIds: requiredList('openMysql.subnetIds'),\n"));
+}
+
+#[test]
+fn real_toolchains_accept_the_stack() {
+    let out = tempfile::tempdir().unwrap();
+    write_all(out.path(), &stack().render(&Format::ALL).unwrap()).unwrap();
+    let root = out.path().join("data-sources");
+    support::toolchain::cfn_lint(&root.join("cloudformation/template.yaml"));
+    support::toolchain::tsc(&root.join("cdk"));
+    if let Some(parsed) = support::toolchain::hcl2json(&root.join("terraform")) {
+        let text = parsed.to_string();
+        for (_, _, snake) in ROLES {
+            assert!(text.contains(&format!("\"{snake}\"")), "{snake} in {text}");
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Reads a Terraform module with hcl-rs and evaluates it with hcl-rs's evaluator for given
+//! inputs in a deployment.
+//!
+//! `var` holds the inputs given (or each variable's evaluated default), `data` the values of
+//! the data sources `main.tf` declares (and only those), `local` the evaluated `locals`;
+//! `jsonencode` and `concat` are the only functions. Any expression that does not evaluate
+//! in that context fails the test.
+
+use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+use hcl::{Body, Map, Value};
+
+pub use super::cloudformation::Deployment;
+
+/// A module's `main.tf` and `outputs.tf`, with the context its expressions evaluate in.
+pub struct Module {
+    main: Body,
+    outputs: Body,
+    ctx: Context<'static>,
+}
+
+/// One role of a module, evaluated.
+pub struct Role {
+    /// `aws_iam_role.NAME.assume_role_policy`, decoded.
+    pub trust: serde_json::Value,
+    /// `aws_iam_role_policy.NAME.policy`, decoded.
+    pub permission: serde_json::Value,
+    /// `aws_iam_role.NAME.name`.
+    pub role_name: Value,
+}
+
+impl Module {
+    /// Parses every file of the module (`text` reads one by name) and evaluates its
+    /// variables, data sources and locals for `inputs` in `deployment`.
+    pub fn new(
+        text: impl Fn(&str) -> String,
+        inputs: &[(&str, serde_json::Value)],
+        deployment: &Deployment,
+    ) -> Module {
+        let file = |name: &str| {
+            let text = text(name);
+            hcl::parse(&text).unwrap_or_else(|e| panic!("hcl-rs cannot parse {name}: {e}\n{text}"))
+        };
+        file("versions.tf");
+        let (main, variables, outputs) =
+            (file("main.tf"), file("variables.tf"), file("outputs.tf"));
+        let mut ctx = Context::new();
+        ctx.declare_func(
+            "jsonencode",
+            FuncDef::builder().param(ParamType::Any).build(jsonencode),
+        );
+        let list = ParamType::array_of(ParamType::Any);
+        ctx.declare_func(
+            "concat",
+            FuncDef::builder().variadic_param(list).build(concat),
+        );
+        let var = var(&variables, inputs, &ctx);
+        ctx.declare_var("var", var);
+        ctx.declare_var("data", data(&main, deployment));
+        let local = locals(&main, &ctx);
+        ctx.declare_var("local", local);
+        Module { main, outputs, ctx }
+    }
+
+    /// The names of the resources of `kind`, in order.
+    pub fn resources(&self, kind: &str) -> Vec<String> {
+        self.main
+            .blocks()
+            .filter(|b| {
+                b.identifier() == "resource" && b.labels().first().map(|l| l.as_str()) == Some(kind)
+            })
+            .map(|b| b.labels()[1].as_str().to_owned())
+            .collect()
+    }
+
+    /// The role whose `aws_iam_role` and `aws_iam_role_policy` are named `name`; the policy
+    /// must be attached to that role.
+    pub fn role(&self, name: &str) -> Role {
+        let role = self.resource("aws_iam_role", name);
+        let policy = self.resource("aws_iam_role_policy", name);
+        let mut with_roles = self.ctx.clone();
+        with_roles.declare_var("aws_iam_role", self.roles(|role, _| format!("{role}-id")));
+        assert_eq!(
+            attribute(policy, "role", &with_roles),
+            Value::from(format!("{name}-id")),
+            "the policy {name} is attached to the role {name}"
+        );
+        Role {
+            trust: json_text(attribute(role, "assume_role_policy", &self.ctx)),
+            permission: json_text(attribute(policy, "policy", &self.ctx)),
+            role_name: attribute(role, "name", &self.ctx),
+        }
+    }
+
+    /// Every output, evaluated with each role's attribute `a` standing as `"ROLE.a"`.
+    pub fn outputs(&self) -> Map<String, Value> {
+        let mut ctx = self.ctx.clone();
+        ctx.declare_var("aws_iam_role", self.roles(|role, a| format!("{role}.{a}")));
+        self.outputs
+            .blocks()
+            .filter(|b| b.identifier() == "output")
+            .map(|b| {
+                let name = b.labels()[0].as_str().to_owned();
+                (name, attribute(b.body(), "value", &ctx))
+            })
+            .collect()
+    }
+
+    /// `aws_iam_role` as the module's expressions see it: each role's attributes.
+    fn roles(&self, value: impl Fn(&str, &str) -> String) -> Value {
+        self.resources("aws_iam_role")
+            .into_iter()
+            .map(|role| {
+                let attributes: Map<String, Value> = ["id", "arn", "name", "unique_id"]
+                    .into_iter()
+                    .map(|a| (a.to_owned(), Value::from(value(&role, a))))
+                    .collect();
+                (role, Value::Object(attributes))
+            })
+            .collect::<Map<String, Value>>()
+            .into()
+    }
+
+    /// The body of `resource "KIND" "NAME"`, which must be unique.
+    fn resource(&self, kind: &str, name: &str) -> &Body {
+        let mut found = self.main.blocks().filter(|b| {
+            b.identifier() == "resource" && b.labels().iter().map(|l| l.as_str()).eq([kind, name])
+        });
+        let block = found
+            .next()
+            .unwrap_or_else(|| panic!("no resource {kind}.{name}"));
+        assert!(found.next().is_none(), "several {kind}.{name} resources");
+        block.body()
+    }
+}
+
+/// `var`: each declared variable's input, or its default; an input for no variable and a
+/// required variable without input both fail.
+fn var(variables: &Body, inputs: &[(&str, serde_json::Value)], ctx: &Context) -> Value {
+    let mut values = Map::new();
+    for block in variables.blocks().filter(|b| b.identifier() == "variable") {
+        let name = block.labels()[0].as_str();
+        let value = match inputs.iter().find(|(input, _)| *input == name) {
+            Some((_, value)) => hcl::to_value(value).unwrap(),
+            None => match block.body().attributes().find(|a| a.key() == "default") {
+                Some(default) => default
+                    .expr()
+                    .evaluate(ctx)
+                    .unwrap_or_else(|e| panic!("default of {name}: {e}")),
+                None => panic!("required variable {name} has no input"),
+            },
+        };
+        assert!(
+            values.insert(name.to_owned(), value).is_none(),
+            "variable {name} twice"
+        );
+    }
+    for (input, _) in inputs {
+        assert!(
+            values.contains_key(*input),
+            "input {input} is not a variable of the module"
+        );
+    }
+    Value::Object(values)
+}
+
+/// `data`: the deployment's values, for the data sources declared (an unknown one fails).
+fn data(main: &Body, deployment: &Deployment) -> Value {
+    let mut types = Map::new();
+    for block in main.blocks().filter(|b| b.identifier() == "data") {
+        let [kind, name] = block.labels() else {
+            panic!("data block with labels {:?}", block.labels())
+        };
+        let value = match kind.as_str() {
+            "aws_partition" => hcl::value!({ partition = (deployment.partition) }),
+            "aws_caller_identity" => hcl::value!({ account_id = (deployment.account) }),
+            "aws_region" => hcl::value!({ region = (deployment.region) }),
+            other => panic!("unexpected data source {other}"),
+        };
+        let mut names = Map::new();
+        names.insert(name.as_str().to_owned(), value);
+        assert!(
+            types
+                .insert(kind.as_str().to_owned(), Value::Object(names))
+                .is_none(),
+            "{kind:?} twice"
+        );
+    }
+    Value::Object(types)
+}
+
+/// `local`: every `locals` attribute, evaluated.
+fn locals(main: &Body, ctx: &Context) -> Value {
+    let mut values = Map::new();
+    for block in main.blocks().filter(|b| b.identifier() == "locals") {
+        for attribute in block.body().attributes() {
+            let value = attribute
+                .expr()
+                .evaluate(ctx)
+                .unwrap_or_else(|e| panic!("local.{}: {e}", attribute.key()));
+            values.insert(attribute.key().to_owned(), value);
+        }
+    }
+    Value::Object(values)
+}
+
+fn attribute(body: &Body, key: &str, ctx: &Context) -> Value {
+    let attribute = body
+        .attributes()
+        .find(|a| a.key() == key)
+        .unwrap_or_else(|| panic!("no attribute {key}"));
+    attribute
+        .expr()
+        .evaluate(ctx)
+        .unwrap_or_else(|e| panic!("{key} does not evaluate: {e}"))
+}
+
+/// A `jsonencode` result, decoded.
+fn json_text(value: Value) -> serde_json::Value {
+    let Value::String(text) = value else {
+        panic!("jsonencode gave {value:?}")
+    };
+    serde_json::from_str(&text).unwrap()
+}
+
+fn jsonencode(args: FuncArgs) -> Result<Value, String> {
+    serde_json::to_string(&args[0])
+        .map(Value::from)
+        .map_err(|e| e.to_string())
+}
+
+fn concat(args: FuncArgs) -> Result<Value, String> {
+    let mut items = Vec::new();
+    for arg in args.iter() {
+        items.extend(
+            arg.as_array()
+                .ok_or_else(|| format!("concat of {arg:?}"))?
+                .iter()
+                .cloned(),
+        );
+    }
+    Ok(Value::Array(items))
+}
