@@ -11,6 +11,12 @@
 //! A single role is exactly a stack of one whose prefix is empty, so both share one code
 //! path in every renderer.
 //!
+//! The CDK construct ID is the prefix followed by `ConnectorRole`, not the bare prefix: the
+//! stack's outputs (`OrdersMysqlRoleArn`) are children of the stack as the constructs are,
+//! and a bare `XRoleArn` (role `x-role-arn`) would be the output of role `x`. A CDK context
+//! key is the camelCase prefix, a `.` and the prop (`ordersMysql.applicationId`): a dot
+//! reads as "this role's value" on the command line and cannot occur in a prefix.
+//!
 //! # Why prefixed names cannot collide
 //!
 //! 1. [`Stack::add`](crate::stack::Stack::add) accepts a role only when its [`Names::pascal`],
@@ -65,11 +71,6 @@ impl Names {
     /// The role's spec name.
     pub fn role(&self) -> &str {
         &self.role
-    }
-
-    /// Whether the names are prefixed.
-    pub fn is_stacked(&self) -> bool {
-        self.stacked
     }
 
     /// The prefix in PascalCase: empty alone, `OrdersMysql` in a stack.

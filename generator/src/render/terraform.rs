@@ -324,7 +324,11 @@ fn variables(unit: &Unit<'_>) -> Vec<Variable> {
     }
     variables.push(Variable {
         name: "tags".to_owned(),
-        description: "Tags applied to the IAM role",
+        description: if unit.stacked {
+            "Tags applied to every IAM role of the module"
+        } else {
+            "Tags applied to the IAM role"
+        },
         type_constraint: "map(string)",
         default: Some("{}"),
         validations: Vec::new(),
