@@ -279,3 +279,20 @@ fn list_names_the_connector() {
     let output = run(&["list"]);
     assert!(String::from_utf8_lossy(&output.stdout).contains("rds-mysql"));
 }
+
+#[path = "../examples/analytics_stack.rs"]
+mod analytics_stack;
+
+/// The stack example's committed output is what its `stack()` renders.
+#[test]
+fn committed_stack_example_is_up_to_date() {
+    let artifacts = analytics_stack::stack()
+        .render(&connector_roles::Format::ALL)
+        .unwrap();
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("output/examples/analytics_stack");
+    let drifted = connector_roles::drift(&out, &artifacts).unwrap();
+    assert!(
+        drifted.is_empty(),
+        "stale, run `cargo run --example analytics_stack`: {drifted:?}"
+    );
+}
