@@ -21,7 +21,9 @@ mod declared;
 
 pub use connector_roles_generator::render::{listing, render};
 pub use connector_roles_generator::stack::Stack;
-pub use connector_roles_generator::write::{Drift, Outcome, WriteError, drift, write_all};
+pub use connector_roles_generator::write::{
+    Drift, Outcome, Overwrite, WriteError, drift, write, write_all,
+};
 pub use connector_roles_generator::{
     Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, catalog,
     source,

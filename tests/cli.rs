@@ -47,6 +47,7 @@ fn generate_writes_the_four_folders() {
     assert_eq!(
         files_under(out.path()),
         [
+            "orders-mysql/.connector-roles-manifest.json",
             "orders-mysql/cdk/bin/app.ts",
             "orders-mysql/cdk/cdk.json",
             "orders-mysql/cdk/lib/orders-mysql.ts",
@@ -79,6 +80,7 @@ fn one_format_and_stdout() {
     assert_eq!(
         files_under(out.path()),
         [
+            "orders-mysql/.connector-roles-manifest.json",
             "orders-mysql/policy/permission-policy.json",
             "orders-mysql/policy/trust-policy.json"
         ]
@@ -295,4 +297,131 @@ fn committed_stack_example_is_up_to_date() {
         drifted.is_empty(),
         "stale, run `cargo run --example analytics_stack`: {drifted:?}"
     );
+}
+
+#[test]
+fn hand_edited_files_survive_generate_unless_forced() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    assert!(run(&["generate", ORDERS, "--out", dir]).status.success());
+    let template = out.path().join("orders-mysql/cloudformation/template.yaml");
+    let foreign = out.path().join("orders-mysql/policy/trust-policy.json");
+    std::fs::write(&template, "# my own edits\n").unwrap();
+    std::fs::remove_file(
+        out.path()
+            .join("orders-mysql/.connector-roles-manifest.json"),
+    )
+    .unwrap();
+    std::fs::write(&foreign, "{}").unwrap();
+
+    let refused = run(&["generate", ORDERS, "--out", dir]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains(&template.display().to_string()), "{stderr}");
+    assert!(stderr.contains(&foreign.display().to_string()), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&template).unwrap(),
+        "# my own edits\n"
+    );
+
+    assert!(
+        run(&["generate", ORDERS, "--out", dir, "--force"])
+            .status
+            .success()
+    );
+    assert_eq!(run(&["check", ORDERS, "--out", dir]).status.code(), Some(0));
+    assert!(
+        run(&["generate", ORDERS, "--out", dir]).status.success(),
+        "ours again after --force"
+    );
+}
+
+/// Killing `generate` part-way through a large run leaves every file whole: the old
+/// contents or the new, never a mix, and the next run accepts them all as its own.
+#[test]
+fn killed_generate_leaves_old_or_new_files() {
+    const ROLES: usize = 100;
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("out");
+    let version = |description: &str| -> Vec<String> {
+        (0..ROLES)
+            .map(|i| {
+                let mut spec = support_spec();
+                spec["name"] = format!("role-{i}").into();
+                spec["description"] = description.into();
+                let path = folder.path().join(format!("{description}-{i}.json"));
+                std::fs::write(&path, spec.to_string()).unwrap();
+                path.to_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let (old, new) = (version("old"), version("new"));
+    let generate = |specs: &[String], out: &Path| {
+        let mut command = Command::new(BIN);
+        command.arg("generate").args(specs).arg("--out").arg(out);
+        command.stdout(std::process::Stdio::null());
+        command
+    };
+    assert!(generate(&old, &out).status().unwrap().success());
+    let old_files = snapshot(&out);
+    let reference = folder.path().join("reference");
+    let start = std::time::Instant::now();
+    assert!(generate(&new, &reference).status().unwrap().success());
+    let full_run = start.elapsed();
+    let new_files = snapshot(&reference);
+
+    let mut interrupted_mid_write = false;
+    for percent in [30, 50, 70, 90] {
+        let delay = full_run * percent / 100;
+        let mut child = generate(&new, &out).spawn().unwrap();
+        std::thread::sleep(delay);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let after_kill = snapshot(&out);
+        let mut renewed = 0;
+        for (path, contents) in &after_kill {
+            if path.file_name().unwrap() == ".connector-roles-manifest.json" {
+                continue;
+            }
+            let (was_old, is_new) = (
+                old_files.get(path) == Some(contents),
+                new_files.get(path) == Some(contents),
+            );
+            assert!(
+                was_old || is_new,
+                "{} is neither old nor new after a kill at {delay:?}",
+                path.display()
+            );
+            renewed += usize::from(is_new && !was_old);
+        }
+        eprintln!("killed after {delay:?}: {renewed} files new");
+        interrupted_mid_write |= renewed > 0 && renewed < ROLES * 13;
+        assert!(
+            generate(&old, &out).status().unwrap().success(),
+            "the next run accepts every file"
+        );
+    }
+    assert!(
+        interrupted_mid_write,
+        "no kill landed while files were being written"
+    );
+}
+
+fn support_spec() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(ORDERS).unwrap()).unwrap()
+}
+
+/// Every file under `root` by its path relative to `root`, skipping temporary files.
+fn snapshot(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    files_under(root)
+        .into_iter()
+        .filter(|f| !f.ends_with(".tmp"))
+        .map(|f| {
+            (
+                std::path::PathBuf::from(&f),
+                std::fs::read(root.join(&f)).unwrap(),
+            )
+        })
+        .collect()
 }

@@ -1,23 +1,56 @@
-//! Writing artifacts to disk, and comparing them with what is there.
+//! Writing artifacts to disk safely, and comparing them with what is there.
 //!
-//! Every file is written atomically: to a temporary file in the same folder, then renamed
-//! over the target, so a reader (or an interrupted run) sees the old file or the new one,
-//! never half of one. Files whose contents are already right are left untouched.
+//! - Every file is written atomically: to a temporary file in the same folder, then renamed
+//!   over the target, so a reader (or an interrupted run) sees the old file or the new one,
+//!   never half of one. Files that already hold the right contents are left untouched.
+//! - A file the tool did not write, or that was edited since, is never overwritten
+//!   silently. Each output folder (`NAME/`) holds a manifest, [`MANIFEST`], with the SHA-256
+//!   of every file written there; a file on disk is ours when its hash is in the manifest.
+//!   Generated files also carry a header saying so, for people; JSON cannot, so the
+//!   manifest is what decides for every format.
+//! - The manifest never lags the files: before the files change it lists both the old and
+//!   the new hashes, and only the new ones after, so an interrupted run leaves every file
+//!   old or new, and each is still recognised as ours.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use crate::render::Artifact;
 
-/// Writing an artifact failed.
+/// The manifest's file name in each output folder.
+pub const MANIFEST: &str = ".connector-roles-manifest.json";
+
+/// The prefix of temporary files; leftovers of a killed run are removed by the next one.
+const TEMPORARY_PREFIX: &str = ".connector-roles-";
+
+/// Writing artifacts failed.
 #[derive(Debug, thiserror::Error)]
-#[error("writing {path}: {source}")]
-pub struct WriteError {
-    /// The file being written.
-    pub path: PathBuf,
-    /// The I/O error.
-    #[source]
-    pub source: io::Error,
+pub enum WriteError {
+    /// Reading or writing a file failed.
+    #[error("writing {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// Files exist that the tool did not write or that were edited since; nothing was
+    /// written.
+    #[error("{} not written by connector-roles or edited since; nothing was written (use --force to overwrite): {}", if .0.len() == 1 { "a file was" } else { "files were" }, .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    NotOurs(Vec<PathBuf>),
+}
+
+/// Whether files that are not ours may be overwritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Refuse, writing nothing, when any target is not ours or was edited.
+    OnlyOurs,
+    /// Overwrite whatever is there.
+    Force,
 }
 
 /// What a write did to each file.
@@ -31,26 +64,202 @@ pub enum Outcome {
     Unchanged,
 }
 
-/// Writes each artifact under `out`, atomically, and reports what happened to each.
+/// Writes each artifact under `out`, refusing to overwrite files that are not ours.
 pub fn write_all(
     out: &Path,
     artifacts: &[Artifact],
 ) -> Result<Vec<(PathBuf, Outcome)>, WriteError> {
-    artifacts
-        .iter()
-        .map(|artifact| {
-            let path = out.join(&artifact.path);
+    write(out, artifacts, Overwrite::OnlyOurs)
+}
+
+/// Writes each artifact under `out`, atomically, and reports what happened to each.
+pub fn write(
+    out: &Path,
+    artifacts: &[Artifact],
+    overwrite: Overwrite,
+) -> Result<Vec<(PathBuf, Outcome)>, WriteError> {
+    let folders = Folder::group(out, artifacts)?;
+    if overwrite == Overwrite::OnlyOurs {
+        let refused: Vec<PathBuf> = folders.iter().flat_map(Folder::not_ours).collect();
+        if !refused.is_empty() {
+            return Err(WriteError::NotOurs(refused));
+        }
+    }
+    let mut outcomes = Vec::with_capacity(artifacts.len());
+    for folder in &folders {
+        outcomes.extend(folder.write()?);
+    }
+    Ok(outcomes)
+}
+
+/// The artifacts of one output folder (`out/NAME`), with what is on disk there.
+struct Folder<'a> {
+    root: PathBuf,
+    /// Each artifact's path relative to the folder, with the artifact.
+    files: Vec<(String, &'a Artifact)>,
+    /// The manifest on disk: each file's known hashes.
+    known: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl<'a> Folder<'a> {
+    fn group(out: &Path, artifacts: &'a [Artifact]) -> Result<Vec<Folder<'a>>, WriteError> {
+        let mut folders: Vec<Folder<'a>> = Vec::new();
+        for artifact in artifacts {
+            let (name, relative) = artifact
+                .path
+                .split_once('/')
+                .expect("artifact paths are NAME/...");
+            let root = out.join(name);
+            let index = match folders.iter().position(|f| f.root == root) {
+                Some(index) => index,
+                None => {
+                    let known = read_manifest(&root.join(MANIFEST))?;
+                    folders.push(Folder {
+                        root,
+                        files: Vec::new(),
+                        known,
+                    });
+                    folders.len() - 1
+                }
+            };
+            folders[index].files.push((relative.to_owned(), artifact));
+        }
+        Ok(folders)
+    }
+
+    /// The targets that exist with other contents and whose hash the manifest does not know.
+    fn not_ours(&self) -> Vec<PathBuf> {
+        self.files
+            .iter()
+            .filter_map(|(relative, artifact)| {
+                let path = self.root.join(relative);
+                let existing = std::fs::read(&path).ok()?;
+                let ours = existing == artifact.contents.as_bytes()
+                    || self
+                        .known
+                        .get(relative)
+                        .is_some_and(|hashes| hashes.contains(&sha256(&existing)));
+                (!ours).then_some(path)
+            })
+            .collect()
+    }
+
+    fn write(&self) -> Result<Vec<(PathBuf, Outcome)>, WriteError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| WriteError::Io { path, source }
+        };
+        std::fs::create_dir_all(&self.root).map_err(io(&self.root))?;
+        remove_leftovers(&self.root).map_err(io(&self.root))?;
+        let new: BTreeMap<String, BTreeSet<String>> = self
+            .files
+            .iter()
+            .map(|(relative, artifact)| {
+                (
+                    relative.clone(),
+                    BTreeSet::from([sha256(artifact.contents.as_bytes())]),
+                )
+            })
+            .collect();
+        let manifest = self.root.join(MANIFEST);
+        // Old and new hashes while the files change, then only the new ones.
+        let mut both = self.known.clone();
+        for (relative, hashes) in &new {
+            both.entry(relative.clone())
+                .or_default()
+                .extend(hashes.iter().cloned());
+        }
+        write_if_changed(&manifest, manifest_text(&both).as_bytes()).map_err(io(&manifest))?;
+        let mut outcomes = Vec::with_capacity(self.files.len());
+        for (relative, artifact) in &self.files {
+            let path = self.root.join(relative);
             let outcome =
-                write_one(&path, artifact.contents.as_bytes()).map_err(|source| WriteError {
-                    path: path.clone(),
-                    source,
-                })?;
-            Ok((path, outcome))
-        })
+                write_if_changed(&path, artifact.contents.as_bytes()).map_err(io(&path))?;
+            outcomes.push((path, outcome));
+        }
+        let mut kept = self.known.clone();
+        kept.extend(new);
+        write_if_changed(&manifest, manifest_text(&kept).as_bytes()).map_err(io(&manifest))?;
+        Ok(outcomes)
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-fn write_one(path: &Path, contents: &[u8]) -> io::Result<Outcome> {
+fn read_manifest(path: &Path) -> Result<BTreeMap<String, BTreeSet<String>>, WriteError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            let files = json.get("files").and_then(serde_json::Value::as_object);
+            Ok(files
+                .into_iter()
+                .flatten()
+                .map(|(file, hashes)| {
+                    let hashes = match hashes {
+                        serde_json::Value::String(one) => BTreeSet::from([one.clone()]),
+                        many => many
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|h| h.as_str().map(str::to_owned))
+                            .collect(),
+                    };
+                    (file.clone(), hashes)
+                })
+                .collect())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(source) => Err(WriteError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// The manifest: one hash per file as a string, several (during a write) as a list.
+fn manifest_text(files: &BTreeMap<String, BTreeSet<String>>) -> String {
+    let files: serde_json::Map<String, serde_json::Value> = files
+        .iter()
+        .map(|(file, hashes)| {
+            let value = match hashes.len() {
+                1 => serde_json::json!(hashes.first()),
+                _ => serde_json::json!(hashes),
+            };
+            (file.clone(), value)
+        })
+        .collect();
+    let manifest = serde_json::json!({
+        "generated_by": "connector-roles",
+        "note": "SHA-256 of each file connector-roles wrote here; it overwrites only these.",
+        "files": files,
+    });
+    serde_json::to_string_pretty(&manifest).expect("JSON serializes") + "\n"
+}
+
+fn remove_leftovers(folder: &Path) -> io::Result<()> {
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            if entry.file_type()?.is_dir() {
+                folders.push(entry.path());
+            } else if name.to_string_lossy().starts_with(TEMPORARY_PREFIX)
+                && name.to_string_lossy().ends_with(".tmp")
+            {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<Outcome> {
     let outcome = match std::fs::read(path) {
         Ok(existing) if existing == contents => return Ok(Outcome::Unchanged),
         Ok(_) => Outcome::Updated,
@@ -59,9 +268,14 @@ fn write_one(path: &Path, contents: &[u8]) -> io::Result<Outcome> {
     };
     let folder = path.parent().expect("artifact paths have a folder");
     std::fs::create_dir_all(folder)?;
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
     temporary.write_all(contents)?;
-    temporary.as_file().sync_all()?;
+    // No fsync: the rename is atomic for every reader and against a killed process, which is
+    // what a generator needs; durability across power loss is the file system's, as for
+    // other build tools (an fsync per file made large runs 20 times slower).
     temporary.persist(path).map_err(|e| e.error)?;
     Ok(outcome)
 }
@@ -84,8 +298,84 @@ pub fn drift(out: &Path, artifacts: &[Artifact]) -> Result<Vec<Drift>, WriteErro
             Ok(existing) if existing == artifact.contents.as_bytes() => {}
             Ok(_) => drifted.push(Drift::Changed(path)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => drifted.push(Drift::Missing(path)),
-            Err(source) => return Err(WriteError { path, source }),
+            Err(source) => return Err(WriteError::Io { path, source }),
         }
     }
     Ok(drifted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn artifact(path: &str, contents: &str) -> Artifact {
+        Artifact {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn refuses_files_that_are_not_ours_or_edited() {
+        let out = tempfile::tempdir().unwrap();
+        let first = [
+            artifact("role/a.yaml", "one"),
+            artifact("role/b.json", "{}"),
+        ];
+        write_all(out.path(), &first).unwrap();
+        // Regenerating our own files is fine.
+        let second = [
+            artifact("role/a.yaml", "two"),
+            artifact("role/b.json", "[]"),
+        ];
+        let outcomes = write_all(out.path(), &second).unwrap();
+        assert!(outcomes.iter().all(|(_, o)| *o == Outcome::Updated));
+        // An edited file is refused, and nothing is written.
+        std::fs::write(out.path().join("role/a.yaml"), "edited").unwrap();
+        std::fs::write(out.path().join("role/c.tf"), "hand-written").unwrap();
+        let third = [
+            artifact("role/a.yaml", "three"),
+            artifact("role/b.json", "{}"),
+            artifact("role/c.tf", "x"),
+        ];
+        let refused = write_all(out.path(), &third).unwrap_err();
+        let WriteError::NotOurs(paths) = &refused else {
+            panic!("{refused}")
+        };
+        assert_eq!(
+            paths,
+            &[out.path().join("role/a.yaml"), out.path().join("role/c.tf")]
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.path().join("role/b.json")).unwrap(),
+            "[]"
+        );
+        // Forced, everything is written and the files are ours again.
+        write(out.path(), &third, Overwrite::Force).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.path().join("role/a.yaml")).unwrap(),
+            "three"
+        );
+        write_all(out.path(), &first).unwrap();
+    }
+
+    #[test]
+    fn the_manifest_lists_each_file_once_after_a_write() {
+        let out = tempfile::tempdir().unwrap();
+        write_all(out.path(), &[artifact("role/a.yaml", "one")]).unwrap();
+        write_all(out.path(), &[artifact("role/a.yaml", "two")]).unwrap();
+        let manifest = std::fs::read_to_string(out.path().join("role").join(MANIFEST)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        assert_eq!(json["files"]["a.yaml"], sha256(b"two"));
+    }
+
+    #[test]
+    fn leftover_temporary_files_are_removed() {
+        let out = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(out.path().join("role/cdk")).unwrap();
+        let leftover = out.path().join("role/cdk/.connector-roles-abc.tmp");
+        std::fs::write(&leftover, "half").unwrap();
+        write_all(out.path(), &[artifact("role/a.yaml", "one")]).unwrap();
+        assert!(!leftover.exists());
+    }
 }

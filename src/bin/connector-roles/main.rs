@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+
 use connector_roles::{
-    Artifact, Drift, Format, RoleSpec, catalog, drift, listing, render, source, write_all,
+    Artifact, Drift, Format, Overwrite, RoleSpec, catalog, drift, listing, render, source, write,
 };
 
 /// Writes the IAM role an Amazon Q Business data source connector needs, as CloudFormation,
@@ -31,6 +32,9 @@ enum Command {
         /// Print the files to standard output instead of writing them.
         #[arg(long)]
         stdout: bool,
+        /// Overwrite files that connector-roles did not write or that were edited since.
+        #[arg(long)]
+        force: bool,
     },
     /// Exits 1, naming the files, when what is on disk differs from what generate writes.
     Check {
@@ -84,7 +88,15 @@ fn main() -> ExitCode {
             specs,
             format,
             stdout,
-        } => generate(&specs, &format.formats(), stdout),
+            force,
+        } => {
+            let overwrite = if force {
+                Overwrite::Force
+            } else {
+                Overwrite::OnlyOurs
+            };
+            generate(&specs, &format.formats(), stdout, overwrite)
+        }
         Command::Check { specs } => check(&specs),
         Command::List => {
             for connector in catalog::all() {
@@ -172,13 +184,18 @@ fn duplicate_name(specs: &[RoleSpec]) -> Option<&str> {
         .map(|(_, spec)| spec.name.as_str())
 }
 
-fn generate(specs: &SpecArgs, formats: &[Format], stdout: bool) -> Result<ExitCode, String> {
+fn generate(
+    specs: &SpecArgs,
+    formats: &[Format],
+    stdout: bool,
+    overwrite: Overwrite,
+) -> Result<ExitCode, String> {
     let artifacts = artifacts(specs, formats)?;
     if stdout {
         print!("{}", listing(&artifacts));
         return Ok(ExitCode::SUCCESS);
     }
-    let written = write_all(&specs.out, &artifacts).map_err(|e| format!("error: {e}"))?;
+    let written = write(&specs.out, &artifacts, overwrite).map_err(|e| format!("error: {e}"))?;
     for (path, outcome) in written {
         println!(
             "{:<9} {}",
