@@ -176,6 +176,7 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
                     .map_or_else(|| declaration.ident.span(), |(_, span)| *span);
                 let message = match &error.value {
                     Some(value) => format!("invalid `{}`: {value:?} {}", error.path, error.rule),
+                    None if error.path.is_empty() => error.rule,
                     None => format!("invalid `{}`: {}", error.path, error.rule),
                 };
                 checker.error(span, message);

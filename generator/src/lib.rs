@@ -14,6 +14,7 @@ pub mod declaration;
 pub mod error;
 pub mod field;
 pub mod interp;
+pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod render;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{self, Connector, Part};
 use crate::error::{SpecError, SpecErrors};
 use crate::field::Field;
+use crate::limits;
 use crate::rules::{self, ROLE_NAME, SPEC_NAME};
 
 /// A field's bound value.
@@ -278,14 +279,18 @@ impl Builder {
     pub fn finish(mut self) -> Result<RoleSpec, SpecErrors> {
         self.check_partition_matches_region();
         match self.connector {
-            Some(connector) if self.errors.is_empty() => Ok(RoleSpec {
-                connector,
-                name: self.name,
-                role_name: self.role_name,
-                description: self.description,
-                values: self.values,
-                parts: self.parts,
-            }),
+            Some(connector) if self.errors.is_empty() => {
+                let spec = RoleSpec {
+                    connector,
+                    name: self.name,
+                    role_name: self.role_name,
+                    description: self.description,
+                    values: self.values,
+                    parts: self.parts,
+                };
+                limits::check(&spec).map_err(|error| SpecErrors(vec![error]))?;
+                Ok(spec)
+            }
             _ => Err(SpecErrors(self.errors)),
         }
     }

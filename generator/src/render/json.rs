@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::names::Unit;
-use super::view;
+use super::view::{self, ResourceView};
 use super::{Artifact, json_file};
 use crate::field::Field;
 use crate::interp::Idiom;
@@ -43,7 +43,13 @@ impl Idiom for Documented {
 
 /// A policy document as AWS writes it, keys in AWS's order, open values as placeholders.
 pub fn document(policy: &PolicyDocument) -> Value {
-    let statements = view::statements(policy, &Documented)
+    document_with(policy, &Documented, 1)
+}
+
+/// A policy document with strings printed by `idiom` and each one-per-element resource of
+/// an open list written `elements` times.
+pub(crate) fn document_with(policy: &PolicyDocument, idiom: &impl Idiom, elements: usize) -> Value {
+    let statements = view::statements(policy, idiom)
         .into_iter()
         .map(|statement| {
             let mut object = Map::new();
@@ -57,10 +63,23 @@ pub fn document(policy: &PolicyDocument) -> Value {
                 one_or_many(statement.actions.map(|a| json!(a))),
             );
             if let Some(resources) = &statement.resources {
-                object.insert(
-                    "Resource".into(),
-                    one_or_many(resources.map(|r| json!(r.code()))),
-                );
+                let resources = match resources {
+                    OneOrMany::Many(items) => OneOrMany::Many(
+                        items
+                            .iter()
+                            .flat_map(|r| {
+                                let times = if matches!(r, ResourceView::Each(..)) {
+                                    elements
+                                } else {
+                                    1
+                                };
+                                std::iter::repeat_n(json!(r.code()), times)
+                            })
+                            .collect(),
+                    ),
+                    one => one.map(|r| json!(r.code())),
+                };
+                object.insert("Resource".into(), one_or_many(resources));
             }
             if !statement.conditions.is_empty() {
                 let operators = statement.conditions.into_iter().map(|operator| {

@@ -1,0 +1,101 @@
+//! IAM's size limits, counted as AWS counts them: the policy JSON without whitespace.
+//!
+//! An open value is counted at the longest length its rule allows (an open list at the
+//! number of elements a CloudFormation template turns into ARNs), so a spec that passes
+//! here fits whatever values are supplied at deploy time.
+
+use crate::error::SpecError;
+use crate::field::Field;
+use crate::interp::Idiom;
+use crate::model::PolicyDocument;
+use crate::render::cloudformation::MAX_ELEMENTS;
+use crate::role::RoleModel;
+use crate::spec::RoleSpec;
+
+/// The most characters all inline policies of one role may hold together.
+pub const INLINE_POLICIES: usize = 10_240;
+
+/// The most characters a customer-managed policy may hold.
+pub const MANAGED_POLICY: usize = 6_144;
+
+/// The longest value of an open field, as its rule allows.
+fn longest(field: Field) -> usize {
+    match field {
+        Field::Partition => "aws-us-gov".len(),
+        Field::AccountId | Field::SourceAccount => 12,
+        Field::Region => 20,
+        Field::ApplicationId | Field::IndexId | Field::KeyId => 36,
+        Field::InputBucketName => 63,
+        Field::SecretId => 512,
+        Field::SubnetIds => "subnet-".len() + 17,
+        Field::SecurityGroupIds => "sg-".len() + 17,
+    }
+}
+
+/// Prints each open reference as a string of its longest length.
+struct Longest;
+
+impl Idiom for Longest {
+    fn text(&self, out: &mut String, text: &str) {
+        out.push_str(text);
+    }
+
+    fn reference(&self, out: &mut String, field: Field) {
+        out.extend(std::iter::repeat_n('x', longest(field)));
+    }
+}
+
+/// The size of `policy` as IAM counts it, open values at their longest.
+pub fn size(policy: &PolicyDocument) -> usize {
+    let document = crate::render::json::document_with(policy, &Longest, MAX_ELEMENTS);
+    let compact = serde_json::to_string(&document).expect("JSON serializes");
+    compact.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Checks the role's inline permission policy against IAM's limit.
+pub fn check(spec: &RoleSpec) -> Result<(), SpecError> {
+    let role = RoleModel::new(spec);
+    let size = size(&role.permission_policy);
+    if size > INLINE_POLICIES {
+        return Err(SpecError {
+            path: String::new(),
+            value: None,
+            rule: format!(
+                "the permission policy {} would be {size} characters without whitespace; IAM allows {INLINE_POLICIES} for a role's inline policies (list fewer subnets or security groups)",
+                role.policy_name()
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::fixtures;
+
+    #[test]
+    fn the_documented_policy_fits() {
+        let default = size(&RoleModel::new(&RoleSpec::default_spec()).permission_policy);
+        assert!((2_000..INLINE_POLICIES).contains(&default), "{default}");
+        let bound = size(&RoleModel::new(&fixtures::bound(|_| {})).permission_policy);
+        assert!(
+            bound < default,
+            "bound values are counted as they are: {bound} < {default}"
+        );
+    }
+
+    #[test]
+    fn too_many_subnets_are_rejected() {
+        let subnets: Vec<String> = (0..500).map(|i| format!("subnet-{i:017x}")).collect();
+        let result = std::panic::catch_unwind(|| {
+            fixtures::bound(|spec| spec["vpc"]["subnet_ids"] = subnets.into())
+        });
+        let spec_errors = result.expect_err("the fixture panics on an invalid spec");
+        let message = spec_errors
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(message.contains("IAM allows 10240"), "{message}");
+    }
+}
