@@ -4,7 +4,7 @@
 mod support;
 
 use connector_roles::{Format, RoleSpec};
-use serde_json::json;
+use serde_json::{Value, json};
 use support::cloudformation::{Deployment, Evaluated};
 use support::policy::{assert_same_policy, documented};
 
@@ -13,6 +13,22 @@ const DEPLOYMENT: Deployment = Deployment {
     account: "111122223333",
     region: "us-east-1",
 };
+
+/// Values for the open template's parameters, with these subnets and security groups.
+fn open_parameters(subnets: Value, security_groups: Value) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "ApplicationId",
+            json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
+        ),
+        ("IndexId", json!("b2c3d4e5-6789-01bc-def0-EXAMPLE22222")),
+        ("InputBucketName", json!("amzn-s3-demo-bucket")),
+        ("SecretId", json!("qbusiness-orders-mysql-AbCdEf")),
+        ("KeyId", json!("1234abcd-12ab-34cd-56ef-1234567890ab")),
+        ("SubnetIds", subnets),
+        ("SecurityGroupIds", security_groups),
+    ]
+}
 
 fn assert_documented(evaluated: &Evaluated, source_account: &'static str) {
     let (trust, permission) = evaluated.role_policies();
@@ -33,21 +49,10 @@ fn open_template_with_parameters_is_the_documented_role() {
     );
     let evaluated = Evaluated::new(
         &template,
-        &[
-            (
-                "ApplicationId",
-                json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
-            ),
-            ("IndexId", json!("b2c3d4e5-6789-01bc-def0-EXAMPLE22222")),
-            ("InputBucketName", json!("amzn-s3-demo-bucket")),
-            ("SecretId", json!("qbusiness-orders-mysql-AbCdEf")),
-            ("KeyId", json!("1234abcd-12ab-34cd-56ef-1234567890ab")),
-            (
-                "SubnetIds",
-                json!(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]),
-            ),
-            ("SecurityGroupIds", json!(["sg-0123456789abcdef0"])),
-        ],
+        &open_parameters(
+            json!(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]),
+            json!(["sg-0123456789abcdef0"]),
+        ),
         DEPLOYMENT,
     );
     assert_documented(&evaluated, "111122223333");
@@ -69,21 +74,10 @@ fn open_lists_give_one_arn_per_element_up_to_the_maximum() {
     let subnets: Vec<String> = (0..8).map(|i| format!("subnet-{i:017x}")).collect();
     let evaluated = Evaluated::new(
         &template,
-        &[
-            (
-                "ApplicationId",
-                json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
-            ),
-            ("IndexId", json!("b2c3d4e5-6789-01bc-def0-EXAMPLE22222")),
-            ("InputBucketName", json!("amzn-s3-demo-bucket")),
-            ("SecretId", json!("qbusiness-orders-mysql-AbCdEf")),
-            ("KeyId", json!("1234abcd-12ab-34cd-56ef-1234567890ab")),
-            ("SubnetIds", json!(subnets)),
-            (
-                "SecurityGroupIds",
-                json!(["sg-0123456789abcdef0", "sg-00000001"]),
-            ),
-        ],
+        &open_parameters(
+            json!(subnets),
+            json!(["sg-0123456789abcdef0", "sg-00000001"]),
+        ),
         DEPLOYMENT,
     );
     let (_, permission) = evaluated.role_policies();
