@@ -1,7 +1,10 @@
 //! Reads a CloudFormation YAML template with a real YAML parser and evaluates it the way
 //! CloudFormation would for given parameter values: short-form tags (`!Sub`, `!If`, ...),
-//! conditions, pseudo parameters and `AWS::NoValue`. Anything it does not know fails the
-//! test rather than being guessed.
+//! conditions, pseudo parameters and `AWS::NoValue`. JSON is YAML, so a template the CDK
+//! synthesizes (`Fn::Join` over `Ref`s to pseudo parameters, a `BootstrapVersion` parameter
+//! read from SSM) is read the same way. Anything it does not know fails the test rather than
+//! being guessed: an unknown function, a reference to a parameter whose value SSM supplies
+//! at deploy time, a non-string in `Fn::Join`.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +13,7 @@ use yaml_rust2::parser::{Event, EventReceiver, Parser};
 use yaml_rust2::scanner::TScalarStyle;
 
 /// The deployment a template is evaluated in.
+#[derive(Debug, Clone, Copy)]
 pub struct Deployment {
     pub partition: &'static str,
     pub account: &'static str,
@@ -103,6 +107,8 @@ pub fn parse(text: &str) -> Value {
 pub struct Evaluated {
     pub template: Value,
     parameters: BTreeMap<String, Value>,
+    /// Parameters whose value only the deployment knows (SSM parameter types).
+    unresolved: Vec<String>,
     conditions: BTreeMap<String, bool>,
     deployment: Deployment,
 }
@@ -115,6 +121,7 @@ impl Evaluated {
     pub fn new(text: &str, given: &[(&str, Value)], deployment: Deployment) -> Evaluated {
         let template = parse(text);
         let mut parameters = BTreeMap::new();
+        let mut unresolved = Vec::new();
         let declared = template
             .get("Parameters")
             .and_then(Value::as_object)
@@ -124,6 +131,14 @@ impl Evaluated {
             assert!(declared.contains_key(*name), "no parameter {name}");
         }
         for (name, declaration) in &declared {
+            let kind = declaration["Type"]
+                .as_str()
+                .expect("a parameter has a Type");
+            if kind.starts_with("AWS::SSM::Parameter::Value<") {
+                assert!(given.iter().all(|(n, _)| n != name), "SSM supplies {name}");
+                unresolved.push(name.clone());
+                continue;
+            }
             let value = given
                 .iter()
                 .find(|(n, _)| n == name)
@@ -138,13 +153,14 @@ impl Evaluated {
                     "{name}={text} breaks its AllowedPattern {pattern}"
                 );
             }
-            let is_list = declaration["Type"].as_str().unwrap().starts_with("List<");
+            let is_list = kind.starts_with("List<");
             assert_eq!(value.is_array(), is_list, "parameter {name} type");
             parameters.insert(name.clone(), value);
         }
         let mut evaluated = Evaluated {
             template: Value::Null,
             parameters,
+            unresolved,
             conditions: BTreeMap::new(),
             deployment,
         };
@@ -186,6 +202,9 @@ impl Evaluated {
             "AWS::AccountId" => json!(self.deployment.account),
             "AWS::Region" => json!(self.deployment.region),
             "AWS::NoValue" => json!(NO_VALUE),
+            _ if self.unresolved.iter().any(|n| n == name) => {
+                panic!("{name} is read from SSM at deploy time: its value is unknown")
+            }
             _ => self
                 .parameters
                 .get(name)
@@ -257,7 +276,10 @@ impl Evaluated {
                     .as_array()
                     .expect("Join takes a list")
                     .iter()
-                    .map(|v| v.as_str().unwrap())
+                    .map(|v| {
+                        v.as_str()
+                            .unwrap_or_else(|| panic!("Fn::Join of a non-string {v}"))
+                    })
                     .collect();
                 json!(items.join(args[0].as_str().expect("Join's delimiter is literal")))
             }

@@ -11,10 +11,19 @@ const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference");
 /// With no values, the policy verbatim.
 pub fn documented(name: &str, values: &[(&str, Vec<&str>)]) -> Value {
     let text = std::fs::read_to_string(format!("{REFERENCE}/{name}.json")).unwrap();
-    let mut policy: Value = serde_json::from_str(&text).unwrap();
-    if !values.is_empty() {
-        substitute(&mut policy, values);
+    let policy: Value = serde_json::from_str(&text).unwrap();
+    if values.is_empty() {
+        policy
+    } else {
+        fill(&policy, values)
     }
+}
+
+/// `policy` with each placeholder replaced as [`documented`] replaces them: how a user fills
+/// the policy JSON written for open values. A placeholder left unfilled fails.
+pub fn fill(policy: &Value, values: &[(&str, Vec<&str>)]) -> Value {
+    let mut policy = policy.clone();
+    substitute(&mut policy, values);
     policy
 }
 
@@ -83,52 +92,105 @@ fn expand(text: &str, values: &[(&str, Vec<&str>)]) -> Vec<String> {
 
 /// Asserts that two policies have the same statements: matched by Sid, the same Effect and
 /// Principal, the same sets of actions and resources, the same conditions.
+#[track_caller]
 pub fn assert_same_policy(actual: &Value, expected: &Value) {
-    assert_eq!(actual["Version"], expected["Version"], "Version");
-    let sids = |policy: &Value| -> Vec<String> {
-        let mut sids: Vec<String> = statements(policy)
+    if let Err(difference) = same_policy(actual, expected) {
+        panic!("{difference}");
+    }
+}
+
+/// Whether two policies have the same statements (see [`assert_same_policy`]); what differs
+/// first when not.
+pub fn same_policy(actual: &Value, expected: &Value) -> Result<(), String> {
+    let keys = |policy: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = policy
+            .as_object()
+            .map(|map| map.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        keys
+    };
+    if keys(actual) != keys(expected) {
+        return Err(format!(
+            "the policy has the keys {:?}, not {:?}",
+            keys(actual),
+            keys(expected)
+        ));
+    }
+    if actual["Version"] != expected["Version"] {
+        return Err(format!(
+            "Version {} is not {}",
+            actual["Version"], expected["Version"]
+        ));
+    }
+    let (actual_statements, expected_statements) = (statements(actual)?, statements(expected)?);
+    let sids = |statements: &[Value]| -> Result<Vec<String>, String> {
+        let mut sids = statements
             .iter()
             .map(|s| {
                 s["Sid"]
                     .as_str()
-                    .expect("every statement has a Sid")
-                    .to_owned()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("a statement has no Sid: {s}"))
             })
-            .collect();
+            .collect::<Result<Vec<String>, String>>()?;
         sids.sort();
-        sids
+        Ok(sids)
     };
-    assert_eq!(
-        sids(actual),
-        sids(expected),
-        "the policies have different statements"
-    );
-    for expected_statement in statements(expected) {
+    let (actual_sids, expected_sids) = (sids(actual_statements)?, sids(expected_statements)?);
+    if actual_sids != expected_sids {
+        let missing: Vec<&String> = expected_sids
+            .iter()
+            .filter(|sid| !actual_sids.contains(sid))
+            .collect();
+        let extra: Vec<&String> = actual_sids
+            .iter()
+            .filter(|sid| !expected_sids.contains(sid))
+            .collect();
+        return Err(format!(
+            "the policies have different statements: missing {missing:?}, extra {extra:?}, \
+             actual Sids {actual_sids:?}"
+        ));
+    }
+    for expected_statement in expected_statements {
         let sid = &expected_statement["Sid"];
-        let actual_statement = statements(actual)
+        let actual_statement = actual_statements
             .iter()
             .find(|s| &s["Sid"] == sid)
-            .unwrap();
-        assert_eq!(
-            normalise(actual_statement),
-            normalise(expected_statement),
-            "statement {sid}"
-        );
+            .expect("the Sids are the same");
+        let (actual_statement, expected_statement) =
+            (normalise(actual_statement), normalise(expected_statement));
+        if actual_statement != expected_statement {
+            return Err(format!(
+                "statement {sid} differs:\n  actual:   {actual_statement}\n  expected: {expected_statement}"
+            ));
+        }
     }
+    Ok(())
 }
 
-fn statements(policy: &Value) -> &Vec<Value> {
-    policy["Statement"].as_array().expect("Statement is a list")
+fn statements(policy: &Value) -> Result<&Vec<Value>, String> {
+    policy["Statement"]
+        .as_array()
+        .ok_or_else(|| format!("Statement is not a list: {}", policy["Statement"]))
 }
 
-/// A statement with every string-or-list turned into a sorted list.
+/// A statement with every string-or-list turned into a sorted list: `"a"` and `["a"]` are
+/// the same (IAM reads a one-element list as its element), the order of a list does not
+/// matter.
 fn normalise(statement: &Value) -> Value {
     match statement {
         Value::Object(map) => {
             Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
         }
         Value::Array(items) => {
-            let mut items: Vec<Value> = items.iter().map(normalise).collect();
+            let mut items: Vec<Value> = items
+                .iter()
+                .map(|item| match item {
+                    Value::String(_) => item.clone(),
+                    other => normalise(other),
+                })
+                .collect();
             items.sort_by_key(|v| v.to_string());
             Value::Array(items)
         }

@@ -61,6 +61,15 @@ impl Module {
         Module { main, outputs, ctx }
     }
 
+    /// The kind of every resource, in order (`aws_iam_role`, ...).
+    pub fn resource_kinds(&self) -> Vec<String> {
+        self.main
+            .blocks()
+            .filter(|b| b.identifier() == "resource")
+            .map(|b| b.labels()[0].as_str().to_owned())
+            .collect()
+    }
+
     /// The names of the resources of `kind`, in order.
     pub fn resources(&self, kind: &str) -> Vec<String> {
         self.main
