@@ -1,52 +1,30 @@
 //! A stack of three roles (every value open; the bound example; bound without a VPC) as one
 //! CloudFormation template, one Terraform module and one CDK app: each format, read back and
-//! evaluated, gives each role exactly its documented policies, and the real toolchains
-//! accept the files.
+//! evaluated, gives each role exactly its documented policies. The stack is a case of
+//! `support::matrix`, so `tests/toolchain.rs` runs the real toolchains on it.
 
 mod support;
 
-use connector_roles::{Artifact, Format, RoleSpec, Stack, write_all};
+use connector_roles::{Artifact, Format, RoleSpec, Stack};
 use serde_json::{Value, json};
-use support::cloudformation::{Deployment, Evaluated, parse};
+use support::cloudformation::{Evaluated, parse};
+use support::matrix::{self, Case, DEPLOYMENT};
 use support::policy::{assert_same_policy, documented};
 use support::terraform::Module;
 
-const DEPLOYMENT: Deployment = Deployment {
-    partition: "aws",
-    account: "111122223333",
-    region: "us-east-1",
-};
+/// The stack of `support::matrix`: `open-mysql` (every value open), `orders-mysql` (the
+/// example spec) and `billing-mysql` (bound, another application account, no VPC).
+fn stack() -> Stack {
+    matrix::data_sources()
+}
 
-/// The account of the Amazon Q Business application of the role without a VPC.
-const BILLING_SOURCE_ACCOUNT: &str = "444455556666";
+/// The stack as a case of the matrix, which knows each role's documented policies.
+fn case() -> Case {
+    Case::stack("data-sources", stack(), DEPLOYMENT)
+}
 
 /// The two subnets the open role is given.
 const SUBNETS: [&str; 2] = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
-
-/// `open-mysql` (the default spec renamed: every value open, VPC on), `orders-mysql`
-/// (`examples/specs/orders-mysql.json` as it is) and `billing-mysql` (that example renamed,
-/// with its own role name and application account, without the VPC statements).
-fn stack() -> Stack {
-    let open =
-        RoleSpec::from_json(r#"{ "connector": "rds-mysql", "name": "open-mysql", "vpc": {} }"#)
-            .unwrap();
-    let orders = RoleSpec::from_json(&support::example_spec().to_string()).unwrap();
-    let mut billing = support::example_spec();
-    billing["name"] = "billing-mysql".into();
-    billing["role_name"] = "QBusinessBillingMySqlConnectorRole".into();
-    billing["values"]["source_account"] = BILLING_SOURCE_ACCOUNT.into();
-    billing.as_object_mut().unwrap().remove("vpc");
-    let billing = RoleSpec::from_json(&billing.to_string()).unwrap();
-    let mut stack = Stack::new("data-sources").unwrap();
-    stack
-        .add(open)
-        .unwrap()
-        .add(orders)
-        .unwrap()
-        .add(billing)
-        .unwrap();
-    stack
-}
 
 fn rendered(format: Format) -> Vec<Artifact> {
     stack().render(&[format]).unwrap()
@@ -61,44 +39,18 @@ fn file(artifacts: &[Artifact], path: &str) -> String {
         .clone()
 }
 
-/// The documented values each role is evaluated for: the open role is given
-/// [`support::values`]; the example binds one subnet; the role without a VPC has its own
-/// application account.
-fn values(role: &str) -> Vec<(&'static str, Vec<&'static str>)> {
-    let mut values = support::values(DEPLOYMENT.account);
-    match role {
-        "open-mysql" => {}
-        "orders-mysql" => values.retain(|(name, _)| *name != "subnet_ids"),
-        "billing-mysql" => values.retain(|(name, _)| *name != "source_account"),
-        other => panic!("no role {other}"),
-    }
-    match role {
-        "orders-mysql" => values.push(("subnet_ids", vec![SUBNETS[0]])),
-        "billing-mysql" => values.push(("source_account", vec![BILLING_SOURCE_ACCOUNT])),
-        _ => {}
-    }
-    values
-}
-
-/// The documented permission policy of `role`: without a VPC, without the statements that
-/// grant EC2 actions (the VPC statements of the page).
-fn documented_permission(role: &str) -> Value {
-    let mut policy = documented("rds-mysql.permission-policy", &values(role));
-    if role == "billing-mysql" {
-        let statements = policy["Statement"].as_array_mut().unwrap();
-        let before = statements.len();
-        statements.retain(|statement| {
-            let actions = statement["Action"].to_string();
-            !actions.contains("\"ec2:")
-        });
-        assert_eq!(before - statements.len(), 5, "the five VPC statements");
-    }
-    policy
-}
-
+/// Asserts that `trust` and `permission` are the documented policies of `role` with the
+/// values it binds, or the test's values where it leaves them open.
 fn assert_documented(role: &str, trust: &Value, permission: &Value) {
-    assert_same_policy(permission, &documented_permission(role));
-    assert_same_policy(trust, &documented("rds-mysql.trust-policy", &values(role)));
+    let case = case();
+    let (_, spec) = case
+        .roles
+        .iter()
+        .find(|(_, spec)| spec.name == role)
+        .unwrap_or_else(|| panic!("no role {role}"));
+    if let Err(difference) = case.compare(spec, trust, permission) {
+        panic!("{difference}");
+    }
 }
 
 /// The roles, with their names in CloudFormation and Terraform.
@@ -329,19 +281,4 @@ fn cdk_app_instantiates_every_construct_in_one_stack() {
     }
     assert!(app.contains("  applicationId: requiredString('openMysql.applicationId'),\n"));
     assert!(app.contains("  subnetIds: requiredList('openMysql.subnetIds'),\n"));
-}
-
-#[test]
-fn real_toolchains_accept_the_stack() {
-    let out = tempfile::tempdir().unwrap();
-    write_all(out.path(), &stack().render(&Format::ALL).unwrap()).unwrap();
-    let root = out.path().join("data-sources");
-    support::toolchain::cfn_lint(&root.join("cloudformation/template.yaml"));
-    support::toolchain::tsc(&root.join("cdk"));
-    if let Some(parsed) = support::toolchain::hcl2json(&root.join("terraform")) {
-        let text = parsed.to_string();
-        for (_, _, snake) in ROLES {
-            assert!(text.contains(&format!("\"{snake}\"")), "{snake} in {text}");
-        }
-    }
 }

@@ -1,7 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod checks;
 pub mod cloudformation;
+pub mod matrix;
 pub mod policy;
 pub mod terraform;
 pub mod toolchain;

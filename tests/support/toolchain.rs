@@ -1,71 +1,513 @@
-//! The real toolchains, run on emitted files: cfn-lint, tsc against aws-cdk-lib v2, and
-//! HashiCorp's HCL parser. `tools/install` (run by `tools/test`) installs them under
-//! `tools/`; `CONNECTOR_ROLES_TOOLS` points there. Under `CI=true` a missing tool fails the
-//! test; elsewhere the check is skipped with a message saying why.
+//! The real toolchains, run on emitted files: cfn-lint, checkov, tsc and the CDK against
+//! aws-cdk-lib v2, and HashiCorp's HCL parser. `tools/install` (run by `tools/test`) installs
+//! them under `tools/`; `CONNECTOR_ROLES_TOOLS` points there.
+//!
+//! Under `CI=true` a missing tool fails the test; elsewhere the check is skipped and the
+//! skip is written to standard error, past libtest's capture, naming what was skipped and
+//! why. Every command and its output go to a [`Log`], which the caller prints as one block.
+//! Each check returns `Err` naming the tool and what it reported, so that a caller can
+//! collect every failure, and the mutation tests can tell which check rejected a file.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A tool under the tools folder, or `None` (after saying why) when it is absent outside CI.
-pub fn tool(relative: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("CONNECTOR_ROLES_TOOLS")
+use serde_json::Value;
+
+/// The folder the tools are installed in.
+fn tools() -> PathBuf {
+    std::env::var_os("CONNECTOR_ROLES_TOOLS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tools"));
-    let path = root.join(relative);
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tools"))
+}
+
+/// Whether the test runs in CI, where every tool must be there.
+fn in_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+/// Writes `message` to standard error even while libtest captures the test's output.
+pub fn say(message: &str) {
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(format!("{message}\n").as_bytes());
+}
+
+/// The tool at `relative` under the tools folder, or `None` after saying that `what` is
+/// skipped and why; under `CI=true` a missing tool fails.
+pub fn tool(relative: &str, what: &str) -> Option<PathBuf> {
+    let path = tools().join(relative);
     if path.exists() {
         return Some(path);
     }
-    let message = format!("{} is not installed: run tools/install", path.display());
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-    eprintln!("SKIPPED: {message}");
-    None
+    missing(
+        what,
+        &format!("{} is not installed: run tools/install", path.display()),
+    )
 }
 
-/// Runs `command`, failing the test with its output unless it succeeds; its standard output.
-pub fn assert_runs(command: &mut Command) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("$ {command:?}\n{stdout}{stderr}");
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{stdout}{stderr}"
-    );
-    stdout
-}
-
-/// cfn-lint reports nothing on `template`.
-pub fn cfn_lint(template: &Path) {
-    if let Some(cfn_lint) = tool(".venv/bin/cfn-lint") {
-        assert_runs(Command::new(&cfn_lint).arg(template));
+/// `node` on the `PATH`, or `None` after saying that `what` is skipped (fails under CI).
+pub fn node(what: &str) -> Option<PathBuf> {
+    match Command::new("node").arg("--version").output() {
+        Ok(output) if output.status.success() => Some(PathBuf::from("node")),
+        _ => missing(what, "node is not on the PATH: install Node.js 20"),
     }
 }
 
-/// `tsc --noEmit --strict` compiles the CDK app in `cdk` against the tools' aws-cdk-lib
-/// (linked in as its `node_modules`).
-pub fn tsc(cdk: &Path) {
-    let Some(tsc) = tool("node_modules/.bin/tsc") else {
-        return;
+fn missing(what: &str, why: &str) -> Option<PathBuf> {
+    assert!(
+        !in_ci(),
+        "{what}: {why} (CI=true: every tool must be installed)"
+    );
+    say(&format!("SKIPPED {what}: {why}"));
+    None
+}
+
+/// The commands a check ran and what they printed, to show as one block.
+#[derive(Default)]
+pub struct Log(pub String);
+
+impl Log {
+    /// Adds a line.
+    pub fn line(&mut self, text: impl AsRef<str>) {
+        self.0.push_str(text.as_ref());
+        self.0.push('\n');
+    }
+
+    /// Runs `command`, logging it and its output; its standard output when it exits 0, else
+    /// an error `tool: exit status` with everything it printed.
+    pub fn run(&mut self, tool: &str, command: &mut Command) -> Result<String, String> {
+        self.run_quietly(tool, command, true)
+    }
+
+    /// [`Log::run`], logging standard output only when `show_stdout` (for tools that print
+    /// JSON the caller sums up).
+    fn run_quietly(
+        &mut self,
+        tool: &str,
+        command: &mut Command,
+        show_stdout: bool,
+    ) -> Result<String, String> {
+        let started = std::time::Instant::now();
+        let output = command
+            .output()
+            .map_err(|e| format!("{tool}: cannot run {command:?}: {e}"))?;
+        let seconds = started.elapsed().as_secs_f64();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        self.line(format!("$ {}", shown(command)));
+        if show_stdout {
+            self.0.push_str(&stdout);
+        }
+        self.0.push_str(&stderr);
+        self.line(format!("  -> {} in {seconds:.1}s", output.status));
+        if output.status.success() {
+            Ok(stdout)
+        } else {
+            Err(format!("{tool}: {}:\n{stdout}{stderr}", output.status))
+        }
+    }
+}
+
+/// A command as a shell line: the program and its arguments, with the environment
+/// variables it sets first.
+fn shown(command: &Command) -> String {
+    let mut words: Vec<String> = command
+        .get_envs()
+        .filter_map(|(key, value)| {
+            value.map(|v| format!("{}={}", key.to_string_lossy(), v.to_string_lossy()))
+        })
+        .collect();
+    words.push(command.get_program().to_string_lossy().into_owned());
+    words.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
+    let line = words.join(" ");
+    match command.get_current_dir() {
+        Some(dir) => format!("(cd {} && {line})", dir.display()),
+        None => line,
+    }
+}
+
+/// cfn-lint, run once on every template of `templates`, reports nothing on each: no error,
+/// no warning, no informational message. One result per template, in order.
+pub fn cfn_lint(log: &mut Log, templates: &[PathBuf]) -> Vec<Result<(), String>> {
+    let what = format!("cfn-lint on {} templates", templates.len());
+    if templates.is_empty() {
+        return Vec::new();
+    }
+    let Some(cfn_lint) = tool(".venv/bin/cfn-lint", &what) else {
+        return templates.iter().map(|_| Ok(())).collect();
     };
-    let node_modules = tsc.parent().unwrap().parent().unwrap();
-    std::os::unix::fs::symlink(node_modules, cdk.join("node_modules")).unwrap();
-    assert_runs(
+    // One line per finding: `FILE:LINE:COLUMN:END_LINE:END_COLUMN:RULE:MESSAGE`.
+    let result = log.run(
+        "cfn-lint",
+        Command::new(cfn_lint)
+            .args(["--format", "parseable"])
+            .args(templates),
+    );
+    let output = match &result {
+        Ok(stdout) => stdout.clone(),
+        Err(error) => error.clone(),
+    };
+    templates
+        .iter()
+        .map(|template| {
+            let prefix = format!("{}:", template.display());
+            let findings: Vec<&str> = output
+                .lines()
+                .filter(|line| line.starts_with(&prefix))
+                .collect();
+            match (&result, findings.is_empty()) {
+                (Ok(_), true) => Ok(()),
+                (Err(error), true) => Err(format!(
+                    "{error}\n(no finding names {}, so every template fails)",
+                    template.display()
+                )),
+                (_, false) => Err(format!(
+                    "cfn-lint: {}:\n{}",
+                    template.display(),
+                    findings.join("\n")
+                )),
+            }
+        })
+        .collect()
+}
+
+/// checkov, run once with `framework` on `targets` (CloudFormation template files, given
+/// with `-f`; or Terraform module folders, scanned with `-d` on the folder that holds them
+/// all): for each target, no failed check, no parsing error, and some resources checked;
+/// overall, `summary.parsing_errors == 0`, `resource_count > 0` and no failed check
+/// (checkov exits 0 on a file it cannot parse). One result per target, in order. A check
+/// the documented policy fails by design would be skipped in the file itself, with the
+/// reason; skips are logged with their reason.
+pub fn checkov(log: &mut Log, framework: &str, targets: &[PathBuf]) -> Vec<Result<(), String>> {
+    let what = format!(
+        "checkov --framework {framework} on {} targets",
+        targets.len()
+    );
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let Some(checkov) = tool(".venv/bin/checkov", &what) else {
+        return targets.iter().map(|_| Ok(())).collect();
+    };
+    let mut command = Command::new(checkov);
+    if targets.iter().all(|t| t.is_dir()) {
+        command.arg("-d").arg(common_folder(targets));
+    } else {
+        command.arg("-f").args(targets);
+    }
+    command.args(["--framework", framework, "--skip-download", "-o", "json"]);
+    let report = log
+        .run_quietly("checkov", &mut command, false)
+        .and_then(|json| {
+            serde_json::from_str::<Value>(&json)
+                .map_err(|e| format!("checkov: not one JSON report ({e}):\n{json}"))
+        });
+    let report = match report {
+        Ok(report) => report,
+        Err(error) => return targets.iter().map(|_| Err(error.clone())).collect(),
+    };
+    // With no resource at all checkov prints only the summary.
+    let summary = report.get("summary").unwrap_or(&report).clone();
+    let results = &report["results"];
+    let checks =
+        |kind: &str| -> Vec<Value> { results[kind].as_array().cloned().unwrap_or_default() };
+    let (passed, skipped, failed) = (
+        checks("passed_checks"),
+        checks("skipped_checks"),
+        checks("failed_checks"),
+    );
+    for (label, list) in [
+        ("passed", &passed),
+        ("SKIPPED", &skipped),
+        ("FAILED", &failed),
+    ] {
+        for check in list {
+            log.line(format!(
+                "  {label} {} {} ({} in {}){}",
+                check["check_id"].as_str().unwrap_or("?"),
+                check["check_name"].as_str().unwrap_or("?"),
+                check["resource"].as_str().unwrap_or("?"),
+                check["file_abs_path"].as_str().unwrap_or("?"),
+                check["check_result"]["suppress_comment"]
+                    .as_str()
+                    .map(|reason| format!(": {reason}"))
+                    .unwrap_or_default(),
+            ));
+        }
+    }
+    log.line(format!("  summary: {summary}"));
+    let count = |key: &str| summary[key].as_u64();
+    let overall = match (
+        count("failed"),
+        count("parsing_errors"),
+        count("resource_count"),
+    ) {
+        (Some(0), Some(0), Some(resources)) if resources > 0 => Ok(()),
+        _ => Err(format!(
+            "checkov: want 0 failed checks, 0 parsing errors and some resources, got {summary}"
+        )),
+    };
+    let parsing_errors: Vec<String> = results["parsing_errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|path| path.as_str().map(str::to_owned))
+        .collect();
+    targets
+        .iter()
+        .map(|target| {
+            let under = |path: &str| {
+                let path = Path::new(path);
+                path == target || path.starts_with(target)
+            };
+            let of_target = |list: &[Value]| -> Vec<Value> {
+                list.iter()
+                    .filter(|check| check["file_abs_path"].as_str().is_some_and(under))
+                    .cloned()
+                    .collect()
+            };
+            let (failed, checked) = (of_target(&failed), of_target(&passed).len());
+            let unparsed: Vec<&String> = parsing_errors.iter().filter(|p| under(p)).collect();
+            if !failed.is_empty() || !unparsed.is_empty() || checked == 0 {
+                let failed: Vec<String> = failed
+                    .iter()
+                    .map(|c| format!("{} {} ({})", c["check_id"], c["check_name"], c["resource"]))
+                    .collect();
+                return Err(format!(
+                    "checkov: {}: failed checks {failed:?}, parsing errors {unparsed:?}, \
+                     {checked} passed checks",
+                    target.display()
+                ));
+            }
+            overall.clone()
+        })
+        .collect()
+}
+
+/// The deepest folder that holds every one of `paths`.
+fn common_folder(paths: &[PathBuf]) -> PathBuf {
+    let mut common = paths[0].clone();
+    while !paths.iter().all(|p| p.starts_with(&common)) {
+        assert!(common.pop(), "{paths:?} share no folder");
+    }
+    common
+}
+
+/// `tsc --noEmit --strict` type-checks the CDK app in `cdk` against the tools' aws-cdk-lib
+/// (linked in as its `node_modules`); `false` when tsc is not installed (skipped).
+pub fn tsc(log: &mut Log, cdk: &Path) -> Result<bool, String> {
+    let what = format!(
+        "tsc --noEmit --strict on {} (and the synth, cfn-lint and evaluation that follow it)",
+        cdk.display()
+    );
+    let Some(tsc) = tool("node_modules/.bin/tsc", &what) else {
+        return Ok(false);
+    };
+    link_node_modules(cdk)?;
+    log.run(
+        "tsc --noEmit --strict",
         Command::new(&tsc)
             .current_dir(cdk)
             .args(["--noEmit", "--strict", "-p", "."]),
-    );
+    )?;
+    Ok(true)
 }
 
-/// HashiCorp's HCL parser reads every `.tf` file of the module in `terraform`; what it read,
-/// as JSON.
-pub fn hcl2json(terraform: &Path) -> Option<serde_json::Value> {
-    let script = tool("hcl2json.mjs")?;
-    let files: Vec<PathBuf> = ["main.tf", "variables.tf", "outputs.tf", "versions.tf"]
+fn link_node_modules(cdk: &Path) -> Result<(), String> {
+    let link = cdk.join("node_modules");
+    if link.exists() {
+        return Ok(());
+    }
+    std::os::unix::fs::symlink(tools().join("node_modules"), &link)
+        .map_err(|e| format!("cannot link {}: {e}", link.display()))
+}
+
+/// Compiles the CDK apps in `apps` (folders) with one `tsc -b`: build mode compiles each
+/// app as `tsc -p` would, parsing aws-cdk-lib's types once for all of them. One result per
+/// app, in order; a failure is put on the app whose files tsc names.
+pub fn tsc_build(log: &mut Log, apps: &[PathBuf]) -> Vec<Result<(), String>> {
+    if apps.is_empty() {
+        return Vec::new();
+    }
+    let what = format!("tsc -b on {} CDK apps", apps.len());
+    let Some(tsc) = tool("node_modules/.bin/tsc", &what) else {
+        return apps
+            .iter()
+            .map(|_| Err(format!("{what}: no tsc")))
+            .collect();
+    };
+    for app in apps {
+        if let Err(error) = link_node_modules(app) {
+            return apps.iter().map(|_| Err(error.clone())).collect();
+        }
+    }
+    // Run from the folder holding every app: tsc names files relative to it.
+    let common = common_folder(apps);
+    let relative: Vec<PathBuf> = apps
         .iter()
-        .map(|file| terraform.join(file))
+        .map(|app| app.strip_prefix(&common).unwrap().to_path_buf())
         .collect();
-    let json = assert_runs(Command::new("node").arg(&script).args(&files));
-    Some(serde_json::from_str(&json).expect("hcl2json prints JSON"))
+    let result = log.run(
+        "tsc -b",
+        Command::new(&tsc)
+            .current_dir(&common)
+            .arg("-b")
+            .args(relative.iter().map(|r| {
+                if r.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    r.as_path()
+                }
+            })),
+    );
+    let Err(error) = result else {
+        return apps.iter().map(|_| Ok(())).collect();
+    };
+    let named: Vec<Vec<&str>> = relative
+        .iter()
+        .map(|app| {
+            let prefix = format!("{}/", app.display());
+            error
+                .lines()
+                .filter(|line| app.as_os_str().is_empty() || line.starts_with(&prefix))
+                .collect()
+        })
+        .collect();
+    if named.iter().all(Vec::is_empty) {
+        return apps.iter().map(|_| Err(error.clone())).collect();
+    }
+    named
+        .into_iter()
+        .map(|lines| match lines.as_slice() {
+            [] => Ok(()),
+            lines => Err(format!("tsc -b: {}", lines.join("\n"))),
+        })
+        .collect()
+}
+
+/// Synthesizes the compiled CDK app in `cdk` with node (`node dist/bin/app.js`), with
+/// `context` as `CDK_CONTEXT_JSON`, into a fresh `cdk.out`; the synthesized template's path,
+/// or `None` when node is missing (skipped). No AWS credentials or profile reach the app.
+pub fn cdk_synth(log: &mut Log, cdk: &Path, context: &Value) -> Result<Option<PathBuf>, String> {
+    let what = format!("CDK synth of {}", cdk.display());
+    let Some(node) = node(&what) else {
+        return Ok(None);
+    };
+    let out = cdk.join("cdk.out");
+    if out.exists() {
+        return Err(format!("{} exists before synth", out.display()));
+    }
+    let mut synth = Command::new(node);
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("AWS_") || key.starts_with("CDK_") {
+            synth.env_remove(key.as_ref());
+        }
+    }
+    synth
+        .current_dir(cdk)
+        .env("CDK_OUTDIR", &out)
+        .env("CDK_CONTEXT_JSON", context.to_string())
+        .arg("dist/bin/app.js");
+    log.run("CDK synth (node dist/bin/app.js)", &mut synth)?;
+    let templates: Vec<PathBuf> = std::fs::read_dir(&out)
+        .map_err(|e| format!("CDK synth wrote no {}: {e}", out.display()))?
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.to_string_lossy().ends_with(".template.json"))
+        .collect();
+    match templates.as_slice() {
+        [one] => {
+            log.line(format!("  synthesized {}", one.display()));
+            Ok(Some(one.clone()))
+        }
+        _ => Err(format!(
+            "CDK synth: want one *.template.json in {}, found {templates:?}",
+            out.display()
+        )),
+    }
+}
+
+/// HashiCorp's HCL parser, run once on every `.tf` file of the `modules` (folders), reads
+/// them all; what it read of each module, by file path, or `None` when it is not installed
+/// (skipped). On a parse error it names each file it cannot read.
+pub fn hcl2json(log: &mut Log, modules: &[PathBuf]) -> Option<Vec<Result<Value, String>>> {
+    let what = format!("hcl2json on {} modules", modules.len());
+    let (Some(script), Some(node)) = (tool("hcl2json.mjs", &what), node(&what)) else {
+        return None;
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    for module in modules {
+        let mut tf: Vec<PathBuf> = std::fs::read_dir(module)
+            .unwrap_or_else(|e| panic!("{}: {e}", module.display()))
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "tf"))
+            .collect();
+        assert!(!tf.is_empty(), "no .tf file in {}", module.display());
+        tf.sort();
+        files.extend(tf);
+    }
+    let result = log
+        .run_quietly(
+            "hcl2json",
+            Command::new(node).arg(&script).args(&files),
+            false,
+        )
+        .and_then(|json| {
+            serde_json::from_str::<Value>(&json).map_err(|e| format!("hcl2json: not JSON ({e})"))
+        });
+    let parsed = match result {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            // It names every file it cannot parse, one line each.
+            return Some(
+                modules
+                    .iter()
+                    .map(|module| {
+                        let prefix = format!("hcl2json: {}/", module.display());
+                        let lines: Vec<&str> =
+                            error.lines().filter(|l| l.starts_with(&prefix)).collect();
+                        if lines.is_empty() {
+                            Err(format!(
+                                "{error}\n(no file of {} is named)",
+                                module.display()
+                            ))
+                        } else {
+                            Err(lines.join("\n"))
+                        }
+                    })
+                    .collect(),
+            );
+        }
+    };
+    let files = parsed.as_object().cloned().unwrap_or_default();
+    for (file, body) in &files {
+        let blocks: Vec<String> = body
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(kind, value)| match value.as_object() {
+                Some(labels) => {
+                    let labels: Vec<&str> = labels.keys().map(String::as_str).collect();
+                    format!("{kind} {}", labels.join(", "))
+                }
+                None => kind.clone(),
+            })
+            .collect();
+        log.line(format!("  {file}: {}", blocks.join("; ")));
+    }
+    Some(
+        modules
+            .iter()
+            .map(|module| {
+                Ok(Value::Object(
+                    files
+                        .iter()
+                        .filter(|(file, _)| Path::new(file).parent() == Some(module.as_path()))
+                        .map(|(file, body)| (file.clone(), body.clone()))
+                        .collect(),
+                ))
+            })
+            .collect(),
+    )
 }

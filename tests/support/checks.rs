@@ -1,0 +1,273 @@
+//! Each format's checks, run on written cases: the real validators once over every case
+//! (cfn-lint and checkov start slowly, and take many files at a time), then each case's
+//! artifacts evaluated against its documented policies (`super::matrix`). The CDK apps are
+//! compiled and synthesized one per case, in as many threads as the machine has cores.
+//!
+//! Each check returns one result per case, an error naming what rejected it (`cfn-lint:`,
+//! `checkov:`, `tsc --noEmit --strict:`, `hcl2json:`, `policy comparison:`, ...), so that
+//! [`run`] can report every failing case at once and the mutation tests can tell which
+//! check caught a broken file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use super::matrix::{Case, caught, matrix};
+use super::toolchain::{self, Log};
+
+/// A case whose files are written under `root` (the case's folder).
+pub type Written<'a> = (&'a Case, PathBuf);
+
+/// A format's checks: one result per written case, in order.
+pub type Check = fn(&[Written<'_>], &mut Log) -> Vec<Result<(), String>>;
+
+/// Writes every case of the [`matrix`] to a folder of its own, runs `check` on them all,
+/// prints the log (every command and its output) and one line per case with its result,
+/// and fails naming every case that failed and why.
+pub fn run(what: &str, check: Check) {
+    let cases = matrix();
+    let dir = tempfile::tempdir().unwrap();
+    let written: Vec<Written<'_>> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, case)| (case, case.write(&dir.path().join(format!("{i:02}")))))
+        .collect();
+    let started = Instant::now();
+    let mut log = Log::default();
+    let results = caught(what, || check(&written, &mut log))
+        .unwrap_or_else(|error| written.iter().map(|_| Err(error.clone())).collect());
+    assert_eq!(results.len(), written.len(), "one result per case");
+    let mut report = format!("==== {what}: {} cases ====\n{}", cases.len(), log.0);
+    let mut failures = Vec::new();
+    for ((case, root), result) in written.iter().zip(results) {
+        let status = match result {
+            Ok(()) => "ok".to_owned(),
+            Err(error) => {
+                failures.push(format!("{}: {error}", case.name));
+                format!("FAILED\n{error}")
+            }
+        };
+        report.push_str(&format!(
+            "---- {what} | {} ({}): {status}\n",
+            case.name,
+            root.display()
+        ));
+    }
+    report.push_str(&format!(
+        "==== {what}: {} cases in {:.1}s, {} failed ====\n",
+        cases.len(),
+        started.elapsed().as_secs_f64(),
+        failures.len()
+    ));
+    eprint!("{report}");
+    assert!(
+        failures.is_empty(),
+        "{what} failed for {} of {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// `f` on every item, in as many threads as the machine has cores; the results in order.
+pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(items.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(item) = items.get(i) else { break };
+                    let result = f(item);
+                    results.lock().unwrap().push((i, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Every error of `results`, or `Ok`.
+fn all(results: impl IntoIterator<Item = Result<(), String>>) -> Result<(), String> {
+    let errors: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+/// A file a case wrote.
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// CloudFormation: cfn-lint reports nothing and checkov fails no check on any template;
+/// each template, evaluated, holds exactly its documented roles.
+pub fn cloudformation(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
+    let templates: Vec<PathBuf> = cases
+        .iter()
+        .map(|(_, root)| root.join("cloudformation/template.yaml"))
+        .collect();
+    let lint = toolchain::cfn_lint(log, &templates);
+    let checkov = toolchain::checkov(log, "cloudformation", &templates);
+    cases
+        .iter()
+        .zip(&templates)
+        .zip(lint.into_iter().zip(checkov))
+        .map(|(((case, _), template), (lint, checkov))| {
+            evaluating(log, template, &case.cloudformation_parameters());
+            let policies = caught("CloudFormation evaluation", || read(template))
+                .and_then(|text| case.cloudformation_policies(&text));
+            all([lint, checkov, policies])
+        })
+        .collect()
+}
+
+/// CDK: `tsc --noEmit --strict` accepts each app (one app at a time, in parallel); the apps
+/// are compiled together (`tsc -b`) and each is synthesized with node (open values in
+/// `CDK_CONTEXT_JSON`, no AWS credentials); each synthesized template passes cfn-lint and,
+/// evaluated, holds exactly its documented roles.
+pub fn cdk(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
+    // Each case's app while it passes; `None` once a missing tool skips it.
+    let mut apps = each(log, cases, |(_, root), log| {
+        let cdk = root.join("cdk");
+        toolchain::tsc(log, &cdk).map(|checked| checked.then_some(cdk))
+    });
+    let mut compiled = toolchain::tsc_build(log, &going(&apps)).into_iter();
+    for app in &mut apps {
+        if let Ok(Some(_)) = app
+            && let Err(error) = compiled.next().expect("one result per app")
+        {
+            *app = Err(error);
+        }
+    }
+    let apps: Vec<_> = cases.iter().zip(apps).collect();
+    let synthesized = each(log, &apps, |((case, _), app), log| match app {
+        Ok(Some(cdk)) => toolchain::cdk_synth(log, cdk, &case.cdk_context()),
+        Ok(None) => Ok(None),
+        Err(error) => Err(error.clone()),
+    });
+    let templates = going(&synthesized);
+    let mut lint = toolchain::cfn_lint(log, &templates).into_iter();
+    cases
+        .iter()
+        .zip(synthesized)
+        .map(|((case, _), template)| match template? {
+            None => Ok(()),
+            Some(template) => {
+                evaluating(log, &template, &[]);
+                let lint = lint.next().expect("one result per template");
+                let policies = caught("CDK template evaluation", || read(&template))
+                    .and_then(|text| case.cdk_policies(&text));
+                all([lint, policies])
+            }
+        })
+        .collect()
+}
+
+/// Logs that `path` is evaluated with `inputs` given to its open parameters.
+fn evaluating(log: &mut Log, path: &Path, inputs: &[(String, serde_json::Value)]) {
+    let inputs: Vec<String> = inputs
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    log.line(format!(
+        "evaluating {} with {}, comparing each role's policies with the documented ones",
+        path.display(),
+        if inputs.is_empty() {
+            "no parameter".to_owned()
+        } else {
+            inputs.join(" ")
+        }
+    ));
+}
+
+/// `f` on every item, in parallel ([`parallel`]), each with a log of its own that is added
+/// to `log` in order.
+fn each<T: Sync, R: Send>(
+    log: &mut Log,
+    items: &[T],
+    f: impl Fn(&T, &mut Log) -> R + Sync,
+) -> Vec<R> {
+    parallel(items, |item| {
+        let mut own = Log::default();
+        let result = f(item, &mut own);
+        (own, result)
+    })
+    .into_iter()
+    .map(|(own, result)| {
+        log.0.push_str(&own.0);
+        result
+    })
+    .collect()
+}
+
+/// The paths of the cases still going: passed so far, and not skipped.
+fn going(paths: &[Result<Option<PathBuf>, String>]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter_map(|path| path.as_ref().ok().cloned().flatten())
+        .collect()
+}
+
+/// Terraform: HashiCorp's parser reads every `.tf` file (and only `main.tf` declares
+/// resources or data sources), checkov fails no check, and each module, evaluated with
+/// hcl-rs, holds exactly its documented roles.
+pub fn terraform(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
+    let modules: Vec<PathBuf> = cases
+        .iter()
+        .map(|(_, root)| root.join("terraform"))
+        .collect();
+    let parsed: Vec<Result<(), String>> = match toolchain::hcl2json(log, &modules) {
+        None => modules.iter().map(|_| Ok(())).collect(),
+        Some(parsed) => parsed
+            .into_iter()
+            .map(|files| {
+                for (file, body) in files?.as_object().into_iter().flatten() {
+                    let declares = body.get("resource").is_some() || body.get("data").is_some();
+                    if declares && !file.ends_with("/main.tf") {
+                        return Err(format!(
+                            "hcl2json: {file} declares resources or data sources"
+                        ));
+                    }
+                }
+                Ok(())
+            })
+            .collect(),
+    };
+    let checkov = toolchain::checkov(log, "terraform", &modules);
+    cases
+        .iter()
+        .zip(&modules)
+        .zip(parsed.into_iter().zip(checkov))
+        .map(|(((case, _), module), (parsed, checkov))| {
+            evaluating(log, module, &case.terraform_inputs());
+            let policies = case.terraform_policies(|name| read(&module.join(name)));
+            all([parsed, checkov, policies])
+        })
+        .collect()
+}
+
+/// Policy JSON: each role's two documents, read with serde_json and their placeholders
+/// filled, are exactly the documented policies.
+pub fn json(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
+    cases
+        .iter()
+        .map(|(case, root)| {
+            log.line(format!(
+                "reading {}/policy with serde_json, filling its placeholders, comparing each \
+                 role's policies with the documented ones",
+                root.display()
+            ));
+            case.json_policies(|path| read(&root.join(path)))
+        })
+        .collect()
+}
