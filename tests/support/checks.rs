@@ -112,21 +112,38 @@ fn read(path: &Path) -> String {
 /// CloudFormation: cfn-lint reports nothing and checkov fails no check on any template;
 /// each template, evaluated, holds exactly its documented roles.
 pub fn cloudformation(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
-    let templates: Vec<PathBuf> = cases
-        .iter()
-        .map(|(_, root)| root.join("cloudformation/template.yaml"))
-        .collect();
-    let lint = toolchain::cfn_lint(log, &templates);
-    let checkov = toolchain::checkov(log, "cloudformation", &templates);
+    const TEMPLATE: &str = "cloudformation/template.yaml";
+    let templates: Vec<PathBuf> = cases.iter().map(|(_, root)| root.join(TEMPLATE)).collect();
+    let validated = vec![
+        toolchain::cfn_lint(log, &templates),
+        toolchain::checkov(log, "cloudformation", &templates),
+    ];
+    per_case(cases, log, validated, |case, root, log| {
+        let template = root.join(TEMPLATE);
+        evaluating(log, &template, &case.cloudformation_parameters());
+        caught("CloudFormation evaluation", || read(&template))
+            .and_then(|text| case.cloudformation_policies(&text))
+    })
+}
+
+/// Each case's result: what the validators run on every case (`validated`, one result per
+/// case each) said of it, and `evaluate` on it.
+fn per_case(
+    cases: &[Written<'_>],
+    log: &mut Log,
+    validated: Vec<Vec<Result<(), String>>>,
+    evaluate: impl Fn(&Case, &Path, &mut Log) -> Result<(), String>,
+) -> Vec<Result<(), String>> {
+    let mut validated: Vec<_> = validated.into_iter().map(Vec::into_iter).collect();
     cases
         .iter()
-        .zip(&templates)
-        .zip(lint.into_iter().zip(checkov))
-        .map(|(((case, _), template), (lint, checkov))| {
-            evaluating(log, template, &case.cloudformation_parameters());
-            let policies = caught("CloudFormation evaluation", || read(template))
-                .and_then(|text| case.cloudformation_policies(&text));
-            all([lint, checkov, policies])
+        .map(|(case, root)| {
+            let mut results: Vec<Result<(), String>> = validated
+                .iter_mut()
+                .map(|results| results.next().expect("one result per case"))
+                .collect();
+            results.push(evaluate(case, root, log));
+            all(results)
         })
         .collect()
 }
@@ -243,31 +260,23 @@ pub fn terraform(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>
             })
             .collect(),
     };
-    let checkov = toolchain::checkov(log, "terraform", &modules);
-    cases
-        .iter()
-        .zip(&modules)
-        .zip(parsed.into_iter().zip(checkov))
-        .map(|(((case, _), module), (parsed, checkov))| {
-            evaluating(log, module, &case.terraform_inputs());
-            let policies = case.terraform_policies(|name| read(&module.join(name)));
-            all([parsed, checkov, policies])
-        })
-        .collect()
+    let validated = vec![parsed, toolchain::checkov(log, "terraform", &modules)];
+    per_case(cases, log, validated, |case, root, log| {
+        let module = root.join("terraform");
+        evaluating(log, &module, &case.terraform_inputs());
+        case.terraform_policies(|name| read(&module.join(name)))
+    })
 }
 
 /// Policy JSON: each role's two documents, read with serde_json and their placeholders
 /// filled, are exactly the documented policies.
 pub fn json(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
-    cases
-        .iter()
-        .map(|(case, root)| {
-            log.line(format!(
-                "reading {}/policy with serde_json, filling its placeholders, comparing each \
-                 role's policies with the documented ones",
-                root.display()
-            ));
-            case.json_policies(|path| read(&root.join(path)))
-        })
-        .collect()
+    per_case(cases, log, Vec::new(), |case, root, log| {
+        log.line(format!(
+            "reading {}/policy with serde_json, filling its placeholders, comparing each \
+             role's policies with the documented ones",
+            root.display()
+        ));
+        case.json_policies(|path| read(&root.join(path)))
+    })
 }
