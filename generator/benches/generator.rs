@@ -1,0 +1,117 @@
+//! The generator's hot path, measured with criterion: `cargo bench -p connector-roles-generator`.
+//!
+//! - `parse`: read and validate one declaration, as a JSON spec and as `connector_role!`
+//!   syntax (syn's parser and the checker the macro and the CLI share);
+//! - `render_one`: render one role in each format, and in all of them;
+//! - `render_many`: render all formats for 10,000 roles, one role after the other as
+//!   `connector-roles generate` does.
+//!
+//! The role is `examples/specs/orders-mysql.json`: every value bound, VPC on.
+//! `cargo test --all-targets` runs each benchmark once, as a test (`render_many` with 10 roles).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use connector_roles_generator::parse::Declarations;
+use connector_roles_generator::render::render;
+use connector_roles_generator::{Format, RoleSpec, declaration};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+const SPEC_JSON: &str = include_str!("../../examples/specs/orders-mysql.json");
+
+/// The same role as [`SPEC_JSON`], in the macro's syntax.
+const DECLARATION: &str = r#"
+    /// Role for the orders database.
+    pub OrdersMySql {
+        connector: rds_mysql,
+        name: "orders-mysql",
+        role_name: "QBusinessOrdersMySqlConnectorRole",
+        account_id: "111122223333",
+        region: "us-east-1",
+        source_account: "111122223333",
+        application_id: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+        index_id: "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+        input_bucket_name: "amzn-s3-demo-bucket",
+        secret_id: "qbusiness-orders-mysql-AbCdEf",
+        key_id: "1234abcd-12ab-34cd-56ef-1234567890ab",
+        vpc: {
+            subnet_ids: ["subnet-0123456789abcdef0"],
+            security_group_ids: ["sg-0123456789abcdef0"],
+        },
+    }
+"#;
+
+/// How many roles `render_many` renders.
+const MANY: usize = 10_000;
+
+fn parse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse");
+    group.bench_function("json_spec", |b| {
+        b.iter(|| RoleSpec::from_json(black_box(SPEC_JSON)).expect("the example is valid"));
+    });
+    group.bench_function("connector_role", |b| {
+        b.iter(|| {
+            let declarations: Declarations =
+                syn::parse_str(black_box(DECLARATION)).expect("the declaration parses");
+            let checked = declaration::check_all(&declarations)
+                .map_err(|errors| errors.len())
+                .expect("the declaration is valid");
+            black_box(checked.len())
+        });
+    });
+    group.finish();
+}
+
+fn render_one(c: &mut Criterion) {
+    let spec = RoleSpec::from_json(SPEC_JSON).expect("the example is valid");
+    let mut group = c.benchmark_group("render_one");
+    let all = Format::ALL.map(|format| (format.name(), vec![format]));
+    for (name, formats) in all.iter().chain([&("all", Format::ALL.to_vec())]) {
+        group.bench_with_input(BenchmarkId::from_parameter(name), formats, |b, formats| {
+            b.iter(|| render(black_box(&spec), formats).expect("the role renders"));
+        });
+    }
+    group.finish();
+}
+
+/// `count` roles like the example, each with its own name and role name.
+fn roles(count: usize) -> Vec<RoleSpec> {
+    let template: serde_json::Value = serde_json::from_str(SPEC_JSON).expect("the example is JSON");
+    (0..count)
+        .map(|i| {
+            let mut json = template.clone();
+            json["name"] = format!("role-{i:05}").into();
+            json["role_name"] = format!("QBusinessConnectorRole{i:05}").into();
+            RoleSpec::from_json(&json.to_string()).expect("each role is valid")
+        })
+        .collect()
+}
+
+fn render_many(c: &mut Criterion) {
+    // `cargo test` runs each benchmark once, unoptimized: there, a few roles are enough.
+    let count = if std::env::args().any(|arg| arg == "--bench") {
+        MANY
+    } else {
+        10
+    };
+    let specs = roles(count);
+    let mut group = c.benchmark_group("render_many");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .throughput(Throughput::Elements(count as u64));
+    group.bench_function(BenchmarkId::new("all", count), |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            for spec in &specs {
+                let artifacts = render(spec, &Format::ALL).expect("the role renders");
+                bytes += artifacts.iter().map(|a| a.contents.len()).sum::<usize>();
+            }
+            black_box(bytes)
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse, render_one, render_many);
+criterion_main!(benches);
