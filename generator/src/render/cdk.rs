@@ -24,6 +24,8 @@
 //! from escaped text ([`Ts`] and [`Cdk`]) and printed with the visible opt-out `|safe`; raw
 //! values (names, descriptions) go through the TypeScript escaper inside quotes.
 
+use std::borrow::Cow;
+
 use askama::Template;
 use serde_json::json;
 
@@ -422,21 +424,36 @@ impl Ts {
         }
     }
 
-    fn inline(&self) -> String {
+    /// The value on one line, appended to `out`.
+    fn write_inline(&self, out: &mut String) {
         match self {
-            Ts::Code(code) => code.clone(),
-            Ts::Spread(code) => format!("...{code}"),
-            Ts::Array(items) => format!(
-                "[{}]",
-                items.iter().map(Ts::inline).collect::<Vec<_>>().join(", ")
-            ),
-            Ts::Object(entries) if entries.is_empty() => "{}".to_owned(),
+            Ts::Code(code) => out.push_str(code),
+            Ts::Spread(code) => {
+                out.push_str("...");
+                out.push_str(code);
+            }
+            Ts::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_inline(out);
+                }
+                out.push(']');
+            }
+            Ts::Object(entries) if entries.is_empty() => out.push_str("{}"),
             Ts::Object(entries) => {
-                let entries: Vec<_> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", key(k), v.inline()))
-                    .collect();
-                format!("{{ {} }}", entries.join(", "))
+                out.push_str("{ ");
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&key(k));
+                    out.push_str(": ");
+                    v.write_inline(out);
+                }
+                out.push_str(" }");
             }
         }
     }
@@ -457,54 +474,63 @@ impl Ts {
         out
     }
 
+    /// Appends the value: on one line when it may and fits, else one item or key a line.
+    /// Each value is tried inline at most once, and never when it must break.
     fn write(&self, out: &mut String, indent: usize, column: usize) {
-        let inline = self.inline();
-        // Leave room for the `,` or `;` that follows.
-        if !self.must_break() && column + inline.len() < WIDTH {
-            out.push_str(&inline);
-            return;
+        if !self.must_break() {
+            let start = out.len();
+            self.write_inline(out);
+            // Leave room for the `,` or `;` that follows.
+            if column + (out.len() - start) < WIDTH {
+                return;
+            }
+            out.truncate(start);
         }
-        let inner = " ".repeat(indent + 2);
         match self {
-            Ts::Code(_) | Ts::Spread(_) => out.push_str(&inline),
+            Ts::Code(_) | Ts::Spread(_) => self.write_inline(out),
             Ts::Array(items) => {
                 out.push_str("[\n");
                 for item in items {
-                    out.push_str(&inner);
+                    spaces(out, indent + 2);
                     item.write(out, indent + 2, indent + 2);
                     out.push_str(",\n");
                 }
-                out.push_str(&" ".repeat(indent));
+                spaces(out, indent);
                 out.push(']');
             }
             Ts::Object(entries) => {
                 out.push_str("{\n");
                 for (k, v) in entries {
                     let k = key(k);
-                    out.push_str(&inner);
+                    spaces(out, indent + 2);
                     out.push_str(&k);
                     out.push_str(": ");
                     v.write(out, indent + 2, indent + 2 + k.len() + 2);
                     out.push_str(",\n");
                 }
-                out.push_str(&" ".repeat(indent));
+                spaces(out, indent);
                 out.push('}');
             }
         }
     }
 }
 
+/// Appends `count` spaces.
+fn spaces(out: &mut String, count: usize) {
+    out.extend(std::iter::repeat_n(' ', count));
+}
+
 /// An object key: bare when it is an identifier (`Sid`), else quoted (`'aws:SourceArn'`).
-fn key(name: &str) -> String {
+fn key(name: &str) -> Cow<'_, str> {
     let mut chars = name.chars();
     let is_identifier = chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if is_identifier {
-        name.to_owned()
+        Cow::Borrowed(name)
     } else {
-        quoted(name)
+        Cow::Owned(quoted(name))
     }
 }
 
