@@ -92,6 +92,16 @@ pub fn write(
     Ok(outcomes)
 }
 
+/// The targets of `artifacts` under `out` that [`write`] refuses to overwrite without
+/// [`Overwrite::Force`]: files that exist with other contents and that the manifest does not
+/// know. Lets a caller that writes in several calls check them all before writing any.
+pub fn not_ours(out: &Path, artifacts: &[Artifact]) -> Result<Vec<PathBuf>, WriteError> {
+    Ok(Folder::group(out, artifacts)?
+        .iter()
+        .flat_map(Folder::not_ours)
+        .collect())
+}
+
 /// The artifacts of one output folder (`out/NAME`), with what is on disk there.
 struct Folder<'a> {
     root: PathBuf,

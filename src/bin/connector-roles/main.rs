@@ -2,13 +2,15 @@
 
 mod locate;
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
 use connector_roles::{
-    Artifact, Drift, Format, Overwrite, RoleSpec, catalog, drift, listing, render, source, write,
+    Artifact, Drift, Format, Overwrite, RoleSpec, WriteError, catalog, drift, listing, not_ours,
+    render, source, write,
 };
 
 /// Writes the IAM role an Amazon Q Business data source connector needs, as CloudFormation,
@@ -111,8 +113,8 @@ fn main() -> ExitCode {
     })
 }
 
-/// Reads every spec and renders it, or fails before anything is written.
-fn artifacts(specs: &SpecArgs, formats: &[Format]) -> Result<Vec<Artifact>, String> {
+/// Reads and checks every spec, or fails before anything is rendered or written.
+fn read_specs(specs: &SpecArgs) -> Result<Vec<RoleSpec>, String> {
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
     if specs.spec.is_empty() {
@@ -132,11 +134,12 @@ fn artifacts(specs: &SpecArgs, formats: &[Format]) -> Result<Vec<Artifact>, Stri
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
-    let mut artifacts = Vec::new();
-    for spec in &parsed {
-        artifacts.extend(render(spec, formats).map_err(|e| format!("error: {e}"))?);
-    }
-    Ok(artifacts)
+    Ok(parsed)
+}
+
+/// The artifacts of one spec.
+fn artifacts(spec: &RoleSpec, formats: &[Format]) -> Result<Vec<Artifact>, String> {
+    render(spec, formats).map_err(|e| format!("error: {e}"))
 }
 
 /// The roles of a spec file: a JSON spec, or every `connector_role!` of a `.rs` file.
@@ -184,46 +187,67 @@ fn duplicate_name(specs: &[RoleSpec]) -> Option<&str> {
         .map(|(_, spec)| spec.name.as_str())
 }
 
+/// Checks every spec, then renders and writes one spec at a time, so memory stays flat
+/// however many roles there are. Nothing is written when a spec is invalid or, without
+/// `--force`, when any target is not ours: existing output folders are checked first.
 fn generate(
     specs: &SpecArgs,
     formats: &[Format],
     stdout: bool,
     overwrite: Overwrite,
 ) -> Result<ExitCode, String> {
-    let artifacts = artifacts(specs, formats)?;
+    let roles = read_specs(specs)?;
     if stdout {
-        print!("{}", listing(&artifacts));
+        let mut all = Vec::new();
+        for spec in &roles {
+            all.extend(artifacts(spec, formats)?);
+        }
+        print!("{}", listing(&all));
         return Ok(ExitCode::SUCCESS);
     }
-    let written = write(&specs.out, &artifacts, overwrite).map_err(|e| format!("error: {e}"))?;
-    for (path, outcome) in written {
-        println!(
-            "{:<9} {}",
-            format!("{outcome:?}").to_lowercase(),
-            path.display()
-        );
+    let failed = |e: WriteError| format!("error: {e}");
+    if overwrite == Overwrite::OnlyOurs {
+        let mut refused = Vec::new();
+        for spec in roles.iter().filter(|s| specs.out.join(&s.name).exists()) {
+            refused.extend(not_ours(&specs.out, &artifacts(spec, formats)?).map_err(failed)?);
+        }
+        if !refused.is_empty() {
+            return Err(failed(WriteError::NotOurs(refused)));
+        }
     }
+    // Every target is ours or absent (checked above), so the writes need not check again.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for spec in &roles {
+        let written =
+            write(&specs.out, &artifacts(spec, formats)?, Overwrite::Force).map_err(failed)?;
+        for (path, outcome) in written {
+            let outcome = format!("{outcome:?}").to_lowercase();
+            writeln!(out, "{outcome:<9} {}", path.display()).map_err(|e| e.to_string())?;
+        }
+    }
+    out.flush().map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn check(specs: &SpecArgs) -> Result<ExitCode, String> {
-    let artifacts = artifacts(specs, &Format::ALL)?;
-    let drifted = drift(&specs.out, &artifacts).map_err(|e| format!("error: {e}"))?;
-    for drift in &drifted {
-        match drift {
-            Drift::Missing(path) => println!("missing   {}", path.display()),
-            Drift::Changed(path) => println!("changed   {}", path.display()),
+    let (mut files, mut differ) = (0, 0);
+    for spec in &read_specs(specs)? {
+        let artifacts = artifacts(spec, &Format::ALL)?;
+        let drifted = drift(&specs.out, &artifacts).map_err(|e| format!("error: {e}"))?;
+        for drift in &drifted {
+            match drift {
+                Drift::Missing(path) => println!("missing   {}", path.display()),
+                Drift::Changed(path) => println!("changed   {}", path.display()),
+            }
         }
+        files += artifacts.len();
+        differ += drifted.len();
     }
-    if drifted.is_empty() {
-        println!("{} files up to date", artifacts.len());
+    if differ == 0 {
+        println!("{files} files up to date");
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
-            "{} of {} files differ: run `connector-roles generate` to update them",
-            drifted.len(),
-            artifacts.len()
-        );
+        println!("{differ} of {files} files differ: run `connector-roles generate` to update them");
         Ok(ExitCode::from(DRIFT))
     }
 }
