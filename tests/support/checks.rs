@@ -1,7 +1,8 @@
 //! Each format's checks, run on written cases: the real validators once over every case
 //! (cfn-lint and checkov start slowly, and take many files at a time), then each case's
 //! artifacts evaluated against its documented policies (`super::matrix`). The CDK apps are
-//! compiled and synthesized one per case, in as many threads as the machine has cores.
+//! type-checked and synthesized one per case, in as many threads as the machine has cores,
+//! and compiled together by one `tsc -b`.
 //!
 //! Each check returns one result per case, an error naming what rejected it (`cfn-lint:`,
 //! `checkov:`, `tsc --noEmit --strict:`, `hcl2json:`, `policy comparison:`, ...), so that
