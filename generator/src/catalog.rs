@@ -1,25 +1,31 @@
 //! The documented connectors, as data.
 //!
-//! Each entry is a JSON file under `generator/catalog/`: the AWS page's title and address,
-//! its two policies exactly as documented (placeholders included, with `arn:aws:` written
-//! `arn:{{partition}}:` so ARNs follow the deployment's partition), and the Sids of the
-//! statements that are optional parts (the VPC statements). The files are embedded in the
-//! binary and read into the [`model`](crate::model) once.
+//! Four JSON files under `generator/catalog/`, embedded in the binary and read once:
+//!
+//! - `statements.json`: every documented statement, once, by name, as the AWS page writes it
+//!   (placeholders included, `arn:aws:` written `arn:{{partition}}:` so ARNs follow the
+//!   deployment's partition); and named blocks of statements (`vpc`).
+//! - `shapes.json`: the policies a group of pages share, as lists of statement and block
+//!   names; a reference may rename the statement's Sid (the S3 page's own Sids) or mark it as
+//!   an optional [`Part`].
+//! - `revisions.json`: the statements AWS has revised over time. A shape names the abstract
+//!   `ingest-documents`; each revision says which documented statement stands for it.
+//! - `connectors.json`: one entry per documented connector: its page's title and address,
+//!   its shape, its revisions (the default first), how the page's example values are read
+//!   as placeholders, and notes on every decision taken reading the page.
+//!
+//! Thirty-one pages document one of two policies statement for statement; they share one
+//! shape each instead of a copy each.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
+use serde_json::Value;
 
+use crate::field::Field;
+pub use crate::model::Part;
 use crate::model::{PolicyDocument, Statement};
-
-/// An optional group of statements a spec turns on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Part {
-    /// The EC2 statements a connector needs when it runs in a VPC.
-    Vpc,
-}
 
 /// One documented connector.
 #[derive(Debug)]
@@ -30,52 +36,239 @@ pub struct Connector {
     pub title: String,
     /// The address of that page.
     pub page: String,
-    /// The Sids of each optional part's statements.
-    pub optional: BTreeMap<Part, Vec<String>>,
+    /// The shape its policies share with other pages.
+    pub shape: String,
+    /// What was normalised, inferred or decided reading the page.
+    pub notes: Option<String>,
+    /// Example values the page prints instead of placeholders, each with the field it is
+    /// read as (`111122223333` is `account_id`).
+    pub page_values: BTreeMap<String, Field>,
+    /// The policies of each documented revision, the default first.
+    pub revisions: Vec<Policies>,
+}
+
+/// A connector's two policies at one revision, every optional part included.
+#[derive(Debug)]
+pub struct Policies {
+    /// The revision's name; `None` for a connector whose page has never been revised.
+    pub revision: Option<String>,
     /// The permission policy, as documented.
     pub permission_policy: PolicyDocument,
     /// The trust policy, as documented.
     pub trust_policy: PolicyDocument,
 }
 
+/// A group of pages that document the same policies.
+#[derive(Debug)]
+pub struct Shape {
+    /// The shape's name: `server`, `cloud`, ...
+    pub name: String,
+    /// What its policies hold, in a sentence.
+    pub description: String,
+}
+
+/// A revision of the documented statements.
+#[derive(Debug)]
+pub struct Revision {
+    /// The revision's name in specs: `index-only`.
+    pub name: String,
+    /// What it grants, and where it is documented.
+    pub description: String,
+}
+
+/// A statement definition: one statement, or a block of references.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Definition {
+    Block(Vec<Reference>),
+    Statement(Value),
+}
+
+/// A reference to a definition from a shape or a block.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Reference {
+    Name(String),
+    Full {
+        #[serde(rename = "use")]
+        name: String,
+        #[serde(default)]
+        sid: Option<String>,
+        #[serde(default)]
+        part: Option<Part>,
+    },
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Entry {
+struct ShapeEntry {
+    description: String,
+    permission: Vec<Reference>,
+    trust: Vec<Reference>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevisionEntry {
+    description: String,
+    statements: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConnectorEntry {
     id: String,
     title: String,
     page: String,
+    shape: String,
     #[serde(default)]
-    optional: BTreeMap<Part, Vec<String>>,
-    permission_policy: serde_json::Value,
-    trust_policy: serde_json::Value,
+    revisions: Vec<String>,
+    #[serde(default)]
+    page_values: BTreeMap<String, String>,
+    #[serde(default)]
+    notes: Option<String>,
 }
 
-const ENTRIES: [&str; 1] = [include_str!("../catalog/rds-mysql.json")];
+/// The catalog, read from its four files.
+struct Catalog {
+    connectors: Vec<Connector>,
+    shapes: Vec<Shape>,
+    revisions: Vec<Revision>,
+}
 
-static CATALOG: LazyLock<Vec<Connector>> = LazyLock::new(|| {
-    ENTRIES
-        .iter()
-        .map(|text| {
-            let entry: Entry = serde_json::from_str(text).expect("catalog entries are valid JSON");
-            let read = |json| {
-                PolicyDocument::from_documented(json)
-                    .unwrap_or_else(|e| panic!("catalog entry {}: {e}", entry.id))
+fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("catalog/{file}: {e}"))
+}
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    let definitions: BTreeMap<String, Definition> = parse(
+        "statements.json",
+        include_str!("../catalog/statements.json"),
+    );
+    let shapes: BTreeMap<String, ShapeEntry> =
+        parse("shapes.json", include_str!("../catalog/shapes.json"));
+    let revisions: BTreeMap<String, RevisionEntry> =
+        parse("revisions.json", include_str!("../catalog/revisions.json"));
+    let entries: Vec<ConnectorEntry> = parse(
+        "connectors.json",
+        include_str!("../catalog/connectors.json"),
+    );
+    let connectors = entries
+        .into_iter()
+        .map(|entry| {
+            let shape = shapes
+                .get(&entry.shape)
+                .unwrap_or_else(|| panic!("{}: unknown shape {}", entry.id, entry.shape));
+            let resolve = |revision: Option<&String>| {
+                let replacements = revision.map(|name| {
+                    &revisions
+                        .get(name)
+                        .unwrap_or_else(|| panic!("{}: unknown revision {name}", entry.id))
+                        .statements
+                });
+                let resolver = Resolver {
+                    definitions: &definitions,
+                    replacements,
+                };
+                Policies {
+                    revision: revision.cloned(),
+                    permission_policy: resolver.document(&shape.permission),
+                    trust_policy: resolver.document(&shape.trust),
+                }
             };
+            let policies = if entry.revisions.is_empty() {
+                vec![resolve(None)]
+            } else {
+                entry.revisions.iter().map(|r| resolve(Some(r))).collect()
+            };
+            let page_values = entry
+                .page_values
+                .into_iter()
+                .map(|(literal, name)| {
+                    let field = Field::from_name(&name)
+                        .unwrap_or_else(|| panic!("{}: unknown field {name}", entry.id));
+                    (literal, field)
+                })
+                .collect();
             Connector {
-                permission_policy: read(&entry.permission_policy),
-                trust_policy: read(&entry.trust_policy),
                 id: entry.id,
                 title: entry.title,
                 page: entry.page,
-                optional: entry.optional,
+                shape: entry.shape,
+                notes: entry.notes,
+                page_values,
+                revisions: policies,
             }
         })
-        .collect()
+        .collect();
+    Catalog {
+        connectors,
+        shapes: shapes
+            .into_iter()
+            .map(|(name, shape)| Shape {
+                name,
+                description: shape.description,
+            })
+            .collect(),
+        revisions: revisions
+            .into_iter()
+            .map(|(name, revision)| Revision {
+                name,
+                description: revision.description,
+            })
+            .collect(),
+    }
 });
+
+/// Turns references into statements at one revision.
+struct Resolver<'a> {
+    definitions: &'a BTreeMap<String, Definition>,
+    replacements: Option<&'a BTreeMap<String, String>>,
+}
+
+impl Resolver<'_> {
+    fn document(&self, references: &[Reference]) -> PolicyDocument {
+        let mut statements = Vec::new();
+        for reference in references {
+            self.expand(reference, None, &mut statements);
+        }
+        PolicyDocument::new(statements)
+    }
+
+    fn expand(&self, reference: &Reference, inherited: Option<Part>, out: &mut Vec<Statement>) {
+        let (name, sid, part) = match reference {
+            Reference::Name(name) => (name, None, None),
+            Reference::Full { name, sid, part } => (name, sid.as_ref(), *part),
+        };
+        let part = part.or(inherited);
+        let name = self
+            .replacements
+            .and_then(|replacements| replacements.get(name))
+            .unwrap_or(name);
+        match self.definitions.get(name) {
+            Some(Definition::Block(references)) => {
+                assert!(sid.is_none(), "block {name} cannot take a Sid");
+                for reference in references {
+                    self.expand(reference, part, out);
+                }
+            }
+            Some(Definition::Statement(json)) => {
+                let mut json = json.clone();
+                if let Some(sid) = sid {
+                    json["Sid"] = Value::String(sid.clone());
+                }
+                let statement = Statement::from_documented(&json, part)
+                    .unwrap_or_else(|e| panic!("statement {name}: {e}"));
+                out.push(statement);
+            }
+            None => panic!("no statement or block named {name}"),
+        }
+    }
+}
 
 /// Every connector, in catalog order.
 pub fn all() -> &'static [Connector] {
-    &CATALOG
+    &CATALOG.connectors
 }
 
 /// The connector named `id`.
@@ -83,13 +276,77 @@ pub fn find(id: &str) -> Option<&'static Connector> {
     all().iter().find(|connector| connector.id == id)
 }
 
+/// Every shape, by name.
+pub fn shapes() -> &'static [Shape] {
+    &CATALOG.shapes
+}
+
+/// Every revision, by name.
+pub fn revisions() -> &'static [Revision] {
+    &CATALOG.revisions
+}
+
 impl Connector {
-    /// The optional part `statement` belongs to, if any.
-    pub fn part_of(&self, statement: &Statement) -> Option<Part> {
-        self.optional
+    /// The policies at `revision`, or at the default revision for `None`; `None` when the
+    /// connector has no such revision.
+    pub fn policies(&self, revision: Option<&str>) -> Option<&Policies> {
+        match revision {
+            None => self.revisions.first(),
+            Some(name) => self
+                .revisions
+                .iter()
+                .find(|p| p.revision.as_deref() == Some(name)),
+        }
+    }
+
+    /// The names of the documented revisions, the default first.
+    pub fn revision_names(&self) -> Vec<&str> {
+        self.revisions
             .iter()
-            .find(|(_, sids)| sids.contains(&statement.sid))
-            .map(|(part, _)| *part)
+            .filter_map(|p| p.revision.as_deref())
+            .collect()
+    }
+
+    /// The optional parts the connector documents, in [`Part::ALL`] order.
+    pub fn parts(&self) -> Vec<Part> {
+        let present: BTreeSet<Part> = self
+            .revisions
+            .iter()
+            .flat_map(|p| &p.permission_policy.statements)
+            .filter_map(|s| s.part)
+            .collect();
+        Part::ALL
+            .into_iter()
+            .filter(|part| present.contains(part))
+            .collect()
+    }
+
+    /// The service that assumes the role, from the trust policy's principal:
+    /// `Amazon Q Business` or `Amazon Kendra`.
+    pub fn service(&self) -> &'static str {
+        let principal = self.revisions[0]
+            .trust_policy
+            .statements
+            .iter()
+            .find_map(|s| s.principal_service.as_deref());
+        match principal {
+            Some("kendra.amazonaws.com") => "Amazon Kendra",
+            _ => "Amazon Q Business",
+        }
+    }
+}
+
+impl Policies {
+    /// The fields the policies reference when `parts` are turned on.
+    pub fn fields(&self, parts: &[Part]) -> BTreeSet<Field> {
+        self.permission_policy
+            .statements
+            .iter()
+            .filter(|s| s.part.is_none_or(|part| parts.contains(&part)))
+            .chain(&self.trust_policy.statements)
+            .flat_map(Statement::strings)
+            .flat_map(|interp| interp.fields())
+            .collect()
     }
 }
 
@@ -98,30 +355,87 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_entry_loads_and_names_real_statements() {
-        assert!(!all().is_empty());
+    fn every_entry_loads_with_a_known_shape_and_revisions() {
+        assert_eq!(all().len(), 38);
         for connector in all() {
-            for sids in connector.optional.values() {
-                for sid in sids {
-                    assert!(
-                        connector
-                            .permission_policy
-                            .statements
-                            .iter()
-                            .any(|s| &s.sid == sid),
-                        "{}: optional Sid {sid} is not in the policy",
-                        connector.id
-                    );
-                }
+            assert!(!connector.revisions.is_empty(), "{}", connector.id);
+            assert!(
+                shapes().iter().any(|s| s.name == connector.shape),
+                "{}",
+                connector.id
+            );
+            for policies in &connector.revisions {
+                assert!(!policies.trust_policy.statements.is_empty());
+                let sids: Vec<_> = policies
+                    .permission_policy
+                    .statements
+                    .iter()
+                    .filter_map(|s| s.sid.as_deref())
+                    .collect();
+                let unique: BTreeSet<_> = sids.iter().collect();
+                assert_eq!(unique.len(), sids.len(), "{}: Sids repeat", connector.id);
             }
         }
     }
 
     #[test]
-    fn rds_mysql_has_the_documented_shape() {
+    fn rds_mysql_has_the_documented_shape_and_two_revisions() {
         let connector = find("rds-mysql").unwrap();
-        assert_eq!(connector.permission_policy.statements.len(), 10);
-        assert_eq!(connector.optional[&Part::Vpc].len(), 5);
-        assert_eq!(connector.trust_policy.statements.len(), 1);
+        assert_eq!(
+            connector.revision_names(),
+            ["index-only", "application-and-index"]
+        );
+        let default = connector.policies(None).unwrap();
+        assert_eq!(default.permission_policy.statements.len(), 10);
+        let vpc = default
+            .permission_policy
+            .statements
+            .iter()
+            .filter(|s| s.part == Some(Part::Vpc))
+            .count();
+        assert_eq!(vpc, 5);
+        assert_eq!(default.trust_policy.statements.len(), 1);
+        assert_eq!(connector.parts(), [Part::Vpc]);
+        assert!(connector.policies(Some("latest")).is_none());
+    }
+
+    #[test]
+    fn revisions_differ_only_in_the_ingest_statement() {
+        let connector = find("rds-mysql").unwrap();
+        let [old, new] = [Some("index-only"), Some("application-and-index")]
+            .map(|r| &connector.policies(r).unwrap().permission_policy.statements);
+        let differing: Vec<_> = old
+            .iter()
+            .zip(new)
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a.sid.as_deref())
+            .collect();
+        assert_eq!(differing, [Some("AllowsAmazonQToIngestDocuments")]);
+    }
+
+    #[test]
+    fn shared_shapes_give_identical_policies() {
+        let policy = |id| &find(id).unwrap().policies(None).unwrap().permission_policy;
+        assert_eq!(policy("rds-postgresql"), policy("sharepoint-server-2019"));
+        assert_eq!(policy("salesforce"), policy("zendesk"));
+        assert_ne!(policy("salesforce"), policy("rds-postgresql"));
+    }
+
+    #[test]
+    fn sid_overrides_and_parts_apply() {
+        let s3 = find("s3").unwrap();
+        let statements = &s3.policies(None).unwrap().permission_policy.statements;
+        let sid = |i: usize| statements[i].sid.as_deref();
+        assert_eq!(sid(3), Some("AllowsAmazonQToCallPrincipalMappingAPIs"));
+        assert_eq!(statements[4].part, Some(Part::EncryptedDocuments));
+        assert_eq!(s3.parts(), [Part::Vpc, Part::EncryptedDocuments]);
+        let kendra = find("kendra-s3").unwrap();
+        assert_eq!(kendra.revision_names(), Vec::<&str>::new());
+        assert_eq!(kendra.service(), "Amazon Kendra");
+        assert!(
+            kendra.policies(None).unwrap().permission_policy.statements[0]
+                .sid
+                .is_none()
+        );
     }
 }

@@ -19,6 +19,8 @@ const CONNECTOR: &str = "connector";
 const NAME: &str = "name";
 const ROLE_NAME: &str = "role_name";
 const DESCRIPTION: &str = "description";
+const REVISION: &str = "revision";
+const INCLUDE: &str = "include";
 const VPC: &str = "vpc";
 
 /// The fields of `vpc: { ... }`.
@@ -68,6 +70,8 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
     let mut name = None;
     let mut role_name = None;
     let mut description = None;
+    let mut revision = None;
+    let mut include = None;
     let mut scalars = Vec::new();
     let mut vpc = None;
     for entry in &declaration.fields {
@@ -85,6 +89,8 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
             DESCRIPTION => {
                 description = checker.string(entry, "description: \"Role for the orders database\"")
             }
+            REVISION => revision = checker.string(entry, "revision: \"application-and-index\""),
+            INCLUDE => include = checker.list(entry, "include: [\"secret\"]"),
             VPC => vpc = checker.vpc(entry),
             _ => match Field::from_name(&key) {
                 Some(field) if field.is_list() => checker.error(
@@ -148,11 +154,23 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
         }
         (None, None) => {}
     }
+    if let Some(lit) = &revision {
+        checker.spans.push((REVISION.into(), lit.span()));
+        builder.revision(REVISION, &lit.value());
+    }
     for (key, lit) in &scalars {
         checker.spans.push((key.clone(), lit.span()));
         builder.scalar(key, key, &lit.value());
     }
+    for (i, lit) in include.iter().flatten().enumerate() {
+        let path = format!("{INCLUDE}[{i}]");
+        checker.spans.push((path.clone(), lit.span()));
+        builder.include(&path, &lit.value());
+    }
     if let Some(lists) = vpc {
+        checker
+            .spans
+            .push((VPC.into(), declaration_key_span(declaration, VPC)));
         builder.part(Part::Vpc);
         for (field, items, span) in lists {
             let path = format!("{VPC}.{field}");
@@ -211,6 +229,17 @@ impl Checker {
         }
         self.seen.push(path);
         true
+    }
+
+    /// `key: ["a", "b"]`: the literals of a list.
+    fn list(&mut self, entry: &Entry, example: &str) -> Option<Vec<LitStr>> {
+        match &entry.value {
+            Value::List(items, _) => Some(items.clone()),
+            other => {
+                self.error(other.span(), format!("expected a list, as in `{example}`"));
+                None
+            }
+        }
     }
 
     fn string(&mut self, entry: &Entry, example: &str) -> Option<LitStr> {
@@ -281,11 +310,20 @@ fn top_level_fields() -> Vec<&'static str> {
         .into_iter()
         .filter(|f| !f.is_list())
         .map(Field::name);
-    [CONNECTOR, NAME, ROLE_NAME, DESCRIPTION]
+    [CONNECTOR, NAME, ROLE_NAME, DESCRIPTION, REVISION]
         .into_iter()
         .chain(scalars)
-        .chain([VPC])
+        .chain([INCLUDE, VPC])
         .collect()
+}
+
+/// The span of the key `key` of `declaration`, or of its name when absent.
+fn declaration_key_span(declaration: &Declaration, key: &str) -> Span {
+    declaration
+        .fields
+        .iter()
+        .find(|entry| entry.key == key)
+        .map_or_else(|| declaration.ident.span(), |entry| entry.key.span())
 }
 
 fn unknown(key: &str, expected: &[&str]) -> String {

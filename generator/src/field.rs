@@ -21,6 +21,10 @@ pub enum Field {
     ApplicationId,
     /// The Amazon Q Business index ID.
     IndexId,
+    /// The Amazon Kendra index ID.
+    KendraIndexId,
+    /// The S3 bucket the connector indexes (the Amazon S3 connectors).
+    BucketName,
     /// The S3 bucket holding the connector's SSL certificate.
     InputBucketName,
     /// The Secrets Manager secret with the data source's credentials.
@@ -35,13 +39,15 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order users see them.
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 13] = [
         Field::Partition,
         Field::AccountId,
         Field::Region,
         Field::SourceAccount,
         Field::ApplicationId,
         Field::IndexId,
+        Field::KendraIndexId,
+        Field::BucketName,
         Field::InputBucketName,
         Field::SecretId,
         Field::KeyId,
@@ -58,6 +64,8 @@ impl Field {
             Field::SourceAccount => "source_account",
             Field::ApplicationId => "application_id",
             Field::IndexId => "index_id",
+            Field::KendraIndexId => "kendra_index_id",
+            Field::BucketName => "bucket_name",
             Field::InputBucketName => "input_bucket_name",
             Field::SecretId => "secret_id",
             Field::KeyId => "key_id",
@@ -85,7 +93,9 @@ impl Field {
         )
     }
 
-    /// How the AWS page writes the placeholder; `partition` is written `aws` there.
+    /// How the AWS page writes the placeholder; `partition` is written `aws` there. Fields
+    /// the pages print as example values (Amazon S3, Amazon Kendra) take the form of the
+    /// others.
     pub fn placeholder(self) -> &'static str {
         match self {
             Field::Partition => "aws",
@@ -94,6 +104,8 @@ impl Field {
             Field::SourceAccount => "{{source_account}}",
             Field::ApplicationId => "{{application_id}}",
             Field::IndexId => "{{index_id}}",
+            Field::KendraIndexId => "{{kendra_index_id}}",
+            Field::BucketName => "{{bucket_name}}",
             Field::InputBucketName => "{{input_bucket_name}}",
             Field::SecretId => "[[secret_id]]",
             Field::KeyId => "[[key_id]]",
@@ -125,6 +137,8 @@ impl Field {
             Field::SourceAccount => "AWS account ID that owns the Amazon Q Business application",
             Field::ApplicationId => "Amazon Q Business application ID",
             Field::IndexId => "Amazon Q Business index ID",
+            Field::KendraIndexId => "Amazon Kendra index ID",
+            Field::BucketName => "S3 bucket the connector indexes",
             Field::InputBucketName => "S3 bucket holding the connector's SSL certificate",
             Field::SecretId => {
                 "Secrets Manager secret ID (name with its random suffix) holding the database credentials"

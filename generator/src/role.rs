@@ -3,7 +3,7 @@
 use crate::field::Field;
 use crate::field::pascal_case;
 use crate::interp::Interp;
-use crate::model::PolicyDocument;
+use crate::model::{PolicyDocument, Statement};
 use crate::spec::{Bound, RoleSpec};
 
 /// The role of one spec: the documented policies with the optional parts chosen and the
@@ -24,12 +24,9 @@ pub struct RoleModel<'a> {
 impl<'a> RoleModel<'a> {
     /// Resolves `spec` against its connector.
     pub fn new(spec: &'a RoleSpec) -> RoleModel<'a> {
-        let connector = spec.connector;
-        let keep = |statement: &_| {
-            connector
-                .part_of(statement)
-                .is_none_or(|part| spec.parts.contains(&part))
-        };
+        let policies = spec.policies();
+        let keep =
+            |statement: &Statement| statement.part.is_none_or(|part| spec.parts.contains(&part));
         let bind = |interp: &Interp| match interp
             .list_field()
             .and_then(|f| spec.list(f).map(|l| (f, l)))
@@ -44,8 +41,8 @@ impl<'a> RoleModel<'a> {
                 .collect(),
             None => vec![interp.bind(|f| bound_scalar(spec, f))],
         };
-        let permission_policy = connector.permission_policy.select_and_bind(keep, &bind);
-        let trust_policy = connector.trust_policy.select_and_bind(|_| true, &bind);
+        let permission_policy = policies.permission_policy.select_and_bind(keep, &bind);
+        let trust_policy = policies.trust_policy.select_and_bind(|_| true, &bind);
         let referenced: Vec<Field> = permission_policy
             .strings()
             .chain(trust_policy.strings())
@@ -86,9 +83,12 @@ impl<'a> RoleModel<'a> {
         if let Some(description) = &self.spec.description {
             return description.clone();
         }
+        let connector = self.spec.connector;
         format!(
-            "Role Amazon Q Business assumes for the {} data source connector, as documented in \"{}\"",
-            self.spec.connector.id, self.spec.connector.title
+            "Role {} assumes for the {} data source connector, as documented in \"{}\"",
+            connector.service(),
+            connector.id,
+            connector.title
         )
     }
 }

@@ -50,6 +50,11 @@ const INDEX_ID: Rule = Rule {
     example: "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
     ..APPLICATION_ID
 };
+/// Amazon Kendra index IDs: 36 characters, as `AWS::Kendra::Index` documents its `Id`.
+const KENDRA_INDEX_ID: Rule = Rule {
+    example: "c3d4e5f6-7890-12cd-ef01-EXAMPLE33333",
+    ..APPLICATION_ID
+};
 const BUCKET: Rule = Rule {
     pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
     description: "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit",
@@ -99,7 +104,8 @@ impl Field {
             Field::Region => &REGION,
             Field::ApplicationId => &APPLICATION_ID,
             Field::IndexId => &INDEX_ID,
-            Field::InputBucketName => &BUCKET,
+            Field::KendraIndexId => &KENDRA_INDEX_ID,
+            Field::BucketName | Field::InputBucketName => &BUCKET,
             Field::SecretId => &SECRET_ID,
             Field::KeyId => &KEY_ID,
             Field::SubnetIds => &SUBNET_ID,
@@ -160,7 +166,7 @@ pub fn check(field: Field, value: &str) -> Result<String, Violation> {
         _ => value,
     };
     matches(field.rule(), value)?;
-    if field == Field::InputBucketName {
+    if matches!(field, Field::InputBucketName | Field::BucketName) {
         check_bucket_extras(value)?;
     }
     Ok(value.to_owned())

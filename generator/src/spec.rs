@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{self, Connector, Part};
+use crate::catalog::{self, Connector, Part, Policies};
 use crate::error::{SpecError, SpecErrors};
 use crate::field::Field;
 use crate::limits;
@@ -33,6 +33,8 @@ pub struct RoleSpec {
     pub role_name: Option<String>,
     /// The role's description; a sentence naming the connector when absent.
     pub description: Option<String>,
+    /// The documented revision chosen; the connector's default when `None`.
+    pub revision: Option<String>,
     /// The bound fields; every other field is open.
     pub values: BTreeMap<Field, Bound>,
     /// The optional parts turned on.
@@ -49,8 +51,12 @@ struct JsonSpec {
     role_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     values: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    include: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     vpc: Option<JsonVpc>,
 }
@@ -82,8 +88,14 @@ impl RoleSpec {
         if let Some(description) = &json.description {
             builder.description("description", description);
         }
+        if let Some(revision) = &json.revision {
+            builder.revision("revision", revision);
+        }
         for (key, value) in &json.values {
             builder.scalar(&format!("values.{key}"), key, value);
+        }
+        for (i, part) in json.include.iter().enumerate() {
+            builder.include(&format!("include[{i}]"), part);
         }
         if let Some(vpc) = &json.vpc {
             builder.part(Part::Vpc);
@@ -118,7 +130,14 @@ impl RoleSpec {
             name: self.name.clone(),
             role_name: self.role_name.clone(),
             description: self.description.clone(),
+            revision: self.revision.clone(),
             values,
+            include: self
+                .parts
+                .iter()
+                .filter(|part| **part != Part::Vpc)
+                .map(|part| part.name().to_owned())
+                .collect(),
             vpc,
         };
         serde_json::to_string_pretty(&json).expect("specs serialize")
@@ -127,6 +146,47 @@ impl RoleSpec {
     /// The embedded default spec.
     pub fn default_spec() -> RoleSpec {
         RoleSpec::from_json(DEFAULT_SPEC).expect("the default spec is valid")
+    }
+
+    /// The default spec of `connector` at `revision` (its default for `None`): named after
+    /// the connector, every value open, every optional part on, the VPC lists open.
+    pub fn default_for(
+        connector: &'static Connector,
+        revision: Option<&str>,
+    ) -> Result<RoleSpec, SpecErrors> {
+        let mut builder = Builder::new(&connector.id, &connector.id, None);
+        if let Some(revision) = revision {
+            builder.revision("revision", revision);
+        }
+        for part in connector.parts() {
+            builder.part(part);
+        }
+        builder.finish()
+    }
+
+    /// The same spec at the documented `revision`: an error when the spec names another, or
+    /// the connector has no such revision.
+    pub fn at_revision(&self, revision: &str) -> Result<RoleSpec, SpecErrors> {
+        match &self.revision {
+            Some(own) if own != revision => Err(SpecErrors(vec![SpecError {
+                path: "revision".into(),
+                value: Some(own.clone()),
+                rule: format!("is not the revision asked for ({revision})"),
+            }])),
+            _ => {
+                let mut json: serde_json::Value =
+                    serde_json::from_str(&self.to_json()).expect("specs serialize to JSON");
+                json["revision"] = revision.into();
+                RoleSpec::from_json(&json.to_string())
+            }
+        }
+    }
+
+    /// The documented policies at the spec's revision, every optional part included.
+    pub fn policies(&self) -> &'static Policies {
+        self.connector
+            .policies(self.revision.as_deref())
+            .expect("the builder checked the revision")
     }
 
     /// The bound value of a scalar field.
@@ -154,10 +214,13 @@ pub struct Builder {
     name: String,
     role_name: Option<String>,
     description: Option<String>,
+    revision: Option<(String, String)>,
     values: BTreeMap<Field, Bound>,
     /// Where each bound field was given, for cross-field errors.
     paths: BTreeMap<Field, String>,
     parts: Vec<Part>,
+    /// Where each part was turned on, for errors.
+    part_paths: BTreeMap<Part, String>,
     errors: Vec<SpecError>,
 }
 
@@ -167,14 +230,10 @@ impl Builder {
         let mut errors = Vec::new();
         let found = catalog::find(connector);
         if found.is_none() {
-            let known: Vec<_> = catalog::all().iter().map(|c| c.id.as_str()).collect();
             errors.push(SpecError {
                 path: "connector".into(),
                 value: Some(connector.into()),
-                rule: format!(
-                    "is not a documented connector (known: {})",
-                    known.join(", ")
-                ),
+                rule: unknown_connector(connector),
             });
         }
         for (path, rule, value) in [
@@ -194,10 +253,45 @@ impl Builder {
             name: name.to_owned(),
             role_name: role_name.map(str::to_owned),
             description: None,
+            revision: None,
             values: BTreeMap::new(),
             paths: BTreeMap::new(),
             parts: Vec::new(),
+            part_paths: BTreeMap::new(),
             errors,
+        }
+    }
+
+    /// Chooses the documented revision named `name` (at `path`); checked against the
+    /// connector's revisions when the spec is finished.
+    pub fn revision(&mut self, path: &str, name: &str) {
+        self.revision = Some((path.to_owned(), name.to_owned()));
+    }
+
+    /// Turns on the optional part named `name` (at `path`), an element of `include`.
+    pub fn include(&mut self, path: &str, name: &str) {
+        match Part::from_name(name).filter(|part| *part != Part::Vpc) {
+            Some(part) => {
+                self.part(part);
+                self.part_paths.insert(part, path.to_owned());
+            }
+            None if name == Part::Vpc.name() => self.error(
+                path,
+                Some(name),
+                "is turned on by the `vpc` key, which also takes the subnet and security group IDs"
+                    .into(),
+            ),
+            None => {
+                let known: Vec<_> = Part::ALL[1..].iter().map(|p| p.name()).collect();
+                self.error(
+                    path,
+                    Some(name),
+                    format!(
+                        "is not an optional part (expected one of {})",
+                        known.join(", ")
+                    ),
+                )
+            }
         }
     }
 
@@ -265,6 +359,7 @@ impl Builder {
             }
         }
         self.values.insert(field, Bound::List(checked));
+        self.paths.insert(field, path.to_owned());
     }
 
     fn error(&mut self, path: &str, value: Option<&str>, rule: String) {
@@ -278,6 +373,11 @@ impl Builder {
     /// The spec, or every error found, with the cross-field rules checked.
     pub fn finish(mut self) -> Result<RoleSpec, SpecErrors> {
         self.check_partition_matches_region();
+        let policies = self.connector.and_then(|c| self.check_revision(c));
+        if let (Some(connector), Some(policies)) = (self.connector, policies) {
+            self.check_parts_are_documented(connector);
+            self.check_values_are_used(connector, policies);
+        }
         match self.connector {
             Some(connector) if self.errors.is_empty() => {
                 let spec = RoleSpec {
@@ -285,6 +385,7 @@ impl Builder {
                     name: self.name,
                     role_name: self.role_name,
                     description: self.description,
+                    revision: self.revision.map(|(_, name)| name),
                     values: self.values,
                     parts: self.parts,
                 };
@@ -292,6 +393,93 @@ impl Builder {
                 Ok(spec)
             }
             _ => Err(SpecErrors(self.errors)),
+        }
+    }
+
+    /// A revision must be one the connector's page went through, or there is no policy to
+    /// emit.
+    fn check_revision(&mut self, connector: &'static Connector) -> Option<&'static Policies> {
+        let name = self.revision.as_ref().map(|(_, name)| name.as_str());
+        let policies = connector.policies(name);
+        if let (None, Some((path, name))) = (policies, self.revision.clone()) {
+            let known = connector.revision_names();
+            let rule = if known.is_empty() {
+                format!(
+                    "is not a revision of {}: its page was never revised",
+                    connector.id
+                )
+            } else {
+                format!(
+                    "is not a revision of {} (expected one of {})",
+                    connector.id,
+                    known.join(", ")
+                )
+            };
+            self.error(&path, Some(&name), rule);
+        }
+        policies
+    }
+
+    /// A part the connector's page does not document would emit nothing: say so.
+    fn check_parts_are_documented(&mut self, connector: &Connector) {
+        let documented = connector.parts();
+        for part in self.parts.clone() {
+            if documented.contains(&part) {
+                continue;
+            }
+            let path = self
+                .part_paths
+                .get(&part)
+                .cloned()
+                .unwrap_or_else(|| part.name().to_owned());
+            let known: Vec<_> = documented.iter().map(|p| p.name()).collect();
+            let rule = format!(
+                "is not an optional part of {} (it documents: {})",
+                connector.id,
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            );
+            self.error(&path, Some(part.name()), rule);
+        }
+    }
+
+    /// A bound value the role's policies never use is a mistake: a value meant for another
+    /// connector, or for a part left off.
+    fn check_values_are_used(&mut self, connector: &Connector, policies: &Policies) {
+        let used = policies.fields(&self.parts);
+        let everywhere = policies.fields(&connector.parts());
+        let unused: Vec<Field> = self
+            .values
+            .keys()
+            .copied()
+            .filter(|field| !used.contains(field))
+            .collect();
+        for field in unused {
+            let rule = match connector
+                .parts()
+                .into_iter()
+                .find(|part| policies.fields(&[*part]).contains(&field))
+            {
+                Some(Part::Vpc) => {
+                    "is used only when the role runs in a VPC: add the `vpc` key".to_owned()
+                }
+                Some(part) => {
+                    format!("is used only by the optional part {part}: add \"{part}\" to `include`")
+                }
+                None => {
+                    let names: Vec<_> = everywhere.iter().map(|f| f.name()).collect();
+                    format!(
+                        "is not used by {}'s policies (they use {})",
+                        connector.id,
+                        names.join(", ")
+                    )
+                }
+            };
+            let path = self.paths[&field].clone();
+            self.error(&path, None, rule);
         }
     }
 
@@ -310,6 +498,46 @@ impl Builder {
             }
         }
     }
+}
+
+/// The rule for an unknown connector: the closest documented names, and where to find all.
+fn unknown_connector(name: &str) -> String {
+    let mut ranked: Vec<(usize, &str)> = catalog::all()
+        .iter()
+        .map(|c| (edit_distance(name, &c.id), c.id.as_str()))
+        .collect();
+    ranked.sort();
+    let close: Vec<&str> = ranked
+        .iter()
+        .take_while(|(distance, _)| *distance <= 3)
+        .take(3)
+        .map(|(_, id)| *id)
+        .collect();
+    let count = catalog::all().len();
+    if close.is_empty() {
+        format!("is not a documented connector (`connector-roles list` names all {count})")
+    } else {
+        format!(
+            "is not a documented connector (did you mean {}? `connector-roles list` names all {count})",
+            close.join(", ")
+        )
+    }
+}
+
+/// The Levenshtein distance between `a` and `b`, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Specs for the generator's unit tests.

@@ -19,6 +19,11 @@ pub fn values(source_account: &'static str) -> Vec<(&'static str, Vec<&'static s
             vec!["a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"],
         ),
         ("index_id", vec!["b2c3d4e5-6789-01bc-def0-EXAMPLE22222"]),
+        (
+            "kendra_index_id",
+            vec!["c3d4e5f6-7890-12cd-ef01-EXAMPLE33333"],
+        ),
+        ("bucket_name", vec!["amzn-s3-demo-documents"]),
         ("input_bucket_name", vec!["amzn-s3-demo-bucket"]),
         ("secret_id", vec!["qbusiness-orders-mysql-AbCdEf"]),
         ("key_id", vec!["1234abcd-12ab-34cd-56ef-1234567890ab"]),

@@ -90,8 +90,9 @@ fn expand(text: &str, values: &[(&str, Vec<&str>)]) -> Vec<String> {
     strings
 }
 
-/// Asserts that two policies have the same statements: matched by Sid, the same Effect and
-/// Principal, the same sets of actions and resources, the same conditions.
+/// Asserts that two policies have the same statements: matched by Sid (a statement without
+/// one, as Amazon Kendra documents them, by all it holds), the same Effect and Principal, the
+/// same sets of actions and resources, the same conditions.
 #[track_caller]
 pub fn assert_same_policy(actual: &Value, expected: &Value) {
     if let Err(difference) = same_policy(actual, expected) {
@@ -124,20 +125,12 @@ pub fn same_policy(actual: &Value, expected: &Value) -> Result<(), String> {
         ));
     }
     let (actual_statements, expected_statements) = (statements(actual)?, statements(expected)?);
-    let sids = |statements: &[Value]| -> Result<Vec<String>, String> {
-        let mut sids = statements
-            .iter()
-            .map(|s| {
-                s["Sid"]
-                    .as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| format!("a statement has no Sid: {s}"))
-            })
-            .collect::<Result<Vec<String>, String>>()?;
+    let sids = |statements: &[Value]| -> Vec<String> {
+        let mut sids: Vec<String> = statements.iter().map(key).collect();
         sids.sort();
-        Ok(sids)
+        sids
     };
-    let (actual_sids, expected_sids) = (sids(actual_statements)?, sids(expected_statements)?);
+    let (actual_sids, expected_sids) = (sids(actual_statements), sids(expected_statements));
     if actual_sids != expected_sids {
         let missing: Vec<&String> = expected_sids
             .iter()
@@ -153,10 +146,10 @@ pub fn same_policy(actual: &Value, expected: &Value) -> Result<(), String> {
         ));
     }
     for expected_statement in expected_statements {
-        let sid = &expected_statement["Sid"];
+        let sid = key(expected_statement);
         let actual_statement = actual_statements
             .iter()
-            .find(|s| &s["Sid"] == sid)
+            .find(|s| key(s) == sid)
             .expect("the Sids are the same");
         let (actual_statement, expected_statement) =
             (normalise(actual_statement), normalise(expected_statement));
@@ -169,6 +162,13 @@ pub fn same_policy(actual: &Value, expected: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// What a statement is matched by: its Sid, or all it holds when it has none.
+fn key(statement: &Value) -> String {
+    statement["Sid"]
+        .as_str()
+        .map_or_else(|| normalise(statement).to_string(), str::to_owned)
+}
+
 fn statements(policy: &Value) -> Result<&Vec<Value>, String> {
     policy["Statement"]
         .as_array()
@@ -177,11 +177,18 @@ fn statements(policy: &Value) -> Result<&Vec<Value>, String> {
 
 /// A statement with every string-or-list turned into a sorted list: `"a"` and `["a"]` are
 /// the same (IAM reads a one-element list as its element), the order of a list does not
-/// matter.
+/// matter; keys in sorted order, so that the text of two equal statements is the same.
 fn normalise(statement: &Value) -> Value {
     match statement {
         Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by_key(|(k, _)| *k);
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), normalise(v)))
+                    .collect(),
+            )
         }
         Value::Array(items) => {
             let mut items: Vec<Value> = items

@@ -31,7 +31,7 @@ use serde_json::json;
 
 use super::escape::{TypeScript, escaped};
 use super::names::{Member, Unit};
-use super::view::{self, ResourceView, StatementView};
+use super::view::{self, ItemView, StatementView};
 use super::{Artifact, json_file, run};
 use crate::error::RenderError;
 use crate::field::{Field, pascal_case};
@@ -547,10 +547,11 @@ fn policy(document: &PolicyDocument) -> Ts {
 }
 
 fn statement(statement: StatementView) -> Ts {
-    let mut object = vec![
-        ("Sid".to_owned(), Ts::string(&statement.sid)),
-        ("Effect".to_owned(), Ts::string(&statement.effect)),
-    ];
+    let mut object = Vec::new();
+    if let Some(sid) = &statement.sid {
+        object.push(("Sid".to_owned(), Ts::string(sid)));
+    }
+    object.push(("Effect".to_owned(), Ts::string(&statement.effect)));
     if let Some(service) = &statement.principal_service {
         object.push((
             "Principal".to_owned(),
@@ -562,15 +563,7 @@ fn statement(statement: StatementView) -> Ts {
         Ts::one_or_many(statement.actions.map(|a| Ts::string(a))),
     ));
     if let Some(resources) = statement.resources {
-        let value = match resources {
-            // A single resource over an open list is the list of ARNs itself.
-            OneOrMany::One(ResourceView::Each(field, code)) => Ts::Code(each(field, code)),
-            resources => Ts::one_or_many(resources.map(|resource| match resource {
-                ResourceView::One(code) => Ts::Code(code.clone()),
-                ResourceView::Each(field, code) => Ts::Spread(each(*field, code.clone())),
-            })),
-        };
-        object.push(("Resource".to_owned(), value));
+        object.push(("Resource".to_owned(), items(resources)));
     }
     if !statement.conditions.is_empty() {
         let operators = statement
@@ -580,12 +573,7 @@ fn statement(statement: StatementView) -> Ts {
                 let keys = operator
                     .keys
                     .into_iter()
-                    .map(|(key, values)| {
-                        (
-                            key,
-                            Ts::one_or_many(values.map(|code| Ts::Code(code.clone()))),
-                        )
-                    })
+                    .map(|(key, values)| (key, items(values)))
                     .collect();
                 (operator.operator, Ts::Object(keys))
             })
@@ -593,6 +581,18 @@ fn statement(statement: StatementView) -> Ts {
         object.push(("Condition".to_owned(), Ts::Object(operators)));
     }
     Ts::Object(object)
+}
+
+/// A `Resource` or a condition's values: a single item over an open list is the list itself,
+/// items over open lists are spread into the array.
+fn items(items: OneOrMany<ItemView>) -> Ts {
+    match items {
+        OneOrMany::One(ItemView::Each(field, code)) => Ts::Code(each(field, code)),
+        items => Ts::one_or_many(items.map(|item| match item {
+            ItemView::One(code) => Ts::Code(code.clone()),
+            ItemView::Each(field, code) => Ts::Spread(each(*field, code.clone())),
+        })),
+    }
 }
 
 /// The service principal of the trust policy, for `assumedBy`.
@@ -840,13 +840,13 @@ mod tests {
     }
 
     fn role_sids(spec: &RoleSpec) -> Vec<&'static str> {
-        let connector = spec.connector;
-        connector
+        let policies = spec.policies();
+        policies
             .trust_policy
             .statements
             .iter()
-            .chain(&connector.permission_policy.statements)
-            .map(|s| s.sid.as_str())
+            .chain(&policies.permission_policy.statements)
+            .filter_map(|s| s.sid.as_deref())
             .collect()
     }
 

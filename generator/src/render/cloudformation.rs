@@ -12,8 +12,9 @@ use askama::Template;
 
 use super::escape::{Yaml, escaped};
 use super::names::{Member, Names, Unit};
-use super::view::{self, ResourceView, StatementView};
+use super::view::{self, ItemView, StatementView};
 use super::{Artifact, run};
+use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::OneOrMany;
@@ -217,8 +218,10 @@ fn parameter(field: Field, names: &Names) -> Parameter {
 /// The console's parameter groups for a role alone, by topic, each listing the parameters
 /// present.
 fn topic_groups(parameters: &[Parameter]) -> Vec<(String, Vec<String>)> {
-    const GROUPS: [(&str, &[&str]); 4] = [
+    const GROUPS: [(&str, &[&str]); 6] = [
         ("Amazon Q Business", &["ApplicationId", "IndexId"]),
+        ("Amazon Kendra", &["KendraIndexId"]),
+        ("Data source", &["BucketName"]),
         (
             "Data source credentials",
             &["InputBucketName", "SecretId", "KeyId"],
@@ -240,20 +243,34 @@ fn topic_groups(parameters: &[Parameter]) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// Replaces each one-per-element resource by [`MAX_ELEMENTS`] slots, adding the conditions
-/// that guard slots after the first.
+/// Replaces each one-per-element resource or condition value by [`MAX_ELEMENTS`] slots,
+/// adding the conditions that guard slots after the first.
 fn expand_lists(
     statement: &mut StatementView,
     names: &Names,
     conditions: &mut Vec<(String, String)>,
 ) {
-    let Some(OneOrMany::Many(resources)) = &mut statement.resources else {
+    let values = statement
+        .conditions
+        .iter_mut()
+        .flat_map(|operator| operator.keys.iter_mut().map(|(_, values)| values));
+    for items in statement.resources.iter_mut().chain(values) {
+        expand_items(items, names, conditions);
+    }
+}
+
+fn expand_items(
+    items: &mut OneOrMany<ItemView>,
+    names: &Names,
+    conditions: &mut Vec<(String, String)>,
+) {
+    if !items.items().iter().any(ItemView::is_each) {
         return;
-    };
-    let mut expanded = Vec::with_capacity(resources.len());
-    for resource in resources.drain(..) {
-        let ResourceView::Each(field, content) = resource else {
-            expanded.push(resource);
+    }
+    let mut expanded = Vec::with_capacity(items.items().len() * MAX_ELEMENTS);
+    for item in items.items() {
+        let ItemView::Each(field, content) = item else {
+            expanded.push(item.clone());
             continue;
         };
         let list = names.logical_id(&field.pascal_name());
@@ -268,7 +285,7 @@ fn expand_lists(
             };
             let arn = format!("!Sub [{content}, {{{ELEMENT}: {element}}}]");
             if slot == 0 {
-                expanded.push(ResourceView::One(arn));
+                expanded.push(ItemView::One(arn));
             } else {
                 let condition =
                     names.logical_id(&format!("Has{}{}", field.pascal_name(), slot + 1));
@@ -278,13 +295,11 @@ fn expand_lists(
                         format!("!Not [!Equals [{element}, \"\"]]"),
                     ));
                 }
-                expanded.push(ResourceView::One(format!(
+                expanded.push(ItemView::One(format!(
                     "!If [{condition}, {arn}, !Ref AWS::NoValue]"
                 )));
             }
         }
     }
-    *resources = expanded;
+    *items = OneOrMany::Many(expanded);
 }
-
-use crate::error::RenderError;

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::names::Unit;
-use super::view::{self, ResourceView};
+use super::view::{self, ItemView};
 use super::{Artifact, json_file};
 use crate::field::Field;
 use crate::interp::Idiom;
@@ -46,14 +46,16 @@ pub fn document(policy: &PolicyDocument) -> Value {
     document_with(policy, &Documented, 1)
 }
 
-/// A policy document with strings printed by `idiom` and each one-per-element resource of
-/// an open list written `elements` times.
+/// A policy document with strings printed by `idiom` and each one-per-element resource or
+/// condition value of an open list written `elements` times.
 pub(crate) fn document_with(policy: &PolicyDocument, idiom: &impl Idiom, elements: usize) -> Value {
     let statements = view::statements(policy, idiom)
         .into_iter()
         .map(|statement| {
             let mut object = Map::new();
-            object.insert("Sid".into(), json!(statement.sid));
+            if let Some(sid) = &statement.sid {
+                object.insert("Sid".into(), json!(sid));
+            }
             object.insert("Effect".into(), json!(statement.effect));
             if let Some(service) = &statement.principal_service {
                 object.insert("Principal".into(), json!({ "Service": service }));
@@ -63,30 +65,14 @@ pub(crate) fn document_with(policy: &PolicyDocument, idiom: &impl Idiom, element
                 one_or_many(statement.actions.map(|a| json!(a))),
             );
             if let Some(resources) = &statement.resources {
-                let resources = match resources {
-                    OneOrMany::Many(items) => OneOrMany::Many(
-                        items
-                            .iter()
-                            .flat_map(|r| {
-                                let times = if matches!(r, ResourceView::Each(..)) {
-                                    elements
-                                } else {
-                                    1
-                                };
-                                std::iter::repeat_n(json!(r.code()), times)
-                            })
-                            .collect(),
-                    ),
-                    one => one.map(|r| json!(r.code())),
-                };
-                object.insert("Resource".into(), one_or_many(resources));
+                object.insert("Resource".into(), items(resources, elements));
             }
             if !statement.conditions.is_empty() {
                 let operators = statement.conditions.into_iter().map(|operator| {
                     let keys = operator
                         .keys
                         .into_iter()
-                        .map(|(key, values)| (key, one_or_many(values.map(|v| json!(v)))));
+                        .map(|(key, values)| (key, items(&values, elements)));
                     (operator.operator, Value::Object(keys.collect()))
                 });
                 object.insert("Condition".into(), Value::Object(operators.collect()));
@@ -95,6 +81,21 @@ pub(crate) fn document_with(policy: &PolicyDocument, idiom: &impl Idiom, element
         })
         .collect::<Vec<_>>();
     json!({ "Version": policy.version, "Statement": statements })
+}
+
+/// A `Resource` or a condition's values, each item over an open list written `elements`
+/// times.
+fn items(items: &OneOrMany<ItemView>, elements: usize) -> Value {
+    let times = |item: &ItemView| if item.is_each() { elements } else { 1 };
+    match items {
+        OneOrMany::Many(items) => Value::Array(
+            items
+                .iter()
+                .flat_map(|item| std::iter::repeat_n(json!(item.code()), times(item)))
+                .collect(),
+        ),
+        OneOrMany::One(item) => json!(item.code()),
+    }
 }
 
 fn one_or_many(values: OneOrMany<Value>) -> Value {

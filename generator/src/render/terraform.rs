@@ -29,7 +29,7 @@ use askama::Template;
 
 use super::escape::{self, Hcl};
 use super::names::{Member, Names, Unit};
-use super::view::{self, ResourceView, StatementView};
+use super::view::{self, ItemView, StatementView};
 use super::{Artifact, run};
 use crate::error::RenderError;
 use crate::field::Field;
@@ -501,10 +501,11 @@ fn document(policy: &PolicyDocument, idiom: &Terraform<'_>) -> Expr {
 }
 
 fn statement(statement: StatementView, names: &Names) -> Expr {
-    let mut entries = vec![
-        ("Sid".to_owned(), Expr::Code(quoted(&statement.sid))),
-        ("Effect".to_owned(), Expr::Code(quoted(&statement.effect))),
-    ];
+    let mut entries = Vec::new();
+    if let Some(sid) = &statement.sid {
+        entries.push(("Sid".to_owned(), Expr::Code(quoted(sid))));
+    }
+    entries.push(("Effect".to_owned(), Expr::Code(quoted(&statement.effect))));
     if let Some(service) = &statement.principal_service {
         let principal = vec![("Service".into(), Expr::Code(quoted(service)))];
         entries.push(("Principal".into(), Expr::Object(principal)));
@@ -512,7 +513,7 @@ fn statement(statement: StatementView, names: &Names) -> Expr {
     let actions = statement.actions.map(|action| Expr::Code(quoted(action)));
     entries.push(("Action".into(), one_or_many(actions)));
     if let Some(resources) = &statement.resources {
-        entries.push(("Resource".into(), resources_expr(resources, names)));
+        entries.push(("Resource".into(), items_expr(resources, names)));
     }
     if !statement.conditions.is_empty() {
         let operators = statement
@@ -522,12 +523,7 @@ fn statement(statement: StatementView, names: &Names) -> Expr {
                 let keys = operator
                     .keys
                     .into_iter()
-                    .map(|(key, values)| {
-                        (
-                            object_key(&key),
-                            one_or_many(values.map(|v| Expr::Code(v.clone()))),
-                        )
-                    })
+                    .map(|(key, values)| (object_key(&key), items_expr(&values, names)))
                     .collect();
                 (object_key(&operator.operator), Expr::Object(keys))
             })
@@ -537,22 +533,21 @@ fn statement(statement: StatementView, names: &Names) -> Expr {
     Expr::Object(entries)
 }
 
-/// A statement's `Resource`: as documented when every item is one ARN; with items over open
-/// list fields, a `for` expression each, concatenated with lists of the single ARNs between
-/// them, in documented order.
-fn resources_expr(resources: &OneOrMany<ResourceView>, names: &Names) -> Expr {
-    let each = |item: &ResourceView| matches!(item, ResourceView::Each(..));
-    if !resources.items().iter().any(each) {
-        return one_or_many(resources.map(|resource| Expr::Code(resource.code().to_owned())));
+/// A statement's `Resource` or a condition's values: as documented when every item is one
+/// string; with items over open list fields, a `for` expression each, concatenated with lists
+/// of the single strings between them, in documented order.
+fn items_expr(items: &OneOrMany<ItemView>, names: &Names) -> Expr {
+    if !items.items().iter().any(ItemView::is_each) {
+        return one_or_many(items.map(|item| Expr::Code(item.code().to_owned())));
     }
     let mut parts: Vec<Expr> = Vec::new();
-    for resource in resources.items() {
-        match resource {
-            ResourceView::One(code) => match parts.last_mut() {
+    for item in items.items() {
+        match item {
+            ItemView::One(code) => match parts.last_mut() {
                 Some(Expr::List(arns)) => arns.push(Expr::Code(code.clone())),
                 _ => parts.push(Expr::List(vec![Expr::Code(code.clone())])),
             },
-            ResourceView::Each(field, code) => {
+            ItemView::Each(field, code) => {
                 let list = names.terraform(field.name());
                 parts.push(Expr::Code(format!(
                     "[for {ELEMENT} in var.{list} : {code}]"
@@ -954,8 +949,8 @@ mod tests {
 
     #[test]
     fn resources_mixing_arns_and_lists_concatenate() {
-        let one = |code: &str| ResourceView::One(code.into());
-        let each = |field, code: &str| ResourceView::Each(field, code.into());
+        let one = |code: &str| ItemView::One(code.into());
+        let each = |field, code: &str| ItemView::Each(field, code.into());
         let resources = OneOrMany::Many(vec![
             one("\"arn:a\""),
             one("\"arn:b\""),
@@ -963,13 +958,13 @@ mod tests {
             one("\"arn:c\""),
         ]);
         assert_eq!(
-            resources_expr(&resources, &Names::alone("x")).code(0),
+            items_expr(&resources, &Names::alone("x")).code(0),
             "concat(\n  [\n    \"arn:a\",\n    \"arn:b\",\n  ],\n  \
              [for id in var.subnet_ids : \"x/${id}\"],\n  [\"arn:c\"],\n)"
         );
         let only = OneOrMany::One(each(Field::SecurityGroupIds, "\"x/${id}\""));
         assert_eq!(
-            resources_expr(&only, &Names::stacked("orders-mysql")).code(0),
+            items_expr(&only, &Names::stacked("orders-mysql")).code(0),
             "[for id in var.orders_mysql_security_group_ids : \"x/${id}\"]"
         );
     }

@@ -2,17 +2,18 @@
 //!
 //! [`statements`] walks a [`PolicyDocument`] once, groups conditions by operator as IAM
 //! writes them, and prints every string with the renderer's [`Idiom`]. A renderer then only
-//! decides how to lay out a [`ResourceView::Each`] (one ARN per element of an open list).
+//! decides how to lay out an [`ItemView::Each`] (one string per element of an open list), in
+//! a `Resource` or in a condition's values.
 
 use crate::field::Field;
 use crate::interp::Idiom;
-use crate::model::{OneOrMany, PolicyDocument, Resource};
+use crate::model::{Item, OneOrMany, PolicyDocument};
 
 /// One statement, its strings already printed as code of the target format.
 #[derive(Debug, Clone)]
 pub struct StatementView {
-    /// The documented Sid.
-    pub sid: String,
+    /// The documented Sid, if the page gives one.
+    pub sid: Option<String>,
     /// `Allow`.
     pub effect: String,
     /// The service principal, in a trust policy.
@@ -20,18 +21,18 @@ pub struct StatementView {
     /// The actions, as written in the documentation (plain strings, not code).
     pub actions: OneOrMany<String>,
     /// The resources.
-    pub resources: Option<OneOrMany<ResourceView>>,
+    pub resources: Option<OneOrMany<ItemView>>,
     /// The conditions, grouped by operator in documented order.
     pub conditions: Vec<OperatorView>,
 }
 
-/// One resource entry as code.
+/// One resource or condition value as code.
 #[derive(Debug, Clone)]
-pub enum ResourceView {
-    /// One ARN expression.
+pub enum ItemView {
+    /// One expression.
     One(String),
-    /// One ARN per element of the open list `Field`; the expression refers to the element as
-    /// the idiom prints a reference to that field.
+    /// One string per element of the open list `Field`; the expression refers to the element
+    /// as the idiom prints a reference to that field.
     Each(Field, String),
 }
 
@@ -41,19 +42,24 @@ pub struct OperatorView {
     /// `StringEquals`, `ArnLike`, ...
     pub operator: String,
     /// Each condition key with its value or values as code.
-    pub keys: Vec<(String, OneOrMany<String>)>,
+    pub keys: Vec<(String, OneOrMany<ItemView>)>,
 }
 
 /// The statements of `policy`, with every string printed by `idiom`.
 pub fn statements(policy: &PolicyDocument, idiom: &impl Idiom) -> Vec<StatementView> {
+    let items = |items: &OneOrMany<Item>| {
+        items.map(|item| match item {
+            Item::One(interp) => ItemView::One(idiom.expression(interp)),
+            Item::Each(field, interp) => ItemView::Each(*field, idiom.expression(interp)),
+        })
+    };
     policy
         .statements
         .iter()
         .map(|statement| {
             let mut conditions: Vec<OperatorView> = Vec::new();
             for condition in &statement.conditions {
-                let values = condition.values.map(|value| idiom.expression(value));
-                let key = (condition.key.clone(), values);
+                let key = (condition.key.clone(), items(&condition.values));
                 match conditions
                     .iter_mut()
                     .find(|o| o.operator == condition.operator)
@@ -70,25 +76,23 @@ pub fn statements(policy: &PolicyDocument, idiom: &impl Idiom) -> Vec<StatementV
                 effect: statement.effect.clone(),
                 principal_service: statement.principal_service.clone(),
                 actions: statement.actions.clone(),
-                resources: statement.resources.as_ref().map(|resources| {
-                    resources.map(|resource| match resource {
-                        Resource::One(interp) => ResourceView::One(idiom.expression(interp)),
-                        Resource::Each(field, interp) => {
-                            ResourceView::Each(*field, idiom.expression(interp))
-                        }
-                    })
-                }),
+                resources: statement.resources.as_ref().map(items),
                 conditions,
             }
         })
         .collect()
 }
 
-impl ResourceView {
+impl ItemView {
     /// The expression, for a template to print.
     pub fn code(&self) -> &str {
         match self {
-            ResourceView::One(code) | ResourceView::Each(_, code) => code,
+            ItemView::One(code) | ItemView::Each(_, code) => code,
         }
+    }
+
+    /// Whether the item stands for one string per element of an open list.
+    pub fn is_each(&self) -> bool {
+        matches!(self, ItemView::Each(..))
     }
 }
