@@ -1,6 +1,8 @@
 //! The `connector-roles` command-line tool.
 
+mod list;
 mod locate;
+mod select;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,8 +11,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use connector_roles::{
-    Artifact, Drift, Format, Overwrite, RoleSpec, WriteError, catalog, drift, listing, not_ours,
-    render, source, write,
+    Artifact, Drift, Format, Overwrite, RoleSpec, WriteError, drift, listing, not_ours, render,
+    source, write,
 };
 
 /// Writes the IAM role an Amazon Q Business data source connector needs, as CloudFormation,
@@ -24,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Writes the artifacts of each spec (the embedded default without SPEC).
+    /// Writes the artifacts of each spec (the embedded default without SPEC or --connector).
     Generate {
         #[command(flatten)]
         specs: SpecArgs,
@@ -50,11 +52,14 @@ enum Command {
 #[derive(Args)]
 struct SpecArgs {
     /// JSON spec files, or Rust files whose `connector_role!` invocations are read; without
-    /// any, the embedded default (RDS (MySQL), every value open, VPC on).
+    /// any (and without --connector), the embedded default (RDS (MySQL), every value open,
+    /// VPC on).
     spec: Vec<PathBuf>,
     /// The output folder.
     #[arg(long, default_value = "output")]
     out: PathBuf,
+    #[command(flatten)]
+    select: select::Select,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -101,9 +106,7 @@ fn main() -> ExitCode {
         }
         Command::Check { specs } => check(&specs),
         Command::List => {
-            for connector in catalog::all() {
-                println!("{:<16} {}", connector.id, connector.title);
-            }
+            list::print();
             Ok(ExitCode::SUCCESS)
         }
     };
@@ -117,15 +120,19 @@ fn main() -> ExitCode {
 fn read_specs(specs: &SpecArgs) -> Result<Vec<RoleSpec>, String> {
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
-    if specs.spec.is_empty() {
-        parsed.push(RoleSpec::default_spec());
-    }
     for path in &specs.spec {
         match read_spec(path) {
             Ok(specs) => parsed.extend(specs),
             Err(message) => errors.push(message),
         }
     }
+    let parsed = match specs.select.roles(parsed, !specs.spec.is_empty()) {
+        Ok(roles) => roles,
+        Err(more) => {
+            errors.extend(more);
+            Vec::new()
+        }
+    };
     if let Some(name) = duplicate_name(&parsed) {
         errors.push(format!(
             "error: two specs are named {name:?}; each needs its own output folder"
