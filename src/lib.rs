@@ -25,8 +25,8 @@ pub use connector_roles_generator::write::{
     Drift, Outcome, Overwrite, WriteError, drift, not_ours, write, write_all,
 };
 pub use connector_roles_generator::{
-    Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, catalog,
-    source,
+    Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, audit,
+    catalog, source,
 };
 pub use connector_roles_macros::connector_role;
 pub use declared::ConnectorRole;

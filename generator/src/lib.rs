@@ -9,6 +9,7 @@
 //! spec.json ─> RoleSpec ── catalog ──> RoleModel ──> cloudformation | cdk | terraform | json
 //! ```
 
+pub mod audit;
 pub mod catalog;
 pub mod declaration;
 pub mod error;

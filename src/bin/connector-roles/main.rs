@@ -1,5 +1,6 @@
 //! The `connector-roles` command-line tool.
 
+mod audit;
 mod list;
 mod locate;
 mod select;
@@ -47,6 +48,8 @@ enum Command {
     },
     /// Lists the documented connectors.
     List,
+    /// Compares an existing role with the documented one: exits 0 when equal, 1 when not.
+    Audit(audit::AuditArgs),
 }
 
 #[derive(Args)]
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
             list::print();
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit(args) => audit::run(&args),
     };
     result.unwrap_or_else(|message| {
         eprintln!("{message}");

@@ -1,0 +1,197 @@
+//! A role read from a CloudFormation template (YAML or JSON): its `AssumeRolePolicyDocument`,
+//! its inline `Policies`, and the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and
+//! `AWS::IAM::ManagedPolicy` resources of the template attached to it, every expression
+//! evaluated with the spec's values ([`intrinsics`](super::intrinsics)).
+//!
+//! A template parameter is known when it is named as connector-roles names it: the field's
+//! PascalCase name (`ApplicationId`), after the role's prefix in a stack
+//! (`OrdersMysqlApplicationId` for role `OrdersMysqlRole`).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::grant::{list, read_document, unresolved_what};
+use super::intrinsics::Evaluator;
+use super::{AuditError, Found};
+use crate::field::Field;
+use crate::spec::{Bound, RoleSpec};
+
+const ROLE: &str = "AWS::IAM::Role";
+/// The resource types that attach a policy to roles, with the property naming them.
+const ATTACHING: [(&str, &str); 3] = [
+    ("AWS::IAM::Policy", "Roles"),
+    ("AWS::IAM::ManagedPolicy", "Roles"),
+    ("AWS::IAM::RolePolicy", "RoleName"),
+];
+
+/// Reads the role `role` (a logical ID or a role name) of `template`, or its only role.
+pub fn read(
+    template: &Value,
+    file: &str,
+    spec: &RoleSpec,
+    role: Option<&str>,
+) -> Result<Found, AuditError> {
+    let resources = template
+        .get("Resources")
+        .and_then(Value::as_object)
+        .ok_or_else(|| AuditError::unreadable(file, "a template needs Resources"))?;
+    let roles: Vec<(&String, &Value)> = resources
+        .iter()
+        .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(ROLE))
+        .collect();
+    let evaluator =
+        |id: &str| Evaluator::new(template, pseudo(spec), parameters(template, spec, id));
+    let name_of = |id: &str, resource: &Value| {
+        let name = resource.pointer("/Properties/RoleName")?;
+        evaluator(id).eval(name).as_str().map(str::to_owned)
+    };
+    let labels: Vec<String> = roles.iter().map(|(id, _)| (*id).clone()).collect();
+    let chosen = super::choose(
+        file,
+        &roles,
+        labels,
+        role.or(spec.role_name.as_deref()),
+        role.is_some(),
+        |(id, resource), wanted| {
+            id.as_str() == wanted || name_of(id, resource).as_deref() == Some(wanted)
+        },
+    )?;
+    let (id, resource) = roles[chosen];
+    let evaluator = evaluator(id);
+    let properties = evaluator.eval(resource.get("Properties").unwrap_or(&Value::Null));
+    let mut found = Found::new(format!("{id} of {file}"));
+    if let Some(trust) = properties.get("AssumeRolePolicyDocument") {
+        found.trust = Some(
+            read_document(trust, &format!("the trust policy of {id}"))
+                .map_err(|e| AuditError::unreadable(file, e))?,
+        );
+    }
+    let mut permission = Vec::new();
+    for policy in list(&properties, "/Policies") {
+        let name = policy
+            .get("PolicyName")
+            .and_then(Value::as_str)
+            .unwrap_or("(unnamed)");
+        let document = policy.get("PolicyDocument").unwrap_or(&Value::Null);
+        permission.extend(
+            read_document(document, &format!("policy {name} of {id}"))
+                .map_err(|e| AuditError::unreadable(file, e))?,
+        );
+    }
+    let mut attached = Vec::new();
+    for (other, resource) in resources {
+        let kind = resource
+            .get("Type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let Some((_, property)) = ATTACHING.iter().find(|(t, _)| *t == kind) else {
+            continue;
+        };
+        let names = resource
+            .pointer(&format!("/Properties/{property}"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        if refers_to(&names, id) {
+            attached.push(other.as_str());
+            let document = evaluator.eval(
+                resource
+                    .pointer("/Properties/PolicyDocument")
+                    .unwrap_or(&Value::Null),
+            );
+            permission.extend(
+                read_document(&document, &format!("{kind} {other}"))
+                    .map_err(|e| AuditError::unreadable(file, e))?,
+            );
+        }
+    }
+    for arn in list(resource, "/Properties/ManagedPolicyArns") {
+        let in_template = arn
+            .get("Ref")
+            .and_then(Value::as_str)
+            .filter(|r| resources.contains_key(*r));
+        match in_template {
+            Some(policy) if attached.contains(&policy) => {}
+            Some(policy) => {
+                let document = evaluator.eval(
+                    resources[policy]
+                        .pointer("/Properties/PolicyDocument")
+                        .unwrap_or(&Value::Null),
+                );
+                permission.extend(
+                    read_document(&document, &format!("managed policy {policy}"))
+                        .map_err(|e| AuditError::unreadable(file, e))?,
+                );
+            }
+            None => found.unverified.push(format!(
+                "managed policy {} is attached; its statements are not in {file}",
+                shown(&evaluator.eval(arn))
+            )),
+        }
+    }
+    found.permission = Some(permission);
+    Ok(found)
+}
+
+/// An evaluated value in words: a string as it is, an unresolved one as what it stands for.
+fn shown(value: &Value) -> String {
+    value
+        .as_str()
+        .or_else(|| unresolved_what(value))
+        .map_or_else(|| value.to_string(), str::to_owned)
+}
+
+/// Whether `names` (a `Roles` list or a `RoleName`) refers to the role `id`.
+fn refers_to(names: &Value, id: &str) -> bool {
+    match names {
+        Value::Array(items) => items.iter().any(|item| refers_to(item, id)),
+        Value::Object(_) => names.get("Ref").and_then(Value::as_str) == Some(id),
+        _ => false,
+    }
+}
+
+/// The pseudo parameters the spec gives: the deployment's partition, account and region are
+/// the role's.
+fn pseudo(spec: &RoleSpec) -> BTreeMap<&'static str, String> {
+    [
+        ("AWS::Partition", Field::Partition),
+        ("AWS::AccountId", Field::AccountId),
+        ("AWS::Region", Field::Region),
+    ]
+    .into_iter()
+    .filter_map(|(name, field)| spec.scalar(field).map(|value| (name, value.to_owned())))
+    .chain(std::iter::once(("AWS::URLSuffix", url_suffix(spec))))
+    .collect()
+}
+
+/// `amazonaws.com`, or `amazonaws.com.cn` in China.
+fn url_suffix(spec: &RoleSpec) -> String {
+    match spec.scalar(Field::Partition) {
+        Some("aws-cn") => "amazonaws.com.cn".to_owned(),
+        _ => "amazonaws.com".to_owned(),
+    }
+}
+
+/// The template's parameters named after a field the spec binds, with its value.
+fn parameters(template: &Value, spec: &RoleSpec, role: &str) -> BTreeMap<String, Value> {
+    let prefix = role.strip_suffix("Role").unwrap_or_default();
+    let declared = template
+        .get("Parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|parameters| parameters.keys());
+    declared
+        .filter_map(|name| {
+            let bare = name.strip_prefix(prefix).unwrap_or(name);
+            let value = match Field::ALL.into_iter().find(|f| f.pascal_name() == bare) {
+                Some(field) => match spec.values.get(&field)? {
+                    Bound::One(value) => Value::String(value.clone()),
+                    Bound::List(values) => Value::from(values.clone()),
+                },
+                None if bare == "RoleName" => Value::String(spec.role_name.clone()?),
+                None => return None,
+            };
+            Some((name.clone(), value))
+        })
+        .collect()
+}

@@ -1,0 +1,705 @@
+//! The comparison of a role's statements with the documented ones.
+//!
+//! Statements are paired by Sid; a documented statement whose Sid the role lacks is paired
+//! with the role's unpaired statement that grants the most of its actions. In each pair,
+//! actions, resources and principals are compared as sets (a wildcard that matches a
+//! documented value is wider, not missing), and conditions key by key. A value that differs
+//! from the documented one only in an account ID, a region or a partition is reported as
+//! such rather than as one missing and one extra value.
+
+use super::finding::{Finding, FindingKind, PolicyKind, listed};
+use super::grant::{Condition, Element, Grant, Text};
+use super::pattern::covers;
+
+/// Every difference between the `documented` statements of a policy and the role's.
+pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec<Finding> {
+    let mut out = Findings {
+        policy,
+        list: Vec::new(),
+    };
+    let mut allows = Vec::new();
+    for grant in found {
+        match &grant.effect {
+            Text::Known(effect) if effect == "Allow" => allows.push(grant),
+            Text::Known(effect) => out.push(
+                grant.label(),
+                FindingKind::ExtraStatement,
+                (vec![], vec![effect.clone()]),
+                format!(
+                    "the documentation has no {effect} statement; this one {} (it narrows the role)",
+                    describe(grant)
+                ),
+            ),
+            Text::Unresolved(what) => out.push(
+                grant.label(),
+                FindingKind::Unresolved,
+                (vec![], vec![what.clone()]),
+                format!("its Effect could not be resolved ({what}), so it was not compared"),
+            ),
+        }
+    }
+    let pairs = pair(documented, &allows);
+    for (grant, counterpart) in documented.iter().zip(&pairs) {
+        match counterpart {
+            Some(j) => out.statement(grant, allows[*j]),
+            None => out.push(
+                grant.label(),
+                FindingKind::MissingStatement,
+                (vec![describe(grant)], vec![]),
+                format!(
+                    "is missing: no statement of the role grants what the documented one does; it {}",
+                    describe(grant)
+                ),
+            ),
+        }
+    }
+    for (j, grant) in allows.iter().enumerate() {
+        if !pairs.contains(&Some(j)) {
+            out.push(
+                grant.label(),
+                FindingKind::ExtraStatement,
+                (vec![], vec![describe(grant)]),
+                format!("is not documented: it {}", describe(grant)),
+            );
+        }
+    }
+    out.list
+}
+
+/// For each documented statement, the index of its counterpart among `found`.
+fn pair(documented: &[Grant], found: &[&Grant]) -> Vec<Option<usize>> {
+    let mut pairs: Vec<Option<usize>> = vec![None; documented.len()];
+    let mut taken = vec![false; found.len()];
+    for (i, grant) in documented.iter().enumerate() {
+        let same_sid = found
+            .iter()
+            .enumerate()
+            .find(|(j, f)| !taken[*j] && grant.sid.is_some() && f.sid == grant.sid);
+        if let Some((j, _)) = same_sid {
+            pairs[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    for (i, grant) in documented.iter().enumerate() {
+        if pairs[i].is_some() {
+            continue;
+        }
+        let best = found
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !taken[*j])
+            .map(|(j, f)| (shared_actions(grant, f), j))
+            .filter(|(shared, _)| *shared > 0)
+            .max_by_key(|(shared, j)| (*shared, std::cmp::Reverse(*j)));
+        if let Some((_, j)) = best {
+            pairs[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    pairs
+}
+
+/// How many of `documented`'s actions `found` grants, exactly or by a wildcard.
+fn shared_actions(documented: &Grant, found: &Grant) -> usize {
+    if found.actions.negated {
+        return 0;
+    }
+    known(&documented.actions.values)
+        .filter(|action| {
+            known(&found.actions.values)
+                .any(|f| f.eq_ignore_ascii_case(action) || covers(f, action, true))
+        })
+        .count()
+}
+
+fn known(values: &[Text]) -> impl Iterator<Item = &str> {
+    values.iter().filter_map(Text::known)
+}
+
+/// `allows `a`, `b` on `r` when StringEquals `k` is `v``: a statement in words.
+fn describe(grant: &Grant) -> String {
+    let shown = |values: &[Text]| -> Vec<String> { values.iter().map(Text::shown).collect() };
+    let not = |element: &Element| {
+        if element.negated {
+            "every value but "
+        } else {
+            ""
+        }
+    };
+    let mut text = format!(
+        "allows {}{}",
+        not(&grant.actions),
+        listed(&shown(&grant.actions.values))
+    );
+    if !grant.principals.values.is_empty() {
+        text.push_str(&format!(
+            " to {}{}",
+            not(&grant.principals),
+            listed(&shown(&grant.principals.values))
+        ));
+    }
+    if !grant.resources.values.is_empty() {
+        text.push_str(&format!(
+            " on {}{}",
+            not(&grant.resources),
+            listed(&shown(&grant.resources.values))
+        ));
+    }
+    for condition in &grant.conditions {
+        text.push_str(&format!(" when {}", condition_words(condition)));
+    }
+    text
+}
+
+fn condition_words(condition: &Condition) -> String {
+    let values: Vec<String> = condition.values.iter().map(Text::shown).collect();
+    format!(
+        "{} `{}` is {}",
+        condition.operator,
+        condition.key,
+        listed(&values)
+    )
+}
+
+/// What an element holds, for the words and kinds of its findings.
+#[derive(Clone, Copy)]
+enum Holds {
+    Principals,
+    Actions,
+    Resources,
+}
+
+impl Holds {
+    fn noun(self) -> &'static str {
+        match self {
+            Holds::Principals => "principal",
+            Holds::Actions => "action",
+            Holds::Resources => "resource",
+        }
+    }
+
+    fn kinds(self) -> [FindingKind; 3] {
+        match self {
+            Holds::Principals => [
+                FindingKind::MissingPrincipal,
+                FindingKind::ExtraPrincipal,
+                FindingKind::ExtraPrincipal,
+            ],
+            Holds::Actions => [
+                FindingKind::MissingAction,
+                FindingKind::ExtraAction,
+                FindingKind::WiderAction,
+            ],
+            Holds::Resources => [
+                FindingKind::MissingResource,
+                FindingKind::ExtraResource,
+                FindingKind::WiderResource,
+            ],
+        }
+    }
+
+    fn keyword(self, negated: bool) -> &'static str {
+        match (self, negated) {
+            (Holds::Principals, false) => "Principal",
+            (Holds::Principals, true) => "NotPrincipal",
+            (Holds::Actions, false) => "Action",
+            (Holds::Actions, true) => "NotAction",
+            (Holds::Resources, false) => "Resource",
+            (Holds::Resources, true) => "NotResource",
+        }
+    }
+}
+
+/// The findings of one policy, each under its statement.
+struct Findings {
+    policy: PolicyKind,
+    list: Vec<Finding>,
+}
+
+impl Findings {
+    fn push(
+        &mut self,
+        statement: String,
+        kind: FindingKind,
+        (documented, found): (Vec<String>, Vec<String>),
+        message: String,
+    ) {
+        self.list.push(Finding {
+            policy: self.policy,
+            statement,
+            kind,
+            documented,
+            found,
+            message,
+        });
+    }
+
+    /// The differences between a documented statement and its counterpart.
+    fn statement(&mut self, documented: &Grant, found: &Grant) {
+        let name = documented.label();
+        if documented.sid.is_some() && found.sid != documented.sid {
+            self.push(
+                name.clone(),
+                FindingKind::DifferentSid,
+                (documented.sid.iter().cloned().collect(), vec![found.label()]),
+                format!(
+                    "the role's counterpart, {}, has another Sid (matched by the actions it grants)",
+                    found.label()
+                ),
+            );
+        }
+        let ignore_case = [false, true, false];
+        for ((holds, d, f), ignore_case) in [
+            (Holds::Principals, &documented.principals, &found.principals),
+            (Holds::Actions, &documented.actions, &found.actions),
+            (Holds::Resources, &documented.resources, &found.resources),
+        ]
+        .into_iter()
+        .zip(ignore_case)
+        {
+            self.element(&name, holds, d, f, ignore_case);
+        }
+        self.conditions(&name, documented, found);
+        for what in &found.unresolved {
+            self.push(
+                name.clone(),
+                FindingKind::Unresolved,
+                (vec![], vec![what.clone()]),
+                format!("could not resolve {what}, so it was not compared"),
+            );
+        }
+    }
+
+    fn element(
+        &mut self,
+        name: &str,
+        holds: Holds,
+        documented: &Element,
+        found: &Element,
+        ignore_case: bool,
+    ) {
+        let [missing_kind, extra_kind, wider_kind] = holds.kinds();
+        let noun = holds.noun();
+        if found.negated {
+            let values: Vec<String> = found.values.iter().map(Text::shown).collect();
+            self.push(
+                name.to_owned(),
+                wider_kind,
+                (vec![], values.clone()),
+                format!(
+                    "uses {}: every {noun} but {}, far wider than the documented {}",
+                    holds.keyword(true),
+                    listed(&values),
+                    holds.keyword(false)
+                ),
+            );
+            return;
+        }
+        let equal = |a: &str, b: &str| {
+            if ignore_case {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        };
+        let documented_values: Vec<&str> = known(&documented.values).collect();
+        let mut missing: Vec<String> = Vec::new();
+        for value in &documented_values {
+            let exact = known(&found.values).any(|f| equal(f, value));
+            let covered = known(&found.values).any(|f| covers(f, value, ignore_case));
+            if !exact && !covered {
+                missing.push((*value).to_owned());
+            }
+        }
+        let mut extra: Vec<String> = Vec::new();
+        for value in &found.values {
+            let value = match value {
+                Text::Known(value) => value,
+                Text::Unresolved(what) => {
+                    self.push(
+                        name.to_owned(),
+                        FindingKind::Unresolved,
+                        (vec![], vec![what.clone()]),
+                        format!("a {noun} could not be resolved ({what}), so it was not compared"),
+                    );
+                    continue;
+                }
+            };
+            if documented_values.iter().any(|d| equal(d, value)) {
+                continue;
+            }
+            let covered: Vec<String> = documented_values
+                .iter()
+                .filter(|d| covers(value, d, ignore_case))
+                .map(|d| (*d).to_owned())
+                .collect();
+            if covered.is_empty() {
+                extra.push(value.clone());
+            } else {
+                self.push(
+                    name.to_owned(),
+                    wider_kind,
+                    (covered.clone(), vec![value.clone()]),
+                    format!(
+                        "{} `{value}` covers the documented {} and more",
+                        holds.keyword(false),
+                        listed(&covered)
+                    ),
+                );
+            }
+        }
+        self.differing_values(name, noun, &mut missing, &mut extra);
+        for value in missing {
+            self.push(
+                name.to_owned(),
+                missing_kind,
+                (vec![value.clone()], vec![]),
+                match holds {
+                    Holds::Principals => {
+                        format!("does not trust the documented principal `{value}`")
+                    }
+                    Holds::Actions => format!("does not allow the documented action `{value}`"),
+                    Holds::Resources => format!("does not name the documented resource `{value}`"),
+                },
+            );
+        }
+        for value in extra {
+            self.push(
+                name.to_owned(),
+                extra_kind,
+                (vec![], vec![value.clone()]),
+                match holds {
+                    Holds::Principals => {
+                        format!("also trusts `{value}`, which the documentation does not")
+                    }
+                    Holds::Actions => {
+                        format!("also allows `{value}`, which the documentation does not grant")
+                    }
+                    Holds::Resources => {
+                        format!("also names `{value}`, which the documentation does not")
+                    }
+                },
+            );
+        }
+    }
+
+    /// Reports each missing value that an extra one repeats with another account, region or
+    /// partition as that difference, and takes both out of the lists.
+    fn differing_values(
+        &mut self,
+        name: &str,
+        subject: &str,
+        missing: &mut Vec<String>,
+        extra: &mut Vec<String>,
+    ) {
+        let mut i = 0;
+        while i < missing.len() {
+            let found = extra
+                .iter()
+                .enumerate()
+                .find_map(|(j, e)| difference(&missing[i], e).map(|kind| (j, kind)));
+            let Some((j, kind)) = found else {
+                i += 1;
+                continue;
+            };
+            let (documented, value) = (missing.remove(i), extra.remove(j));
+            let what = match kind {
+                FindingKind::WrongAccount => "account",
+                FindingKind::WrongRegion => "region",
+                _ => "partition",
+            };
+            self.push(
+                name.to_owned(),
+                kind,
+                (vec![documented.clone()], vec![value.clone()]),
+                format!(
+                    "{subject} names another {what}: `{value}` where the documentation has `{documented}`"
+                ),
+            );
+        }
+    }
+
+    fn conditions(&mut self, name: &str, documented: &Grant, found: &Grant) {
+        for condition in &documented.conditions {
+            let candidates: Vec<&Condition> = found
+                .conditions
+                .iter()
+                .filter(|c| c.key.eq_ignore_ascii_case(&condition.key))
+                .collect();
+            let counterpart = candidates
+                .iter()
+                .find(|c| c.operator == condition.operator)
+                .or(candidates.first());
+            match counterpart {
+                None => self.push(
+                    name.to_owned(),
+                    FindingKind::MissingCondition,
+                    (vec![condition_words(condition)], vec![]),
+                    format!(
+                        "lacks the documented condition {}, so the statement applies whatever `{}` is",
+                        condition_words(condition),
+                        condition.key
+                    ),
+                ),
+                Some(counterpart) => self.condition(name, condition, counterpart),
+            }
+        }
+        for condition in &found.conditions {
+            let documented_key = documented
+                .conditions
+                .iter()
+                .any(|c| c.key.eq_ignore_ascii_case(&condition.key));
+            if !documented_key {
+                self.push(
+                    name.to_owned(),
+                    FindingKind::ExtraCondition,
+                    (vec![], vec![condition_words(condition)]),
+                    format!(
+                        "adds the condition {}, which the documentation does not have (narrower)",
+                        condition_words(condition)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn condition(&mut self, name: &str, documented: &Condition, found: &Condition) {
+        if found.operator != documented.operator {
+            let weaker = looser(&documented.operator, &found.operator);
+            self.push(
+                name.to_owned(),
+                if weaker {
+                    FindingKind::WeakerCondition
+                } else {
+                    FindingKind::DifferentCondition
+                },
+                (
+                    vec![documented.operator.clone()],
+                    vec![found.operator.clone()],
+                ),
+                format!(
+                    "tests `{}` with {} where the documentation uses {}{}",
+                    documented.key,
+                    found.operator,
+                    documented.operator,
+                    if weaker { ", which matches more" } else { "" }
+                ),
+            );
+        }
+        let wildcards = found.operator.contains("Like") || found.operator.starts_with("Arn");
+        let documented_values: Vec<&str> = known(&documented.values).collect();
+        let mut missing: Vec<String> = documented_values
+            .iter()
+            .filter(|d| !known(&found.values).any(|f| f == **d || wildcards && covers(f, d, false)))
+            .map(|d| (*d).to_owned())
+            .collect();
+        let mut extra = Vec::new();
+        for value in &found.values {
+            match value {
+                Text::Unresolved(what) => self.push(
+                    name.to_owned(),
+                    FindingKind::Unresolved,
+                    (vec![], vec![what.clone()]),
+                    format!(
+                        "a value of condition `{}` could not be resolved ({what}), so it was not compared",
+                        documented.key
+                    ),
+                ),
+                Text::Known(value) if !documented_values.contains(&value.as_str()) => {
+                    extra.push(value.clone())
+                }
+                Text::Known(_) => {}
+            }
+        }
+        let subject = format!("condition `{}`", documented.key);
+        self.differing_values(name, &subject, &mut missing, &mut extra);
+        for value in extra {
+            let covered: Vec<String> = documented_values
+                .iter()
+                .filter(|d| wildcards && covers(&value, d, false))
+                .map(|d| (*d).to_owned())
+                .collect();
+            let message = if covered.is_empty() {
+                format!(
+                    "condition `{}` also accepts `{value}`, which the documentation does not",
+                    documented.key
+                )
+            } else {
+                format!(
+                    "condition `{}` accepts `{value}`, which covers the documented {} and more",
+                    documented.key,
+                    listed(&covered)
+                )
+            };
+            self.push(
+                name.to_owned(),
+                FindingKind::WeakerCondition,
+                (covered, vec![value]),
+                message,
+            );
+        }
+        for value in missing {
+            self.push(
+                name.to_owned(),
+                FindingKind::DifferentCondition,
+                (vec![value.clone()], vec![]),
+                format!(
+                    "condition `{}` no longer accepts the documented `{value}` (narrower)",
+                    documented.key
+                ),
+            );
+        }
+    }
+}
+
+/// Whether the operator `found` matches more than the documented `documented`: its
+/// `...IfExists` form (true when the key is absent) or the `Like` form of a string operator.
+/// (`ArnEquals` and `ArnLike` behave alike.)
+fn looser(documented: &str, found: &str) -> bool {
+    let strict = found.strip_suffix("IfExists").unwrap_or(found);
+    let like = documented.contains("String") && strict == documented.replace("Equals", "Like");
+    found != documented && (strict == documented || like)
+}
+
+/// How `found` differs from `documented` when it is the same string with another account ID,
+/// or the same ARN with another region or partition.
+fn difference(documented: &str, found: &str) -> Option<FindingKind> {
+    let accounts = |text: &str| -> (String, Vec<String>) {
+        let mut shape = String::new();
+        let mut runs = Vec::new();
+        let mut digits = String::new();
+        for c in text.chars().chain(std::iter::once('\0')) {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                continue;
+            }
+            if digits.len() == 12 {
+                runs.push(std::mem::take(&mut digits));
+                shape.push('#');
+            } else {
+                shape.push_str(&std::mem::take(&mut digits));
+            }
+            shape.push(c);
+        }
+        (shape, runs)
+    };
+    let (d_shape, d_runs) = accounts(documented);
+    let (f_shape, f_runs) = accounts(found);
+    if !d_runs.is_empty() && d_shape == f_shape && d_runs != f_runs {
+        return Some(FindingKind::WrongAccount);
+    }
+    let d: Vec<&str> = documented.splitn(6, ':').collect();
+    let f: Vec<&str> = found.splitn(6, ':').collect();
+    if d.len() != 6 || f.len() != 6 || d[0] != "arn" || f[0] != "arn" {
+        return None;
+    }
+    let differing: Vec<usize> = (1..6).filter(|i| d[*i] != f[*i]).collect();
+    match differing.as_slice() {
+        [1] => Some(FindingKind::WrongPartition),
+        [3] => Some(FindingKind::WrongRegion),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    use crate::audit::grant::read_document;
+
+    fn grants(statements: serde_json::Value) -> Vec<Grant> {
+        read_document(&json!({ "Statement": statements }), "test").unwrap()
+    }
+
+    fn kinds(documented: serde_json::Value, found: serde_json::Value) -> Vec<FindingKind> {
+        compare(PolicyKind::Permission, &grants(documented), &grants(found))
+            .into_iter()
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    fn secret() -> serde_json::Value {
+        json!({
+            "Sid": "S", "Effect": "Allow", "Action": ["kms:Decrypt"],
+            "Resource": ["arn:aws:kms:us-east-1:111122223333:key/k"],
+            "Condition": { "StringLike": { "kms:ViaService": ["secretsmanager.*.amazonaws.com"] } }
+        })
+    }
+
+    #[test]
+    fn the_same_statements_in_another_form_are_equal() {
+        let mut found = secret();
+        found["Action"] = json!("KMS:decrypt");
+        found["Resource"] = json!("arn:aws:kms:us-east-1:111122223333:key/k");
+        assert_eq!(kinds(json!([secret()]), json!([found])), []);
+    }
+
+    #[test]
+    fn each_difference_is_named() {
+        let mut found = secret();
+        found["Action"] = json!(["kms:*", "s3:PutObject"]);
+        found["Resource"] = json!(["arn:aws:kms:us-east-1:444455556666:key/k"]);
+        found["Condition"] = json!({ "StringEquals": { "aws:PrincipalTag/x": "y" } });
+        assert_eq!(
+            kinds(json!([secret()]), json!([found])),
+            [
+                FindingKind::WiderAction,
+                FindingKind::ExtraAction,
+                FindingKind::WrongAccount,
+                FindingKind::MissingCondition,
+                FindingKind::ExtraCondition,
+            ]
+        );
+    }
+
+    #[test]
+    fn statements_without_sid_pair_by_actions() {
+        let mut found = secret();
+        found.as_object_mut().unwrap().remove("Sid");
+        assert_eq!(
+            kinds(json!([secret()]), json!([found.clone()])),
+            [FindingKind::DifferentSid]
+        );
+        let other = json!({ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" });
+        assert_eq!(
+            kinds(json!([secret()]), json!([other])),
+            [FindingKind::MissingStatement, FindingKind::ExtraStatement]
+        );
+    }
+
+    #[test]
+    fn conditions_compare_operators_and_values() {
+        let mut found = secret();
+        found["Condition"] = json!({ "StringLikeIfExists": { "kms:ViaService": ["*"] } });
+        assert_eq!(
+            kinds(json!([secret()]), json!([found])),
+            [FindingKind::WeakerCondition, FindingKind::WeakerCondition]
+        );
+        assert!(looser("StringEquals", "StringLike"));
+        assert!(looser("ArnEquals", "ArnEqualsIfExists"));
+        assert!(!looser("StringLike", "StringEquals"));
+    }
+
+    #[test]
+    fn differences_of_one_field_are_recognised() {
+        let arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:s";
+        assert_eq!(
+            difference(arn, &arn.replace("111122223333", "444455556666")),
+            Some(FindingKind::WrongAccount)
+        );
+        assert_eq!(
+            difference(arn, &arn.replace("us-east-1", "us-west-2")),
+            Some(FindingKind::WrongRegion)
+        );
+        assert_eq!(
+            difference(arn, &arn.replace("aws:", "aws-cn:")),
+            Some(FindingKind::WrongPartition)
+        );
+        assert_eq!(
+            difference("qbusiness_111122223333_a_*", "qbusiness_444455556666_a_*"),
+            Some(FindingKind::WrongAccount)
+        );
+        assert_eq!(difference(arn, "arn:aws:s3:::b"), None);
+    }
+}

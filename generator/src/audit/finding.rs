@@ -1,0 +1,107 @@
+//! What an audit reports: one [`Finding`] per difference between a role and its documented
+//! policies, typed for machines and worded for reviewers.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Which of a role's two policies a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyKind {
+    /// What the role may do.
+    Permission,
+    /// Who may assume the role.
+    Trust,
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PolicyKind::Permission => "permission policy",
+            PolicyKind::Trust => "trust policy",
+        })
+    }
+}
+
+/// The kind of a difference. Each is a permission the role lacks, one it has beyond the
+/// documentation, or something the audit could not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// A documented statement has no counterpart.
+    MissingStatement,
+    /// A statement the documentation does not have.
+    ExtraStatement,
+    /// The counterpart of a documented statement has another Sid.
+    DifferentSid,
+    /// The counterpart has another `Effect`.
+    DifferentEffect,
+    /// A documented principal is absent.
+    MissingPrincipal,
+    /// A principal the documentation does not name, or `NotPrincipal`.
+    ExtraPrincipal,
+    /// A documented action is absent.
+    MissingAction,
+    /// An action the documentation does not grant.
+    ExtraAction,
+    /// A wildcard action that covers documented ones and more, or `NotAction`.
+    WiderAction,
+    /// A documented resource is absent.
+    MissingResource,
+    /// A resource the documentation does not name.
+    ExtraResource,
+    /// A wildcard resource that covers documented ones and more, or `NotResource`.
+    WiderResource,
+    /// An ARN or condition value names another account than the documented one.
+    WrongAccount,
+    /// An ARN names another region than the documented one.
+    WrongRegion,
+    /// An ARN names another partition than the documented one.
+    WrongPartition,
+    /// A documented condition is absent: the statement applies without it.
+    MissingCondition,
+    /// A condition allows more than the documented one (another operator, more values).
+    WeakerCondition,
+    /// A condition differs from the documented one without allowing more.
+    DifferentCondition,
+    /// A condition the documentation does not have: narrower than documented.
+    ExtraCondition,
+    /// Something the audit could not resolve or read, so could not compare.
+    Unresolved,
+}
+
+/// One difference between a role and its documented policies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The policy it is in.
+    pub policy: PolicyKind,
+    /// The statement: the documented Sid, or the role's statement for an extra one.
+    pub statement: String,
+    /// What kind of difference.
+    pub kind: FindingKind,
+    /// The documented values concerned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documented: Vec<String>,
+    /// The role's values concerned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub found: Vec<String>,
+    /// The difference in words.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.statement, self.message)
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`, each in backquotes.
+pub fn listed(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,518 @@
+//! Audit of an existing role against its documented policies.
+//!
+//! The spec says which connector, revision, optional parts and values the role should have;
+//! the inputs hold the role as it is: JSON policy documents (a trust policy is the one whose
+//! statements name a `Principal`), a CloudFormation template in YAML or JSON, or the output of
+//! `terraform show -json` for a state or a plan. [`audit`] reads them ([`cloudformation`],
+//! [`terraform`], [`grant`]), builds the documented policies with the spec's values bound,
+//! and compares them statement by statement ([`compare`]): every missing permission, every
+//! extra or wider one, every missing or weaker condition is a [`Finding`].
+//!
+//! The documented policies must be concrete, so every value the policies use must be bound,
+//! with two exceptions derived as `generate` derives them: the partition is the bound region's,
+//! and an open `source_account` is the role's account (`account_id`, the account that owns the
+//! role). What the audit cannot resolve in the inputs (a template parameter the spec does not
+//! give, a managed policy that is not in the inputs) is reported, never guessed.
+
+pub mod cloudformation;
+pub mod compare;
+pub mod finding;
+pub mod grant;
+pub mod intrinsics;
+pub mod pattern;
+pub mod report;
+pub mod terraform;
+pub mod yaml;
+
+use serde_json::Value;
+
+pub use finding::{Finding, FindingKind, PolicyKind};
+use grant::{Grant, read_document};
+pub use report::Report;
+
+use crate::field::Field;
+use crate::model::PolicyDocument;
+use crate::role::RoleModel;
+use crate::rules::partition_of_region;
+use crate::spec::{Bound, RoleSpec};
+
+/// One input file: its name, for messages, and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The file's name.
+    pub name: &'a str,
+    /// Its contents.
+    pub text: &'a str,
+}
+
+/// Why an audit could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// An input is not a policy, a template or `terraform show -json` output.
+    #[error("{file}: {message}")]
+    Unreadable {
+        /// The input.
+        file: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// An input holds no role, or several and none was named.
+    #[error("{file}: {message}")]
+    Role {
+        /// The input.
+        file: String,
+        /// What was found instead.
+        message: String,
+    },
+    /// The spec leaves open values the documented policies use.
+    #[error(
+        "the spec leaves open values the policies use, so there is nothing concrete to compare with: {}",
+        .0.join(", ")
+    )]
+    Open(Vec<String>),
+    /// Two inputs each give a trust policy.
+    #[error("two trust policies are given ({0} and {1}); a role has one")]
+    TwoTrustPolicies(String, String),
+}
+
+impl AuditError {
+    fn unreadable(file: &str, message: impl Into<String>) -> AuditError {
+        AuditError::Unreadable {
+            file: file.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// What the inputs say of the role.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Where the role is: `Role of template.yaml`, or the files.
+    pub role: String,
+    /// Its trust policy, when given.
+    pub trust: Option<Vec<Grant>>,
+    /// Its permission policies, all statements together, when given.
+    pub permission: Option<Vec<Grant>>,
+    /// What the inputs attach to the role but do not hold, in words.
+    pub unverified: Vec<String>,
+}
+
+impl Found {
+    fn new(role: String) -> Found {
+        Found {
+            role,
+            ..Found::default()
+        }
+    }
+}
+
+/// Audits the role the `sources` hold (the one named `role` when they hold several) against
+/// the documented policies of `spec`.
+pub fn audit(
+    spec: &RoleSpec,
+    sources: &[Source<'_>],
+    role: Option<&str>,
+) -> Result<Report, AuditError> {
+    let spec = concrete(spec)?;
+    let found = read(&spec, sources, role)?;
+    let findings = compare_with(&spec, &found);
+    let mut notes = Vec::new();
+    if found.trust.is_none() {
+        notes.push("no trust policy was given, so it was not audited".to_owned());
+    }
+    if found.permission.is_none() {
+        notes.push("no permission policy was given, so it was not audited".to_owned());
+    }
+    if !findings.is_empty() {
+        for revision in spec.connector.revision_names() {
+            let other = RoleSpec {
+                revision: Some(revision.to_owned()),
+                ..spec.clone()
+            };
+            if other.policies().revision != spec.policies().revision
+                && compare_with(&other, &found).is_empty()
+            {
+                notes.push(format!(
+                    "the role is exactly revision {revision} of {}: set \"revision\": \"{revision}\" in the spec if that is the one you mean",
+                    spec.connector.id
+                ));
+            }
+        }
+    }
+    Ok(Report {
+        connector: spec.connector.id.clone(),
+        revision: spec.policies().revision.clone(),
+        role: found.role,
+        findings,
+        notes,
+    })
+}
+
+/// Every finding of `found` against the documented policies of `spec`.
+fn compare_with(spec: &RoleSpec, found: &Found) -> Vec<Finding> {
+    let model = RoleModel::new(spec);
+    let grants = |policy: &PolicyDocument| -> Vec<Grant> {
+        policy
+            .statements
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Grant::from_model(s, i))
+            .collect()
+    };
+    let mut findings = Vec::new();
+    if let Some(permission) = &found.permission {
+        findings.extend(compare::compare(
+            PolicyKind::Permission,
+            &grants(&model.permission_policy),
+            permission,
+        ));
+    }
+    if let Some(trust) = &found.trust {
+        findings.extend(compare::compare(
+            PolicyKind::Trust,
+            &grants(&model.trust_policy),
+            trust,
+        ));
+    }
+    for what in &found.unverified {
+        findings.push(Finding {
+            policy: PolicyKind::Permission,
+            statement: "(role)".to_owned(),
+            kind: FindingKind::Unresolved,
+            documented: Vec::new(),
+            found: vec![what.clone()],
+            message: format!("{what}, so the role may grant more than audited"),
+        });
+    }
+    findings
+}
+
+/// `spec` with the values `generate` derives (partition from region, an open source account
+/// from the role's account), checked to leave nothing the policies use open.
+fn concrete(spec: &RoleSpec) -> Result<RoleSpec, AuditError> {
+    let mut spec = spec.clone();
+    let derived = [
+        (
+            Field::Partition,
+            spec.scalar(Field::Region)
+                .map(|r| partition_of_region(r).to_owned()),
+        ),
+        (
+            Field::SourceAccount,
+            spec.scalar(Field::AccountId).map(str::to_owned),
+        ),
+    ];
+    for (field, value) in derived {
+        if let Some(value) = value {
+            spec.values.entry(field).or_insert(Bound::One(value));
+        }
+    }
+    let used = spec.policies().fields(&spec.parts);
+    let open: Vec<String> = used
+        .into_iter()
+        .filter(|field| !spec.values.contains_key(field))
+        .map(|field| match field {
+            Field::SubnetIds | Field::SecurityGroupIds => format!("vpc.{field}"),
+            field => format!("values.{field}"),
+        })
+        .collect();
+    if open.is_empty() {
+        Ok(spec)
+    } else {
+        Err(AuditError::Open(open))
+    }
+}
+
+/// Reads every input, each as what it is.
+fn read(spec: &RoleSpec, sources: &[Source<'_>], role: Option<&str>) -> Result<Found, AuditError> {
+    let mut all = Found::new(String::new());
+    let mut places = Vec::new();
+    let mut trust_from: Option<String> = None;
+    for source in sources {
+        let found = read_one(spec, source, role)?;
+        places.push(found.role.clone());
+        if let Some(trust) = found.trust {
+            if let Some(first) = &trust_from {
+                return Err(AuditError::TwoTrustPolicies(first.clone(), found.role));
+            }
+            trust_from = Some(found.role.clone());
+            all.trust = Some(trust);
+        }
+        if let Some(permission) = found.permission {
+            all.permission
+                .get_or_insert_with(Vec::new)
+                .extend(permission);
+        }
+        all.unverified.extend(found.unverified);
+    }
+    all.role = places.join(", ");
+    Ok(all)
+}
+
+fn read_one(spec: &RoleSpec, source: &Source<'_>, role: Option<&str>) -> Result<Found, AuditError> {
+    let file = source.name;
+    let value: Value = match serde_json::from_str(source.text) {
+        Ok(value) => value,
+        Err(json) => yaml::parse(source.text).map_err(|yaml| {
+            AuditError::unreadable(
+                file,
+                format!("neither JSON ({json}) nor a YAML template ({yaml})"),
+            )
+        })?,
+    };
+    if value.get("Statement").is_some() {
+        let grants = read_document(&value, file).map_err(|e| AuditError::unreadable(file, e))?;
+        let is_trust = grants.iter().any(|g| !g.principals.values.is_empty());
+        let mut found = Found::new(file.to_owned());
+        if is_trust {
+            found.trust = Some(grants);
+        } else {
+            found.permission = Some(grants);
+        }
+        Ok(found)
+    } else if value.get("format_version").is_some() {
+        terraform::read(&value, file, role, spec.role_name.as_deref())
+    } else if value.get("Resources").is_some() {
+        cloudformation::read(&value, file, spec, role)
+    } else {
+        Err(AuditError::unreadable(
+            file,
+            "not a policy document, a CloudFormation template or `terraform show -json` output",
+        ))
+    }
+}
+
+/// The index of the role to audit among `candidates`: the one `wanted` names (by `is`), or
+/// the only one. `explicit` says `wanted` came from `--role` and must match.
+fn choose<T>(
+    file: &str,
+    candidates: &[T],
+    labels: Vec<String>,
+    wanted: Option<&str>,
+    explicit: bool,
+    is: impl Fn(&T, &str) -> bool,
+) -> Result<usize, AuditError> {
+    let error = |message: String| AuditError::Role {
+        file: file.to_owned(),
+        message,
+    };
+    if candidates.is_empty() {
+        return Err(error("holds no IAM role".to_owned()));
+    }
+    if let Some(wanted) = wanted {
+        if let Some(index) = candidates.iter().position(|c| is(c, wanted)) {
+            return Ok(index);
+        }
+        if explicit {
+            return Err(error(format!(
+                "holds no role {wanted} (it holds {})",
+                labels.join(", ")
+            )));
+        }
+    }
+    if candidates.len() == 1 {
+        Ok(0)
+    } else {
+        Err(error(format!(
+            "holds {} roles ({}); name one with --role",
+            candidates.len(),
+            labels.join(", ")
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::render::json::document;
+    use crate::spec::fixtures;
+
+    /// The orders spec (its source account left open: the role's), and its two documented
+    /// policies as JSON.
+    fn documented() -> (RoleSpec, Value, Value) {
+        let spec = fixtures::bound(|_| {});
+        let concrete = concrete(&spec).unwrap();
+        let model = RoleModel::new(&concrete);
+        let (permission, trust) = (
+            document(&model.permission_policy),
+            document(&model.trust_policy),
+        );
+        (spec, permission, trust)
+    }
+
+    fn run(spec: &RoleSpec, permission: &Value, trust: &Value) -> Report {
+        let (permission, trust) = (permission.to_string(), trust.to_string());
+        let sources = [
+            Source {
+                name: "permission.json",
+                text: &permission,
+            },
+            Source {
+                name: "trust.json",
+                text: &trust,
+            },
+        ];
+        audit(spec, &sources, None).unwrap()
+    }
+
+    fn statement<'a>(policy: &'a mut Value, sid: &str) -> &'a mut Value {
+        policy["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|s| s["Sid"] == sid)
+            .unwrap()
+    }
+
+    fn kinds(report: &Report) -> Vec<(String, FindingKind)> {
+        report
+            .findings
+            .iter()
+            .map(|f| (f.statement.clone(), f.kind))
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_role_is_equal() {
+        let (spec, permission, trust) = documented();
+        let report = run(&spec, &permission, &trust);
+        assert!(report.is_equal(), "{}", report.text());
+        assert!(report.notes.is_empty());
+    }
+
+    #[test]
+    fn every_mutation_is_reported_and_nothing_else() {
+        let (spec, permission, trust) = documented();
+        type Mutation = fn(&mut Value, &mut Value);
+        let mutations: [(Mutation, &str, FindingKind); 5] = [
+            (
+                |p, _| {
+                    p["Statement"]
+                        .as_array_mut()
+                        .unwrap()
+                        .retain(|s| s["Sid"] != "AllowsAmazonQToGetSecret")
+                },
+                "AllowsAmazonQToGetSecret",
+                FindingKind::MissingStatement,
+            ),
+            (
+                |p, _| {
+                    statement(p, "AllowsAmazonQToGetS3Objects")["Resource"] =
+                        json!(["arn:aws:s3:::*"])
+                },
+                "AllowsAmazonQToGetS3Objects",
+                FindingKind::WiderResource,
+            ),
+            (
+                |p, _| {
+                    statement(p, "AllowsAmazonQToDecryptSecret")
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("Condition");
+                },
+                "AllowsAmazonQToDecryptSecret",
+                FindingKind::MissingCondition,
+            ),
+            (
+                |p, _| {
+                    statement(p, "AllowsAmazonQToIngestPrincipalMapping")["Action"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(json!("qbusiness:DeleteIndex"))
+                },
+                "AllowsAmazonQToIngestPrincipalMapping",
+                FindingKind::ExtraAction,
+            ),
+            (
+                |_, t| {
+                    statement(t, "AllowsAmazonQToAssumeRoleForServicePrincipal")["Condition"]["StringEquals"]
+                        ["aws:SourceAccount"] = json!("999988887777")
+                },
+                "AllowsAmazonQToAssumeRoleForServicePrincipal",
+                FindingKind::WrongAccount,
+            ),
+        ];
+        for (mutate, sid, kind) in mutations {
+            let (mut p, mut t) = (permission.clone(), trust.clone());
+            mutate(&mut p, &mut t);
+            let report = run(&spec, &p, &t);
+            assert_eq!(
+                kinds(&report),
+                [(sid.to_owned(), kind)],
+                "{}",
+                report.text()
+            );
+            assert!(!report.findings[0].message.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_wrong_account_in_an_arn_is_one_finding() {
+        let (spec, mut permission, trust) = documented();
+        let secret = statement(&mut permission, "AllowsAmazonQToGetSecret");
+        let arn = secret["Resource"][0]
+            .as_str()
+            .unwrap()
+            .replace("111122223333", "999988887777");
+        secret["Resource"] = json!([arn]);
+        let report = run(&spec, &permission, &trust);
+        assert_eq!(
+            kinds(&report),
+            [(
+                "AllowsAmazonQToGetSecret".to_owned(),
+                FindingKind::WrongAccount
+            )]
+        );
+        assert!(
+            report.findings[0].message.contains("999988887777"),
+            "{}",
+            report.text()
+        );
+    }
+
+    #[test]
+    fn another_revision_is_named_when_it_matches() {
+        let (spec, _, trust) = documented();
+        let later = RoleSpec {
+            revision: Some("application-and-index".to_owned()),
+            ..concrete(&spec).unwrap()
+        };
+        let permission = document(&RoleModel::new(&later).permission_policy);
+        let report = run(&spec, &permission, &trust);
+        assert_eq!(
+            kinds(&report),
+            [(
+                "AllowsAmazonQToIngestDocuments".to_owned(),
+                FindingKind::ExtraResource
+            )]
+        );
+        assert!(
+            report.notes[0].contains("revision application-and-index"),
+            "{:?}",
+            report.notes
+        );
+    }
+
+    #[test]
+    fn open_values_and_unreadable_inputs_are_errors() {
+        let open = RoleSpec::default_spec();
+        let error = audit(&open, &[], None).unwrap_err();
+        assert!(
+            error.to_string().contains("values.application_id"),
+            "{error}"
+        );
+        let (spec, ..) = documented();
+        let error = audit(
+            &spec,
+            &[Source {
+                name: "x.txt",
+                text: "- just\n- a list\n",
+            }],
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(error, AuditError::Unreadable { .. }), "{error}");
+    }
+}

@@ -1,0 +1,314 @@
+//! A role read from `terraform show -json`: of a state (`values`) or of a plan
+//! (`planned_values`), in the root module and every child module.
+//!
+//! The role's trust policy is its `assume_role_policy`; its permission policies are its
+//! `inline_policy` blocks, the `aws_iam_role_policy` resources naming it, and the
+//! `aws_iam_policy` resources that an `aws_iam_role_policy_attachment` (or the role's
+//! `managed_policy_arns`) attaches to it. A resource names the role by its name or, in a plan
+//! where the name is known only after apply, by a reference in the plan's `configuration`.
+
+use serde_json::Value;
+
+use super::grant::{Grant, list, read_document};
+use super::{AuditError, Found};
+
+/// One resource of the state or plan.
+struct Resource<'a> {
+    /// `aws_iam_role.this`, `module.roles.aws_iam_role.this[0]`.
+    address: String,
+    kind: &'a str,
+    values: &'a Value,
+    /// The module address it is in: empty, or `module.roles.`.
+    module: String,
+}
+
+impl Resource<'_> {
+    fn value(&self, key: &str) -> Option<&str> {
+        self.values.get(key).and_then(Value::as_str)
+    }
+}
+
+/// Reads the role `role` (an address or a role name) of `show` output, or its only role.
+pub fn read(
+    show: &Value,
+    file: &str,
+    role: Option<&str>,
+    spec_role_name: Option<&str>,
+) -> Result<Found, AuditError> {
+    let root = show
+        .pointer("/values/root_module")
+        .or_else(|| show.pointer("/planned_values/root_module"))
+        .ok_or_else(|| AuditError::unreadable(file, "no values or planned_values in it"))?;
+    let mut resources = Vec::new();
+    collect(root, &mut resources);
+    let roles: Vec<&Resource> = resources
+        .iter()
+        .filter(|r| r.kind == "aws_iam_role")
+        .collect();
+    let labels: Vec<String> = roles.iter().map(|r| r.address.clone()).collect();
+    let chosen = super::choose(
+        file,
+        &roles,
+        labels,
+        role.or(spec_role_name),
+        role.is_some(),
+        |r, wanted| r.address == wanted || r.value("name") == Some(wanted),
+    )?;
+    let role = roles[chosen];
+    let mut found = Found::new(format!("{} of {file}", role.address));
+    let config = show.pointer("/configuration/root_module");
+    let names_role = |resource: &Resource, key: &str| {
+        let name = resource.value(key);
+        name.is_some() && (name == role.value("name") || name == role.value("id"))
+            || config.is_some_and(|config| {
+                references(
+                    config,
+                    &resource.module,
+                    &strip_index(&resource.address),
+                    key,
+                )
+                .iter()
+                .any(|r| strip_index(r) == strip_index(&role.address))
+            })
+    };
+    match role.value("assume_role_policy") {
+        Some(policy) => {
+            found.trust = Some(document(
+                file,
+                policy,
+                &format!("the trust policy of {}", role.address),
+            )?)
+        }
+        None => found.unverified.push(format!(
+            "the trust policy of {} is known only after apply",
+            role.address
+        )),
+    }
+    let mut permission: Vec<Grant> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for inline in list(role.values, "/inline_policy") {
+        let name = inline
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if let Some(policy) = inline
+            .get("policy")
+            .and_then(Value::as_str)
+            .filter(|p| !p.is_empty())
+        {
+            names.push(name.to_owned());
+            permission.extend(document(
+                file,
+                policy,
+                &format!("inline policy {name} of {}", role.address),
+            )?);
+        }
+    }
+    for resource in resources.iter().filter(|r| r.kind == "aws_iam_role_policy") {
+        if !names_role(resource, "role") {
+            continue;
+        }
+        let name = resource.value("name").unwrap_or_default().to_owned();
+        if names.contains(&name) {
+            continue;
+        }
+        match resource.value("policy") {
+            Some(policy) => permission.extend(document(file, policy, &resource.address)?),
+            None => found
+                .unverified
+                .push(format!("{} is known only after apply", resource.address)),
+        }
+        names.push(name);
+    }
+    let mut arns: Vec<(String, Option<&Resource>)> = resources
+        .iter()
+        .filter(|r| r.kind == "aws_iam_role_policy_attachment" && names_role(r, "role"))
+        .map(|r| {
+            let referenced = config.and_then(|config| {
+                let targets = references(config, &r.module, &strip_index(&r.address), "policy_arn");
+                resources.iter().find(|p| {
+                    p.kind == "aws_iam_policy"
+                        && targets
+                            .iter()
+                            .any(|t| strip_index(t) == strip_index(&p.address))
+                })
+            });
+            (
+                r.value("policy_arn").unwrap_or_default().to_owned(),
+                referenced,
+            )
+        })
+        .collect();
+    for arn in list(role.values, "/managed_policy_arns") {
+        if let Some(arn) = arn
+            .as_str()
+            .filter(|a| !arns.iter().any(|(known, _)| known == a))
+        {
+            arns.push((arn.to_owned(), None));
+        }
+    }
+    for (arn, referenced) in arns {
+        let policy = referenced.or_else(|| {
+            resources.iter().find(|p| {
+                p.kind == "aws_iam_policy" && !arn.is_empty() && p.value("arn") == Some(&arn)
+            })
+        });
+        match policy.and_then(|p| p.value("policy").map(|text| (p, text))) {
+            Some((p, text)) => permission.extend(document(file, text, &p.address)?),
+            None => found.unverified.push(format!(
+                "managed policy {} is attached; its statements are not in {file}",
+                if arn.is_empty() {
+                    "(known only after apply)"
+                } else {
+                    &arn
+                }
+            )),
+        }
+    }
+    found.permission = Some(permission);
+    Ok(found)
+}
+
+fn document(file: &str, policy: &str, origin: &str) -> Result<Vec<Grant>, AuditError> {
+    read_document(&Value::String(policy.to_owned()), origin)
+        .map_err(|e| AuditError::unreadable(file, e))
+}
+
+/// Every managed resource of `module` and its child modules.
+fn collect<'a>(module: &'a Value, out: &mut Vec<Resource<'a>>) {
+    let prefix = module
+        .get("address")
+        .and_then(Value::as_str)
+        .map(|address| format!("{address}."))
+        .unwrap_or_default();
+    for resource in list(module, "/resources") {
+        if resource.get("mode").and_then(Value::as_str) == Some("data") {
+            continue;
+        }
+        let (Some(address), Some(kind), Some(values)) = (
+            resource.get("address").and_then(Value::as_str),
+            resource.get("type").and_then(Value::as_str),
+            resource.get("values"),
+        ) else {
+            continue;
+        };
+        out.push(Resource {
+            address: address.to_owned(),
+            kind,
+            values,
+            module: prefix.clone(),
+        });
+    }
+    for child in list(module, "/child_modules") {
+        collect(child, out);
+    }
+}
+
+/// `aws_iam_role.this[0]` without its index: `aws_iam_role.this`; also for module instances.
+fn strip_index(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0;
+    for c in address.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The resources the expression `key` of the resource at `address` (in the module at
+/// `module`) refers to, as absolute addresses, from a plan's configuration.
+fn references(config: &Value, module: &str, address: &str, key: &str) -> Vec<String> {
+    let mut node = config;
+    for call in strip_index(module).split('.').collect::<Vec<_>>().chunks(2) {
+        if let [_, name] = call {
+            match node.pointer(&format!("/module_calls/{name}/module")) {
+                Some(inner) => node = inner,
+                None => return Vec::new(),
+            }
+        }
+    }
+    let relative = address
+        .strip_prefix(&strip_index(module))
+        .unwrap_or(address);
+    list(node, "/resources")
+        .filter(|r| r.get("address").and_then(Value::as_str) == Some(relative))
+        .flat_map(|r| list(r, &format!("/expressions/{key}/references")).cloned())
+        .filter_map(|reference| {
+            reference
+                .as_str()
+                .map(|r| format!("{}{r}", strip_index(module)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn policy(action: &str) -> String {
+        json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Action": action, "Resource": "*" }] })
+            .to_string()
+    }
+
+    #[test]
+    fn reads_a_state_with_inline_attached_and_module_policies() {
+        let show = json!({
+            "format_version": "1.0",
+            "values": { "root_module": {
+                "resources": [
+                    { "address": "aws_iam_policy.extra", "mode": "managed", "type": "aws_iam_policy",
+                      "values": { "arn": "arn:aws:iam::111122223333:policy/extra", "policy": policy("s3:ListBucket") } },
+                    { "address": "aws_iam_role_policy_attachment.extra", "mode": "managed", "type": "aws_iam_role_policy_attachment",
+                      "values": { "role": "r", "policy_arn": "arn:aws:iam::111122223333:policy/extra" } },
+                    { "address": "aws_iam_role_policy_attachment.aws", "mode": "managed", "type": "aws_iam_role_policy_attachment",
+                      "values": { "role": "r", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess" } }
+                ],
+                "child_modules": [{ "address": "module.roles", "resources": [
+                    { "address": "module.roles.aws_iam_role.this", "mode": "managed", "type": "aws_iam_role",
+                      "values": { "name": "r", "id": "r", "assume_role_policy": policy("sts:AssumeRole"),
+                                  "inline_policy": [{ "name": "p", "policy": policy("s3:GetObject") }] } },
+                    { "address": "module.roles.aws_iam_role_policy.this", "mode": "managed", "type": "aws_iam_role_policy",
+                      "values": { "name": "p", "role": "r", "policy": policy("s3:GetObject") } }
+                ] }]
+            } }
+        });
+        let found = read(&show, "show.json", None, None).unwrap();
+        assert_eq!(found.role, "module.roles.aws_iam_role.this of show.json");
+        assert_eq!(found.trust.unwrap().len(), 1);
+        let actions: Vec<_> = found
+            .permission
+            .unwrap()
+            .iter()
+            .map(|g| g.actions.values[0].shown())
+            .collect();
+        assert_eq!(actions, ["s3:GetObject", "s3:ListBucket"]);
+        assert_eq!(found.unverified.len(), 1, "{:?}", found.unverified);
+    }
+
+    #[test]
+    fn a_plan_links_policies_to_a_role_named_after_apply() {
+        let show = json!({
+            "format_version": "1.2",
+            "planned_values": { "root_module": { "resources": [
+                { "address": "aws_iam_role.this", "mode": "managed", "type": "aws_iam_role",
+                  "values": { "assume_role_policy": policy("sts:AssumeRole") } },
+                { "address": "aws_iam_role_policy.this", "mode": "managed", "type": "aws_iam_role_policy",
+                  "values": { "policy": policy("s3:GetObject") } }
+            ] } },
+            "configuration": { "root_module": { "resources": [
+                { "address": "aws_iam_role_policy.this", "expressions": { "role": { "references": ["aws_iam_role.this.id", "aws_iam_role.this"] } } }
+            ] } }
+        });
+        let found = read(&show, "plan.json", None, None).unwrap();
+        assert_eq!(found.permission.unwrap().len(), 1);
+        assert_eq!(
+            strip_index("module.a[0].aws_iam_role.this[\"x\"]"),
+            "module.a.aws_iam_role.this"
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! CloudFormation's YAML read into the JSON form of a template: each short-form tag becomes
+//! its long form (`!Sub x` is `{"Fn::Sub": x}`, `!Ref x` is `{"Ref": x}`, `!GetAtt a.b` is
+//! `{"Fn::GetAtt": ["a", "b"]}`). Scalars stay strings, as CloudFormation reads a policy's
+//! values; an empty scalar is `null`.
+
+use serde_json::{Map, Value};
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Reads the first document of `text`.
+pub fn parse(text: &str) -> Result<Value, String> {
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        match next(&mut parser)? {
+            (Event::StreamEnd, _) => return Err("the file holds no YAML document".to_owned()),
+            (Event::StreamStart | Event::DocumentStart, _) => {}
+            (event, mark) => return node(&mut parser, event, mark),
+        }
+    }
+}
+
+fn next(parser: &mut Parser<std::str::Chars<'_>>) -> Result<(Event, Marker), String> {
+    parser.next_token().map_err(|e| e.to_string())
+}
+
+/// The value that starts with `event`, read to its end.
+fn node(
+    parser: &mut Parser<std::str::Chars<'_>>,
+    event: Event,
+    mark: Marker,
+) -> Result<Value, String> {
+    let (value, tag) = match event {
+        Event::Scalar(text, style, _, tag) => {
+            let value = if text.is_empty() && style == TScalarStyle::Plain && tag.is_none() {
+                Value::Null
+            } else {
+                Value::String(text)
+            };
+            (value, tag)
+        }
+        Event::SequenceStart(_, tag) => {
+            let mut items = Vec::new();
+            loop {
+                match next(parser)? {
+                    (Event::SequenceEnd, _) => break,
+                    (event, mark) => items.push(node(parser, event, mark)?),
+                }
+            }
+            (Value::Array(items), tag)
+        }
+        Event::MappingStart(_, tag) => {
+            let mut map = Map::new();
+            loop {
+                let key = match next(parser)? {
+                    (Event::MappingEnd, _) => break,
+                    (event, mark) => node(parser, event, mark)?,
+                };
+                let Value::String(key) = key else {
+                    return Err(format!(
+                        "line {}: mapping keys must be strings",
+                        mark.line()
+                    ));
+                };
+                let (event, mark) = next(parser)?;
+                map.insert(key, node(parser, event, mark)?);
+            }
+            (Value::Object(map), tag)
+        }
+        Event::Alias(_) => {
+            return Err(format!(
+                "line {}: CloudFormation templates cannot use YAML aliases",
+                mark.line()
+            ));
+        }
+        other => return Err(format!("line {}: unexpected {other:?}", mark.line())),
+    };
+    long_form(tag, value, mark)
+}
+
+/// The long form of a value under a short-form tag.
+fn long_form(tag: Option<Tag>, value: Value, mark: Marker) -> Result<Value, String> {
+    let Some(tag) = tag else {
+        return Ok(value);
+    };
+    if tag.handle != "!" {
+        return Err(format!(
+            "line {}: unknown tag {}{}",
+            mark.line(),
+            tag.handle,
+            tag.suffix
+        ));
+    }
+    let wrapped = |key: String, value| Value::Object(Map::from_iter([(key, value)]));
+    Ok(match tag.suffix.as_str() {
+        "Ref" | "Condition" => wrapped(tag.suffix, value),
+        "GetAtt" => {
+            let value = match value {
+                Value::String(text) => match text.split_once('.') {
+                    Some((resource, attribute)) => {
+                        Value::Array(vec![resource.into(), attribute.into()])
+                    }
+                    None => Value::String(text),
+                },
+                other => other,
+            };
+            wrapped("Fn::GetAtt".to_owned(), value)
+        }
+        name => wrapped(format!("Fn::{name}"), value),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn short_forms_become_long_forms() {
+        let text = "A: !Sub \"arn:${AWS::Partition}:s3:::b\"\nB: !GetAtt Role.Arn\nC:\n  - !Ref X\n  - !If [Cond, 1, !Ref AWS::NoValue]\nD:\nE: 111122223333\n";
+        assert_eq!(
+            parse(text).unwrap(),
+            json!({
+                "A": { "Fn::Sub": "arn:${AWS::Partition}:s3:::b" },
+                "B": { "Fn::GetAtt": ["Role", "Arn"] },
+                "C": [{ "Ref": "X" }, { "Fn::If": ["Cond", "1", { "Ref": "AWS::NoValue" }] }],
+                "D": null,
+                "E": "111122223333"
+            })
+        );
+    }
+
+    #[test]
+    fn aliases_and_foreign_tags_are_errors() {
+        assert!(parse("a: &x 1\nb: *x\n").is_err());
+        assert!(parse("a: !!binary abc\n").is_err());
+        assert!(parse("").is_err());
+    }
+}
