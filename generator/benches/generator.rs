@@ -19,27 +19,18 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 
 const SPEC_JSON: &str = include_str!("../../examples/specs/orders-mysql.json");
 
-/// The same role as [`SPEC_JSON`], in the macro's syntax.
-const DECLARATION: &str = r#"
-    /// Role for the orders database.
-    pub OrdersMySql {
-        connector: rds_mysql,
-        name: "orders-mysql",
-        role_name: "QBusinessOrdersMySqlConnectorRole",
-        account_id: "111122223333",
-        region: "us-east-1",
-        source_account: "111122223333",
-        application_id: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
-        index_id: "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
-        input_bucket_name: "amzn-s3-demo-bucket",
-        secret_id: "qbusiness-orders-mysql-AbCdEf",
-        key_id: "1234abcd-12ab-34cd-56ef-1234567890ab",
-        vpc: {
-            subnet_ids: ["subnet-0123456789abcdef0"],
-            security_group_ids: ["sg-0123456789abcdef0"],
-        },
-    }
-"#;
+/// The same role in the macro's syntax: the body of `connector_role! { ... }` in
+/// `examples/orders_mysql.rs` (which binds a second subnet).
+fn macro_syntax() -> &'static str {
+    let example = include_str!("../../examples/orders_mysql.rs");
+    let (_, body) = example
+        .split_once("connector_role! {")
+        .expect("the example invokes connector_role!");
+    let (body, _) = body
+        .split_once("\n}\n")
+        .expect("the invocation ends with a `}` line");
+    body
+}
 
 /// How many roles `render_many` renders.
 const MANY: usize = 10_000;
@@ -49,10 +40,11 @@ fn parse(c: &mut Criterion) {
     group.bench_function("json_spec", |b| {
         b.iter(|| RoleSpec::from_json(black_box(SPEC_JSON)).expect("the example is valid"));
     });
+    let text = macro_syntax();
     group.bench_function("connector_role", |b| {
         b.iter(|| {
             let declarations: Declarations =
-                syn::parse_str(black_box(DECLARATION)).expect("the declaration parses");
+                syn::parse_str(black_box(text)).expect("the declaration parses");
             let checked = declaration::check_all(&declarations)
                 .map_err(|errors| errors.len())
                 .expect("the declaration is valid");

@@ -617,19 +617,6 @@ fn machine_section(args: &Args, before: &Machine, after: &Machine) -> String {
 }
 
 fn comparison_section(args: &Args, results: &[Series], large: &[Series]) -> String {
-    let mut sizes: Vec<usize> = results.iter().map(|s| s.roles).collect();
-    sizes.dedup();
-    let header = |out: &mut String| {
-        let _ = write!(out, "| tool |");
-        for &roles in &sizes {
-            let _ = write!(out, " {} |", roles_label(roles));
-        }
-        let _ = write!(out, "\n| --- |");
-        for _ in &sizes {
-            let _ = write!(out, " ---: |");
-        }
-        out.push('\n');
-    };
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -637,70 +624,26 @@ fn comparison_section(args: &Args, results: &[Series], large: &[Series]) -> Stri
          times connector-roles' CloudFormation run it takes:\n",
         args.runs
     );
-    header(&mut out);
-    for tool in Tool::ALL {
-        let _ = write!(out, "| {} |", tool.label());
-        for &roles in &sizes {
-            let Some(series) = find(results, tool, roles) else {
-                let _ = write!(out, " |");
-                continue;
-            };
-            let ours = find(results, Tool::Cloudformation, roles).map(Series::median_wall);
-            match ours {
-                Some(ours) if tool != Tool::Cloudformation => {
-                    let _ = write!(
-                        out,
-                        " {} ({}) |",
-                        seconds(series.median_wall()),
-                        ratio(series.median_wall(), ours)
-                    );
-                }
-                _ => {
-                    let _ = write!(out, " **{}** |", seconds(series.median_wall()));
-                }
+    table(&mut out, results, |series| {
+        let wall = seconds(series.median_wall());
+        match find(results, Tool::Cloudformation, series.roles).map(Series::median_wall) {
+            Some(ours) if series.tool != Tool::Cloudformation => {
+                format!("{wall} ({})", ratio(series.median_wall(), ours))
             }
+            _ => format!("**{wall}**"),
         }
-        out.push('\n');
-    }
+    });
     let _ = writeln!(
         out,
         "\nPeak memory (the largest `ru_maxrss` of the runs: the process's peak resident set):\n"
     );
-    header(&mut out);
-    for tool in Tool::ALL {
-        let _ = write!(out, "| {} |", tool.label());
-        for &roles in &sizes {
-            match find(results, tool, roles) {
-                Some(series) => {
-                    let _ = write!(out, " {} |", mebibytes(series.peak_rss_kib()));
-                }
-                None => {
-                    let _ = write!(out, " |");
-                }
-            }
-        }
-        out.push('\n');
-    }
+    table(&mut out, results, |series| mebibytes(series.peak_rss_kib()));
     let _ = writeln!(
         out,
         "\nCPU time (user + system, median), which the machine's other load affects less than \
          wall time:\n"
     );
-    header(&mut out);
-    for tool in Tool::ALL {
-        let _ = write!(out, "| {} |", tool.label());
-        for &roles in &sizes {
-            match find(results, tool, roles) {
-                Some(series) => {
-                    let _ = write!(out, " {} |", seconds(series.median_cpu()));
-                }
-                None => {
-                    let _ = write!(out, " |");
-                }
-            }
-        }
-        out.push('\n');
-    }
+    table(&mut out, results, |series| seconds(series.median_cpu()));
     let _ = writeln!(
         out,
         "\n![Wall time against the number of roles]({})",
@@ -729,6 +672,26 @@ fn comparison_section(args: &Args, results: &[Series], large: &[Series]) -> Stri
         }
     }
     out
+}
+
+/// A Markdown table with a row per tool and a column per number of roles, each cell `cell`
+/// of that tool's series (empty where it did not run).
+fn table(out: &mut String, results: &[Series], cell: impl Fn(&Series) -> String) {
+    let mut sizes: Vec<usize> = results.iter().map(|s| s.roles).collect();
+    sizes.dedup();
+    let _ = write!(out, "| tool |");
+    for &roles in &sizes {
+        let _ = write!(out, " {} |", roles_label(roles));
+    }
+    let _ = write!(out, "\n| --- |{}\n", " ---: |".repeat(sizes.len()));
+    for tool in Tool::ALL {
+        let _ = write!(out, "| {} |", tool.label());
+        for &roles in &sizes {
+            let text = find(results, tool, roles).map(&cell).unwrap_or_default();
+            let _ = write!(out, " {text} |");
+        }
+        out.push('\n');
+    }
 }
 
 /// The table of `bench/macro-cost`'s output.
