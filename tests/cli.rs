@@ -372,7 +372,7 @@ fn killed_generate_leaves_old_or_new_files() {
     let new_files = snapshot(&reference);
 
     let mut interrupted_mid_write = false;
-    for percent in [30, 50, 70, 90] {
+    for percent in [30, 40, 50, 60, 70, 80, 90] {
         let delay = full_run * percent / 100;
         let mut child = generate(&new, &out).spawn().unwrap();
         std::thread::sleep(delay);
