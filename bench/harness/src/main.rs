@@ -78,22 +78,14 @@ impl Tool {
                 }
                 command
             }
-            Tool::Cdk => {
-                let mut command = Command::new(&args.node);
-                command
-                    .arg(&args.cdk_app)
-                    .arg(&args.spec)
-                    .arg(count)
-                    .arg(out);
-                command
-            }
-            Tool::Troposphere => {
-                let mut command = Command::new(&args.python);
-                command
-                    .arg(&args.troposphere)
-                    .arg(&args.spec)
-                    .arg(count)
-                    .arg(out);
+            Tool::Cdk | Tool::Troposphere => {
+                let (interpreter, script) = if self == Tool::Cdk {
+                    (&args.node, &args.cdk_app)
+                } else {
+                    (&args.python, &args.troposphere)
+                };
+                let mut command = Command::new(interpreter);
+                command.arg(script).arg(&args.spec).arg(count).arg(out);
                 command
             }
         };
