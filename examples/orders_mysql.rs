@@ -1,4 +1,5 @@
-//! One role with every value bound: the orders database of one application, in a VPC.
+//! One role with every value bound: the orders database of one application, in a VPC,
+//! under its team's IAM path, tagged, with two-hour sessions.
 //!
 //! `cargo run --example orders_mysql` writes its CloudFormation template, CDK app,
 //! Terraform module and policy JSON under `output/examples/orders_mysql/`.
@@ -11,6 +12,9 @@ connector_role! {
         connector: rds_mysql,
         name: "orders-mysql",
         role_name: "QBusinessOrdersMySqlConnectorRole",
+        path: "/connectors/qbusiness/",
+        tags: { "Team": "orders", "cost-center": "1234" },
+        max_session_duration: 7200,
         account_id: "111122223333",
         region: "us-east-1",
         source_account: "111122223333",

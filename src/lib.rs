@@ -26,7 +26,7 @@ pub use connector_roles_generator::write::{
 };
 pub use connector_roles_generator::{
     Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, audit,
-    catalog, source,
+    catalog, properties, source,
 };
 pub use connector_roles_macros::connector_role;
 pub use declared::ConnectorRole;

@@ -29,6 +29,22 @@ connector_role! {
     pub(crate) Reusable { connector: rds_mysql }
 }
 
+/// The role properties, each as the JSON spec spells it.
+mod properties {
+    use connector_roles::connector_role;
+
+    connector_role! {
+        pub Governed {
+            connector: rds_mysql,
+            path: "/connectors/qbusiness/",
+            tags: { "Team": "data platform", "cost-center": "1234", "Note": "" },
+            permissions_boundary: "arn:aws:iam::111122223333:policy/QBusinessConnectorBoundary",
+            max_session_duration: 7200,
+            policy: managed,
+        }
+    }
+}
+
 mod nested {
     use connector_roles::connector_role;
 
@@ -65,10 +81,31 @@ fn several_roles_and_invocations() {
 }
 
 #[test]
+fn role_properties_are_the_json_spec_keys() {
+    let json = serde_json::json!({
+        "connector": "rds-mysql",
+        "name": "governed",
+        "path": "/connectors/qbusiness/",
+        "tags": { "Team": "data platform", "cost-center": "1234", "Note": "" },
+        "permissions_boundary": "arn:aws:iam::111122223333:policy/QBusinessConnectorBoundary",
+        "max_session_duration": 7200,
+        "policy": "managed",
+    });
+    let spec = RoleSpec::from_json(&json.to_string()).unwrap();
+    assert_eq!(properties::Governed::spec().properties, spec.properties);
+    assert_eq!(properties::Governed::spec().to_json(), spec.to_json());
+    let template = properties::Governed::render(Format::CloudFormation);
+    assert!(
+        template.contains("Type: \"AWS::IAM::ManagedPolicy\""),
+        "{template}"
+    );
+}
+
+#[test]
 fn write_to_writes_the_cli_layout() {
     let out = tempfile::tempdir().unwrap();
     let written = OrdersMySql::write_to(out.path()).unwrap();
-    assert_eq!(written.len(), 13);
+    assert_eq!(written.len(), 14);
     let template =
         std::fs::read_to_string(out.path().join("orders-mysql/cloudformation/template.yaml"))
             .unwrap();

@@ -8,7 +8,7 @@
 //! first.
 
 use proc_macro2::Span;
-use syn::{Ident, LitStr};
+use syn::{Ident, LitInt, LitStr};
 
 use crate::catalog::Part;
 use crate::field::Field;
@@ -20,6 +20,11 @@ const NAME: &str = "name";
 const ROLE_NAME: &str = "role_name";
 const DESCRIPTION: &str = "description";
 const REVISION: &str = "revision";
+const PATH: &str = "path";
+const TAGS: &str = "tags";
+const PERMISSIONS_BOUNDARY: &str = "permissions_boundary";
+const MAX_SESSION_DURATION: &str = "max_session_duration";
+const POLICY: &str = "policy";
 const INCLUDE: &str = "include";
 const VPC: &str = "vpc";
 
@@ -64,6 +69,7 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
     let mut checker = Checker {
         errors: Vec::new(),
         spans: Vec::new(),
+        literal_spans: Vec::new(),
         seen: Vec::new(),
     };
     let mut connector = None;
@@ -71,6 +77,7 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
     let mut role_name = None;
     let mut description = None;
     let mut revision = None;
+    let mut properties = Properties::default();
     let mut include = None;
     let mut scalars = Vec::new();
     let mut vpc = None;
@@ -90,6 +97,19 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
                 description = checker.string(entry, "description: \"Role for the orders database\"")
             }
             REVISION => revision = checker.string(entry, "revision: \"application-and-index\""),
+            PATH => properties.path = checker.string(entry, "path: \"/connectors/\""),
+            TAGS => properties.tags = checker.tags(entry),
+            PERMISSIONS_BOUNDARY => {
+                properties.permissions_boundary = checker.string(
+                    entry,
+                    "permissions_boundary: \"arn:aws:iam::111122223333:policy/QBusinessBoundary\"",
+                )
+            }
+            MAX_SESSION_DURATION => {
+                properties.max_session_duration =
+                    checker.integer(entry, "max_session_duration: 7200")
+            }
+            POLICY => properties.policy = checker.policy(entry),
             INCLUDE => include = checker.list(entry, "include: [\"secret\"]"),
             VPC => vpc = checker.vpc(entry),
             _ => match Field::from_name(&key) {
@@ -158,6 +178,7 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
         checker.spans.push((REVISION.into(), lit.span()));
         builder.revision(REVISION, &lit.value());
     }
+    properties.build(&mut builder, &mut checker);
     for (key, lit) in &scalars {
         checker.spans.push((key.clone(), lit.span()));
         builder.scalar(key, key, &lit.value());
@@ -188,10 +209,19 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
         Err(spec_errors) => {
             for error in spec_errors.0 {
                 let span = checker
-                    .spans
+                    .literal_spans
                     .iter()
-                    .find(|(path, _)| *path == error.path)
-                    .map_or_else(|| declaration.ident.span(), |(_, span)| *span);
+                    .find(|(path, literal, _)| {
+                        *path == error.path && Some(literal) == error.value.as_ref()
+                    })
+                    .map(|(_, _, span)| *span)
+                    .or_else(|| {
+                        let mut spans = checker.spans.iter();
+                        spans
+                            .find(|(path, _)| *path == error.path)
+                            .map(|(_, span)| *span)
+                    })
+                    .unwrap_or_else(|| declaration.ident.span());
                 let message = match &error.value {
                     Some(value) => format!("invalid `{}`: {value:?} {}", error.path, error.rule),
                     None if error.path.is_empty() => error.rule,
@@ -207,10 +237,63 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
 /// The lists of a `vpc` block: each list field with its literals and the brackets' span.
 type VpcLists = Vec<(Field, Vec<LitStr>, Span)>;
 
+/// The role properties of a declaration, as written.
+#[derive(Default)]
+struct Properties {
+    path: Option<LitStr>,
+    tags: Option<Vec<(LitStr, LitStr)>>,
+    permissions_boundary: Option<LitStr>,
+    max_session_duration: Option<LitInt>,
+    policy: Option<(String, Span)>,
+}
+
+impl Properties {
+    /// Hands each property to the builder, recording where it was written.
+    fn build(self, builder: &mut Builder, checker: &mut Checker) {
+        if let Some(lit) = self.path {
+            checker.spans.push((PATH.into(), lit.span()));
+            builder.path(PATH, &lit.value());
+        }
+        for (key, value) in self.tags.into_iter().flatten() {
+            let path = format!("{TAGS}.{}", key.value());
+            checker
+                .literal_spans
+                .push((path.clone(), key.value(), key.span()));
+            checker.spans.push((path.clone(), value.span()));
+            builder.tag(&path, &key.value(), &value.value());
+        }
+        if let Some(lit) = self.permissions_boundary {
+            checker
+                .spans
+                .push((PERMISSIONS_BOUNDARY.into(), lit.span()));
+            builder.permissions_boundary(PERMISSIONS_BOUNDARY, &lit.value());
+        }
+        if let Some(lit) = self.max_session_duration {
+            checker
+                .spans
+                .push((MAX_SESSION_DURATION.into(), lit.span()));
+            match lit.base10_parse::<u64>() {
+                Ok(seconds) => builder.max_session_duration(MAX_SESSION_DURATION, seconds),
+                Err(_) => checker.error(
+                    lit.span(),
+                    "expected a whole number of seconds, as in `max_session_duration: 7200`".into(),
+                ),
+            }
+        }
+        if let Some((kind, span)) = self.policy {
+            checker.spans.push((POLICY.into(), span));
+            builder.policy(POLICY, &kind);
+        }
+    }
+}
+
 struct Checker {
     errors: Vec<syn::Error>,
     /// The span of each value, by the path the builder names it with.
     spans: Vec<(String, Span)>,
+    /// The span of a literal under a path that names two (a tag's key and value), by the
+    /// literal's value, looked up first.
+    literal_spans: Vec<(String, String, Span)>,
     /// The keys seen so far (with their block's prefix).
     seen: Vec<String>,
 }
@@ -249,6 +332,51 @@ impl Checker {
                 self.error(
                     other.span(),
                     format!("expected a string literal, as in `{example}`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `key: 7200`: an integer literal without suffix.
+    fn integer(&mut self, entry: &Entry, example: &str) -> Option<LitInt> {
+        match &entry.value {
+            Value::Int(lit) if lit.suffix().is_empty() => Some(lit.clone()),
+            other => {
+                self.error(
+                    other.span(),
+                    format!("expected a number, as in `{example}`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `tags: { "Team": "data-platform" }`; `{}` holds no tags.
+    fn tags(&mut self, entry: &Entry) -> Option<Vec<(LitStr, LitStr)>> {
+        match &entry.value {
+            Value::Map(pairs, _) => Some(pairs.clone()),
+            Value::Block(entries, _) if entries.is_empty() => Some(Vec::new()),
+            other => {
+                self.error(
+                    other.span(),
+                    "expected tags with string keys, as in `tags: { \"Team\": \"data-platform\" }`"
+                        .into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// `policy: managed` (or `"managed"`).
+    fn policy(&mut self, entry: &Entry) -> Option<(String, Span)> {
+        match &entry.value {
+            Value::Ident(ident) => Some((ident.to_string(), ident.span())),
+            Value::Str(lit) => Some((lit.value(), lit.span())),
+            other => {
+                self.error(
+                    other.span(),
+                    "expected inline or managed, as in `policy: managed`".into(),
                 );
                 None
             }
@@ -310,11 +438,22 @@ fn top_level_fields() -> Vec<&'static str> {
         .into_iter()
         .filter(|f| !f.is_list())
         .map(Field::name);
-    [CONNECTOR, NAME, ROLE_NAME, DESCRIPTION, REVISION]
-        .into_iter()
-        .chain(scalars)
-        .chain([INCLUDE, VPC])
-        .collect()
+    [
+        CONNECTOR,
+        NAME,
+        ROLE_NAME,
+        DESCRIPTION,
+        PATH,
+        TAGS,
+        PERMISSIONS_BOUNDARY,
+        MAX_SESSION_DURATION,
+        POLICY,
+        REVISION,
+    ]
+    .into_iter()
+    .chain(scalars)
+    .chain([INCLUDE, VPC])
+    .collect()
 }
 
 /// The span of the key `key` of `declaration`, or of its name when absent.
@@ -441,11 +580,17 @@ mod tests {
 
     #[test]
     fn missing_connector_and_wrong_kinds() {
-        let number = syn::parse_str::<Declarations>("Orders { account_id: 111122223333 }");
-        let message = number.err().map(|e| e.to_string());
+        let float = syn::parse_str::<Declarations>("Orders { account_id: 1.5 }");
+        let message = float.err().map(|e| e.to_string());
         assert_eq!(
             message.as_deref(),
-            Some("expected a string literal, an identifier, a list `[...]` or a block `{ ... }`")
+            Some(
+                "expected a string literal, a number, an identifier, a list `[...]` or a block `{ ... }`"
+            )
+        );
+        assert_eq!(
+            messages("Orders { connector: rds_mysql, account_id: 111122223333 }"),
+            ["expected a string literal, as in `account_id: \"111122223333\"`"]
         );
         let errors = messages(r#"Orders { account_id: orders, subnet_ids: [] }"#);
         assert_eq!(

@@ -18,6 +18,7 @@ pub mod interp;
 pub mod limits;
 pub mod model;
 pub mod parse;
+pub mod properties;
 pub mod render;
 pub mod role;
 pub mod rules;

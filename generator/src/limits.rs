@@ -8,6 +8,7 @@ use crate::error::SpecError;
 use crate::field::Field;
 use crate::interp::Idiom;
 use crate::model::PolicyDocument;
+use crate::properties::PolicyKind;
 use crate::render::cloudformation::MAX_ELEMENTS;
 use crate::role::RoleModel;
 use crate::spec::RoleSpec;
@@ -52,16 +53,21 @@ pub fn size(policy: &PolicyDocument) -> usize {
     compact.chars().filter(|c| !c.is_whitespace()).count()
 }
 
-/// Checks the role's inline permission policy against IAM's limit.
+/// Checks the role's permission policy against IAM's limit for its kind: the inline
+/// policies of a role together, or one customer-managed policy.
 pub fn check(spec: &RoleSpec) -> Result<(), SpecError> {
     let role = RoleModel::new(spec);
     let size = size(&role.permission_policy);
-    if size > INLINE_POLICIES {
+    let (limit, what) = match spec.properties.policy {
+        PolicyKind::Inline => (INLINE_POLICIES, "a role's inline policies"),
+        PolicyKind::Managed => (MANAGED_POLICY, "a customer-managed policy"),
+    };
+    if size > limit {
         return Err(SpecError {
             path: String::new(),
             value: None,
             rule: format!(
-                "the permission policy {} would be {size} characters without whitespace; IAM allows {INLINE_POLICIES} for a role's inline policies (list fewer subnets or security groups)",
+                "the permission policy {} would be {size} characters without whitespace; IAM allows {limit} for {what} (list fewer subnets or security groups)",
                 role.policy_name()
             ),
         });
@@ -97,5 +103,33 @@ mod tests {
             .cloned()
             .unwrap_or_default();
         assert!(message.contains("IAM allows 10240"), "{message}");
+    }
+
+    #[test]
+    fn a_managed_policy_has_the_lower_limit() {
+        /// Enough subnets for a policy between the two limits.
+        const SUBNETS: usize = 60;
+        let subnets: Vec<String> = (0..SUBNETS).map(|i| format!("subnet-{i:017x}")).collect();
+        let inline = fixtures::bound(|spec| spec["vpc"]["subnet_ids"] = subnets.clone().into());
+        let inline_size = size(&RoleModel::new(&inline).permission_policy);
+        assert!(
+            (MANAGED_POLICY..INLINE_POLICIES).contains(&inline_size),
+            "{inline_size}"
+        );
+        let managed = std::panic::catch_unwind(|| {
+            fixtures::bound(|spec| {
+                spec["vpc"]["subnet_ids"] = subnets.into();
+                spec["policy"] = "managed".into();
+            })
+        });
+        let message = managed
+            .expect_err("the fixture panics on an invalid spec")
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            message.contains("IAM allows 6144 for a customer-managed policy"),
+            "{message}"
+        );
     }
 }

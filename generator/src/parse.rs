@@ -21,7 +21,7 @@
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Ident, LitStr, Token, Visibility, braced, bracketed};
+use syn::{Attribute, Ident, LitInt, LitStr, Token, Visibility, braced, bracketed};
 
 /// Every role of one `connector_role!` invocation.
 #[derive(Clone)]
@@ -60,6 +60,10 @@ pub enum Value {
     List(Vec<LitStr>, Span),
     /// `{ key: value, ... }`, with the span of the braces.
     Block(Vec<Entry>, Span),
+    /// `{ "key": "value", ... }`, string keys (tags), with the span of the braces.
+    Map(Vec<(LitStr, LitStr)>, Span),
+    /// `7200`.
+    Int(LitInt),
 }
 
 impl Value {
@@ -68,7 +72,8 @@ impl Value {
         match self {
             Value::Str(lit) => lit.span(),
             Value::Ident(ident) => ident.span(),
-            Value::List(_, span) | Value::Block(_, span) => *span,
+            Value::Int(lit) => lit.span(),
+            Value::List(_, span) | Value::Block(_, span) | Value::Map(_, span) => *span,
         }
     }
 }
@@ -155,6 +160,30 @@ impl Parse for Entry {
     }
 }
 
+/// `"key": "value"`, an entry of a [`Value::Map`].
+struct Pair(LitStr, LitStr);
+
+impl Parse for Pair {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Pair> {
+        let key: LitStr = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected a string key, as in `\"Team\": \"data-platform\"`",
+            )
+        })?;
+        input.parse::<Token![:]>().map_err(|e| {
+            syn::Error::new(e.span(), format!("expected `:` after {:?}", key.value()))
+        })?;
+        let value = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("expected a string value for {:?}", key.value()),
+            )
+        })?;
+        Ok(Pair(key, value))
+    }
+}
+
 impl Parse for Value {
     fn parse(input: ParseStream<'_>) -> syn::Result<Value> {
         let lookahead = input.lookahead1();
@@ -172,15 +201,23 @@ impl Parse for Value {
                 items.into_iter().collect(),
                 brackets.span.join(),
             ))
+        } else if lookahead.peek(LitInt) {
+            input.parse().map(Value::Int)
         } else if lookahead.peek(syn::token::Brace) {
             let content;
             let braces = braced!(content in input);
-            Ok(Value::Block(parse_entries(&content)?, braces.span.join()))
+            if content.peek(LitStr) {
+                let pairs = Punctuated::<Pair, Token![,]>::parse_terminated(&content)?;
+                let pairs = pairs.into_iter().map(|pair| (pair.0, pair.1)).collect();
+                Ok(Value::Map(pairs, braces.span.join()))
+            } else {
+                Ok(Value::Block(parse_entries(&content)?, braces.span.join()))
+            }
         } else {
             let found = input.cursor().token_tree().map(|(tree, _)| tree.span());
             Err(syn::Error::new(
                 found.unwrap_or_else(|| input.span()),
-                "expected a string literal, an identifier, a list `[...]` or a block `{ ... }`",
+                "expected a string literal, a number, an identifier, a list `[...]` or a block `{ ... }`",
             ))
         }
     }

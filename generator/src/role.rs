@@ -78,6 +78,14 @@ impl<'a> RoleModel<'a> {
         format!("{}-permissions", self.spec.name)
     }
 
+    /// The description of the customer-managed policy that holds the permissions.
+    pub fn managed_policy_description(&self) -> String {
+        format!(
+            "Permission policy of the {} connector role {}",
+            self.spec.connector.id, self.spec.name
+        )
+    }
+
     /// The role's description: the spec's, or a sentence naming the connector.
     pub fn description(&self) -> String {
         if let Some(description) = &self.spec.description {

@@ -11,6 +11,7 @@ use crate::catalog::{self, Connector, Part, Policies};
 use crate::error::{SpecError, SpecErrors};
 use crate::field::Field;
 use crate::limits;
+use crate::properties::{self, PolicyKind, RoleProperties, Tag};
 use crate::rules::{self, ROLE_NAME, SPEC_NAME};
 
 /// A field's bound value.
@@ -35,6 +36,8 @@ pub struct RoleSpec {
     pub description: Option<String>,
     /// The documented revision chosen; the connector's default when `None`.
     pub revision: Option<String>,
+    /// The role's path, tags, permissions boundary, session length and policy kind.
+    pub properties: RoleProperties,
     /// The bound fields; every other field is open.
     pub values: BTreeMap<Field, Bound>,
     /// The optional parts turned on.
@@ -51,6 +54,16 @@ struct JsonSpec {
     role_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    tags: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions_boundary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_session_duration: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     revision: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -91,6 +104,7 @@ impl RoleSpec {
         if let Some(revision) = &json.revision {
             builder.revision("revision", revision);
         }
+        builder.json_properties(&json);
         for (key, value) in &json.values {
             builder.scalar(&format!("values.{key}"), key, value);
         }
@@ -130,6 +144,17 @@ impl RoleSpec {
             name: self.name.clone(),
             role_name: self.role_name.clone(),
             description: self.description.clone(),
+            path: self.properties.path.clone(),
+            tags: self
+                .properties
+                .tags
+                .iter()
+                .map(|tag| (tag.key.clone(), tag.value.clone().into()))
+                .collect(),
+            permissions_boundary: self.properties.permissions_boundary.clone(),
+            max_session_duration: self.properties.max_session_duration.map(Into::into),
+            policy: (self.properties.policy != PolicyKind::default())
+                .then(|| self.properties.policy.name().to_owned()),
             revision: self.revision.clone(),
             values,
             include: self
@@ -215,6 +240,9 @@ pub struct Builder {
     role_name: Option<String>,
     description: Option<String>,
     revision: Option<(String, String)>,
+    properties: RoleProperties,
+    /// Where the permissions boundary was given, for the partition check.
+    boundary_path: Option<String>,
     values: BTreeMap<Field, Bound>,
     /// Where each bound field was given, for cross-field errors.
     paths: BTreeMap<Field, String>,
@@ -254,6 +282,8 @@ impl Builder {
             role_name: role_name.map(str::to_owned),
             description: None,
             revision: None,
+            properties: RoleProperties::default(),
+            boundary_path: None,
             values: BTreeMap::new(),
             paths: BTreeMap::new(),
             parts: Vec::new(),
@@ -300,6 +330,86 @@ impl Builder {
         match rules::check_description(text) {
             Ok(()) => self.description = Some(text.to_owned()),
             Err(violation) => self.error(path, Some(text), violation.0),
+        }
+    }
+
+    /// Sets the role's IAM path (at `path`).
+    pub fn path(&mut self, path: &str, role_path: &str) {
+        match properties::check_path(role_path) {
+            Ok(()) => self.properties.path = Some(role_path.to_owned()),
+            Err(violation) => self.error(path, Some(role_path), violation.0),
+        }
+    }
+
+    /// Adds the tag `key` (its value at `path`), after the tags added before it.
+    pub fn tag(&mut self, path: &str, key: &str, value: &str) {
+        let checked = properties::check_tag_key(key, &self.properties.tags)
+            .map_err(|violation| (format!("as a tag key {}", violation.0), key))
+            .and_then(|()| {
+                properties::check_tag_value(value).map_err(|violation| (violation.0, value))
+            });
+        match checked {
+            Ok(()) => self.properties.tags.push(Tag {
+                key: key.to_owned(),
+                value: value.to_owned(),
+            }),
+            Err((rule, shown)) => self.error(path, Some(shown), rule),
+        }
+    }
+
+    /// Sets the ARN of the role's permissions boundary (at `path`).
+    pub fn permissions_boundary(&mut self, path: &str, arn: &str) {
+        match properties::check_permissions_boundary(arn) {
+            Ok(_) => {
+                self.properties.permissions_boundary = Some(arn.to_owned());
+                self.boundary_path = Some(path.to_owned());
+            }
+            Err(violation) => self.error(path, Some(arn), violation.0),
+        }
+    }
+
+    /// Sets the role's longest session, in seconds (at `path`).
+    pub fn max_session_duration(&mut self, path: &str, seconds: u64) {
+        match properties::check_max_session_duration(seconds) {
+            Ok(seconds) => self.properties.max_session_duration = Some(seconds),
+            Err(violation) => self.error(path, Some(&seconds.to_string()), violation.0),
+        }
+    }
+
+    /// Chooses where the permission policy lives, by the kind's name (at `path`).
+    pub fn policy(&mut self, path: &str, kind: &str) {
+        match PolicyKind::from_name(kind) {
+            Ok(kind) => self.properties.policy = kind,
+            Err(violation) => self.error(path, Some(kind), violation.0),
+        }
+    }
+
+    /// The role properties of a JSON spec, whose JSON types are checked here.
+    fn json_properties(&mut self, json: &JsonSpec) {
+        if let Some(role_path) = &json.path {
+            self.path("path", role_path);
+        }
+        for (key, value) in &json.tags {
+            let path = format!("tags.{key}");
+            match value.as_str() {
+                Some(value) => self.tag(&path, key, value),
+                None => self.error(&path, None, "must be a string (a tag's value)".into()),
+            }
+        }
+        if let Some(arn) = &json.permissions_boundary {
+            self.permissions_boundary("permissions_boundary", arn);
+        }
+        match json.max_session_duration.as_ref().map(|v| (v, v.as_u64())) {
+            Some((_, Some(seconds))) => self.max_session_duration("max_session_duration", seconds),
+            Some((value, None)) => self.error(
+                "max_session_duration",
+                Some(&value.to_string()),
+                "must be a whole number of seconds, for example 7200".into(),
+            ),
+            None => {}
+        }
+        if let Some(kind) = &json.policy {
+            self.policy("policy", kind);
         }
     }
 
@@ -373,6 +483,7 @@ impl Builder {
     /// The spec, or every error found, with the cross-field rules checked.
     pub fn finish(mut self) -> Result<RoleSpec, SpecErrors> {
         self.check_partition_matches_region();
+        self.check_boundary_partition();
         let policies = self.connector.and_then(|c| self.check_revision(c));
         if let (Some(connector), Some(policies)) = (self.connector, policies) {
             self.check_parts_are_documented(connector);
@@ -386,6 +497,7 @@ impl Builder {
                     role_name: self.role_name,
                     description: self.description,
                     revision: self.revision.map(|(_, name)| name),
+                    properties: self.properties,
                     values: self.values,
                     parts: self.parts,
                 };
@@ -496,6 +608,30 @@ impl Builder {
                 let path = self.paths[&Field::Partition].clone();
                 self.error(&path, Some(&partition), rule);
             }
+        }
+    }
+
+    /// A bound partition, or a bound region's, must be the permissions boundary's: IAM
+    /// rejects a boundary from another partition.
+    fn check_boundary_partition(&mut self) {
+        let (Some(arn), Some(path)) = (
+            self.properties.permissions_boundary.clone(),
+            self.boundary_path.clone(),
+        ) else {
+            return;
+        };
+        let deployment = match (
+            self.values.get(&Field::Partition),
+            self.values.get(&Field::Region),
+        ) {
+            (Some(Bound::One(partition)), _) => partition.clone(),
+            (_, Some(Bound::One(region))) => rules::partition_of_region(region).to_owned(),
+            _ => return,
+        };
+        let boundary = properties::check_permissions_boundary(&arn).expect("checked when set");
+        if boundary != deployment {
+            let rule = format!("is in partition {boundary}, but the role is in {deployment}");
+            self.error(&path, Some(&arn), rule);
         }
     }
 }

@@ -431,8 +431,10 @@ mod tests {
                 "data-sources/terraform/README.md",
                 "data-sources/policy/open-mysql/permission-policy.json",
                 "data-sources/policy/open-mysql/trust-policy.json",
+                "data-sources/policy/open-mysql/role.json",
                 "data-sources/policy/orders-mysql/permission-policy.json",
                 "data-sources/policy/orders-mysql/trust-policy.json",
+                "data-sources/policy/orders-mysql/role.json",
             ]
         );
     }

@@ -109,6 +109,8 @@ pub struct Evaluated {
     parameters: BTreeMap<String, Value>,
     /// Parameters whose value only the deployment knows (SSM parameter types).
     unresolved: Vec<String>,
+    /// The logical IDs of the resources; `Ref` to one gives `"ID.Ref"`.
+    resources: Vec<String>,
     conditions: BTreeMap<String, bool>,
     deployment: Deployment,
 }
@@ -157,10 +159,15 @@ impl Evaluated {
             assert_eq!(value.is_array(), is_list, "parameter {name} type");
             parameters.insert(name.clone(), value);
         }
+        let resources = template["Resources"]
+            .as_object()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default();
         let mut evaluated = Evaluated {
             template: Value::Null,
             parameters,
             unresolved,
+            resources,
             conditions: BTreeMap::new(),
             deployment,
         };
@@ -182,18 +189,83 @@ impl Evaluated {
         self.role_policies_of("Role")
     }
 
-    /// The trust policy and the inline permission policy of the role whose logical ID is
-    /// `logical_id` (`OrdersMysqlRole` in a stack).
+    /// The trust policy and the permission policy of the role whose logical ID is
+    /// `logical_id` (`OrdersMysqlRole` in a stack): its one inline policy, or else the one
+    /// customer-managed policy attached to it.
     pub fn role_policies_of(&self, logical_id: &str) -> (Value, Value) {
         let role = &self.template[logical_id];
         assert_eq!(role["Type"], "AWS::IAM::Role", "{logical_id} is a role");
         let properties = &role["Properties"];
-        let policies = properties["Policies"].as_array().expect("inline policies");
-        assert_eq!(policies.len(), 1, "one inline policy");
-        (
-            properties["AssumeRolePolicyDocument"].clone(),
-            policies[0]["PolicyDocument"].clone(),
-        )
+        let permission = match (
+            properties.get("Policies"),
+            self.managed_policy_of(logical_id),
+        ) {
+            (Some(policies), None) => {
+                let policies = policies.as_array().expect("inline policies are a list");
+                assert_eq!(policies.len(), 1, "one inline policy");
+                policies[0]["PolicyDocument"].clone()
+            }
+            (None, Some(managed)) => {
+                self.template[&managed]["Properties"]["PolicyDocument"].clone()
+            }
+            (inline, managed) => panic!(
+                "{logical_id} needs one inline policy or one attached managed policy, not {inline:?} and {managed:?}"
+            ),
+        };
+        (properties["AssumeRolePolicyDocument"].clone(), permission)
+    }
+
+    /// The logical ID of the one `AWS::IAM::ManagedPolicy` attached to the role
+    /// `logical_id` by its `Roles`; panics when several are.
+    pub fn managed_policy_of(&self, logical_id: &str) -> Option<String> {
+        let attached: Vec<&String> = self
+            .template
+            .as_object()?
+            .iter()
+            .filter(|(_, resource)| {
+                resource["Type"] == "AWS::IAM::ManagedPolicy"
+                    && resource["Properties"]["Roles"] == json!([format!("{logical_id}.Ref")])
+            })
+            .map(|(id, _)| id)
+            .collect();
+        assert!(
+            attached.len() <= 1,
+            "several policies attached to {logical_id}"
+        );
+        attached.first().map(|id| (*id).clone())
+    }
+
+    /// The role properties of `logical_id` beside its policies, in the shape of
+    /// [`super::matrix::expected_properties`]: tags as an object.
+    pub fn role_properties_of(&self, logical_id: &str) -> Value {
+        let properties = &self.template[logical_id]["Properties"];
+        let mut found = Map::new();
+        for key in ["Path", "PermissionsBoundary"] {
+            if let Some(value) = properties.get(key) {
+                found.insert(key.into(), value.clone());
+            }
+        }
+        // YAML scalars are read as strings; the CDK's JSON has the number.
+        if let Some(seconds) = properties.get("MaxSessionDuration") {
+            let seconds = match seconds {
+                Value::String(text) => json!(text.parse::<u64>().expect("a number of seconds")),
+                number => number.clone(),
+            };
+            found.insert("MaxSessionDuration".into(), seconds);
+        }
+        if let Some(tags) = properties.get("Tags").and_then(Value::as_array) {
+            let tags = tags
+                .iter()
+                .map(|tag| {
+                    (
+                        tag["Key"].as_str().unwrap().to_owned(),
+                        tag["Value"].clone(),
+                    )
+                })
+                .collect();
+            found.insert("Tags".into(), Value::Object(tags));
+        }
+        Value::Object(found)
     }
 
     fn reference(&self, name: &str) -> Value {
@@ -202,6 +274,7 @@ impl Evaluated {
             "AWS::AccountId" => json!(self.deployment.account),
             "AWS::Region" => json!(self.deployment.region),
             "AWS::NoValue" => json!(NO_VALUE),
+            _ if self.resources.iter().any(|r| r == name) => json!(format!("{name}.Ref")),
             _ if self.unresolved.iter().any(|n| n == name) => {
                 panic!("{name} is read from SSM at deploy time: its value is unknown")
             }

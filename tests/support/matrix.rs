@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use connector_roles::catalog::Part;
+use connector_roles::properties::PolicyKind;
 use connector_roles::{Artifact, Field, Format, RoleModel, RoleSpec, Stack, write_all};
 use connector_roles_generator::render::names::Names;
 use serde_json::{Value, json};
@@ -128,6 +129,20 @@ pub fn matrix() -> Vec<Case> {
                 },
                 "vpc": { "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] },
             })),
+            DEPLOYMENT,
+        ),
+        Case::alone(
+            "every role property, the permissions in a customer-managed policy",
+            varied(&|spec| {
+                spec["name"] = "managed-policy".into();
+                spec["path"] = "/connectors/qbusiness/".into();
+                spec["tags"] =
+                    json!({ "Team": "data platform", "cost-center": "1234", "Note": "" });
+                spec["permissions_boundary"] =
+                    "arn:aws:iam::111122223333:policy/QBusinessConnectorBoundary".into();
+                spec["max_session_duration"] = 7200.into();
+                spec["policy"] = "managed".into();
+            }),
             DEPLOYMENT,
         ),
         Case::alone(
@@ -383,6 +398,14 @@ impl Case {
                 evaluated.role_policies_of(&id)
             })?;
             self.compare(spec, &trust, &permission)?;
+            compare_properties(spec, &evaluated.role_properties_of(&id))?;
+            let managed = caught("CloudFormation evaluation", || {
+                evaluated.managed_policy_of(&id)
+            })?;
+            if managed.is_some() != (spec.properties.policy == PolicyKind::Managed) {
+                return Err(format!("role {id} has the managed policy {managed:?}"));
+            }
+            ids.extend(managed);
             ids.push(id);
         }
         let extra: Vec<&String> = resources.keys().filter(|id| !ids.contains(id)).collect();
@@ -406,23 +429,44 @@ impl Case {
             .iter()
             .map(|(names, _)| names.terraform_resource())
             .collect();
-        let mut kinds = module.resource_kinds();
-        kinds.sort();
-        kinds.dedup();
-        if kinds != ["aws_iam_role", "aws_iam_role_policy"] {
-            return Err(format!("the module declares the resources {kinds:?}"));
+        let mut expected: Vec<(&str, &String)> = Vec::new();
+        for ((_, spec), name) in self.roles.iter().zip(&names) {
+            let kinds: &[&str] = match spec.properties.policy {
+                PolicyKind::Inline => &["aws_iam_role", "aws_iam_role_policy"],
+                PolicyKind::Managed => &[
+                    "aws_iam_role",
+                    "aws_iam_policy",
+                    "aws_iam_role_policy_attachment",
+                ],
+            };
+            expected.extend(kinds.iter().map(|kind| (*kind, name)));
         }
-        for kind in ["aws_iam_role", "aws_iam_role_policy"] {
-            if module.resources(kind) != names {
-                return Err(format!(
-                    "{kind} resources are {:?}, not {names:?}",
-                    module.resources(kind)
-                ));
-            }
+        let mut declared: Vec<(String, String)> = module
+            .resource_kinds()
+            .into_iter()
+            .flat_map(|kind| {
+                module
+                    .resources(&kind)
+                    .into_iter()
+                    .map(move |n| (kind.clone(), n))
+            })
+            .collect();
+        declared.sort();
+        declared.dedup();
+        let mut expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(kind, name)| (kind.to_owned(), name.clone()))
+            .collect();
+        expected.sort();
+        if declared != expected {
+            return Err(format!(
+                "the module declares the resources {declared:?}, not {expected:?}"
+            ));
         }
         for ((_, spec), name) in self.roles.iter().zip(&names) {
             let role = caught("Terraform evaluation", || module.role(name))?;
             self.compare(spec, &role.trust, &role.permission)?;
+            compare_properties(spec, &role.properties)?;
         }
         Ok(())
     }
@@ -440,8 +484,70 @@ impl Case {
                 caught("placeholders", || fill(&policy, &values))
             };
             self.compare(spec, &read("trust-policy")?, &read("permission-policy")?)?;
+            let path = format!("{}/role.json", names.policy_folder());
+            let mut role: Value = serde_json::from_str(&file(&path))
+                .map_err(|e| format!("JSON parse: {path}: {e}"))?;
+            let role = role
+                .as_object_mut()
+                .ok_or(format!("{path} is not an object"))?;
+            for key in ["RoleName", "Description"] {
+                role.remove(key);
+            }
+            if let Some(tags) = role.get_mut("Tags") {
+                let pairs = tags
+                    .as_array()
+                    .ok_or(format!("{path}: Tags is not a list"))?;
+                *tags = pairs
+                    .iter()
+                    .map(|tag| {
+                        (
+                            tag["Key"].as_str().unwrap_or_default().to_owned(),
+                            tag["Value"].clone(),
+                        )
+                    })
+                    .collect::<serde_json::Map<_, _>>()
+                    .into();
+            }
+            compare_properties(spec, &Value::Object(role.clone()))?;
         }
         Ok(())
+    }
+}
+
+/// The role properties `spec` declares, keyed as `CreateRole` keys them, the tags as an
+/// object; built from the spec, not from any renderer.
+pub fn expected_properties(spec: &RoleSpec) -> Value {
+    let properties = &spec.properties;
+    let mut expected = serde_json::Map::new();
+    if let Some(path) = &properties.path {
+        expected.insert("Path".into(), json!(path));
+    }
+    if let Some(arn) = &properties.permissions_boundary {
+        expected.insert("PermissionsBoundary".into(), json!(arn));
+    }
+    if let Some(seconds) = properties.max_session_duration {
+        expected.insert("MaxSessionDuration".into(), json!(seconds));
+    }
+    if !properties.tags.is_empty() {
+        let tags = properties
+            .tags
+            .iter()
+            .map(|t| (t.key.clone(), json!(t.value)));
+        expected.insert("Tags".into(), Value::Object(tags.collect()));
+    }
+    Value::Object(expected)
+}
+
+/// The role properties `found` in an artifact are the ones `spec` declares.
+pub fn compare_properties(spec: &RoleSpec, found: &Value) -> Result<(), String> {
+    let expected = expected_properties(spec);
+    if *found == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "role properties of {}: found {found}, expected {expected}",
+            spec.name
+        ))
     }
 }
 

@@ -22,10 +22,14 @@ pub struct Module {
 pub struct Role {
     /// `aws_iam_role.NAME.assume_role_policy`, decoded.
     pub trust: serde_json::Value,
-    /// `aws_iam_role_policy.NAME.policy`, decoded.
+    /// `aws_iam_role_policy.NAME.policy`, or `aws_iam_policy.NAME.policy` attached to the
+    /// role, decoded.
     pub permission: serde_json::Value,
     /// `aws_iam_role.NAME.name`.
     pub role_name: Value,
+    /// The role's path, boundary, session length and tags, keyed as
+    /// [`super::matrix::expected_properties`] keys them; tags merged with `var.tags`.
+    pub properties: serde_json::Value,
 }
 
 impl Module {
@@ -52,6 +56,11 @@ impl Module {
         ctx.declare_func(
             "concat",
             FuncDef::builder().variadic_param(list).build(concat),
+        );
+        let object = ParamType::object_of(ParamType::Any);
+        ctx.declare_func(
+            "merge",
+            FuncDef::builder().variadic_param(object).build(merge),
         );
         let var = var(&variables, inputs, &ctx);
         ctx.declare_var("var", var);
@@ -81,23 +90,81 @@ impl Module {
             .collect()
     }
 
-    /// The role whose `aws_iam_role` and `aws_iam_role_policy` are named `name`; the policy
-    /// must be attached to that role.
+    /// The role whose `aws_iam_role` is named `name`, with its permission policy: the
+    /// `aws_iam_role_policy` of that name, or else the `aws_iam_policy` of that name, which
+    /// the `aws_iam_role_policy_attachment` of that name must attach to the role.
     pub fn role(&self, name: &str) -> Role {
         let role = self.resource("aws_iam_role", name);
-        let policy = self.resource("aws_iam_role_policy", name);
-        let mut with_roles = self.ctx.clone();
-        with_roles.declare_var("aws_iam_role", self.roles(|role, _| format!("{role}-id")));
-        assert_eq!(
-            attribute(policy, "role", &with_roles),
-            Value::from(format!("{name}-id")),
-            "the policy {name} is attached to the role {name}"
-        );
+        let mut attached = self.ctx.clone();
+        attached.declare_var("aws_iam_role", self.roles(|role, a| format!("{role}.{a}")));
+        let policy = if self
+            .resources("aws_iam_role_policy")
+            .iter()
+            .any(|r| r == name)
+        {
+            let policy = self.resource("aws_iam_role_policy", name);
+            assert_eq!(
+                attribute(policy, "role", &attached),
+                Value::from(format!("{name}.id")),
+                "the policy {name} is attached to the role {name}"
+            );
+            policy
+        } else {
+            let policy = self.resource("aws_iam_policy", name);
+            let attachment = self.resource("aws_iam_role_policy_attachment", name);
+            let arns = self
+                .resources("aws_iam_policy")
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.clone(),
+                        Value::from(Map::from_iter([(
+                            "arn".to_owned(),
+                            Value::from(format!("{p}.arn")),
+                        )])),
+                    )
+                })
+                .collect::<Map<String, Value>>();
+            attached.declare_var("aws_iam_policy", Value::Object(arns));
+            assert_eq!(
+                (
+                    attribute(attachment, "role", &attached),
+                    attribute(attachment, "policy_arn", &attached)
+                ),
+                (
+                    Value::from(format!("{name}.name")),
+                    Value::from(format!("{name}.arn"))
+                ),
+                "the attachment {name} attaches the policy {name} to the role {name}"
+            );
+            policy
+        };
         Role {
             trust: json_text(attribute(role, "assume_role_policy", &self.ctx)),
             permission: json_text(attribute(policy, "policy", &self.ctx)),
             role_name: attribute(role, "name", &self.ctx),
+            properties: self.properties(role),
         }
+    }
+
+    /// The optional attributes of a role, as [`Role::properties`] holds them.
+    fn properties(&self, role: &Body) -> serde_json::Value {
+        let mut found = serde_json::Map::new();
+        for (key, name) in [
+            ("path", "Path"),
+            ("permissions_boundary", "PermissionsBoundary"),
+            ("max_session_duration", "MaxSessionDuration"),
+        ] {
+            if role.attributes().any(|a| a.key() == key) {
+                let value = attribute(role, key, &self.ctx);
+                found.insert(name.into(), serde_json::to_value(value).unwrap());
+            }
+        }
+        let tags = serde_json::to_value(attribute(role, "tags", &self.ctx)).unwrap();
+        if tags != serde_json::json!({}) {
+            found.insert("Tags".into(), tags);
+        }
+        serde_json::Value::Object(found)
     }
 
     /// Every output, evaluated with each role's attribute `a` standing as `"ROLE.a"`.
@@ -235,6 +302,15 @@ fn jsonencode(args: FuncArgs) -> Result<Value, String> {
     serde_json::to_string(&args[0])
         .map(Value::from)
         .map_err(|e| e.to_string())
+}
+
+fn merge(args: FuncArgs) -> Result<Value, String> {
+    let mut merged = Map::new();
+    for arg in args.iter() {
+        let object = arg.as_object().ok_or_else(|| format!("merge of {arg:?}"))?;
+        merged.extend(object.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    Ok(Value::Object(merged))
 }
 
 fn concat(args: FuncArgs) -> Result<Value, String> {

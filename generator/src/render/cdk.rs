@@ -37,6 +37,7 @@ use crate::error::RenderError;
 use crate::field::{Field, pascal_case};
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::{OneOrMany, PolicyDocument};
+use crate::properties::{PolicyKind, RoleProperties};
 use crate::role::RoleModel;
 use crate::rules::{ROLE_NAME, Rule};
 
@@ -76,6 +77,10 @@ struct ConstructTs {
     checks_lists: bool,
     role_name: Option<String>,
     description: String,
+    /// Path, tags, boundary and session length, printed when set.
+    properties: RoleProperties,
+    /// The description of the customer-managed policy, when the permissions are one.
+    managed_policy_description: Option<String>,
     service: String,
     policy_name: String,
     trust_policy: String,
@@ -233,6 +238,9 @@ fn construct(role: &RoleModel<'_>) -> Result<(String, ConstructTs), RenderError>
         checks_lists: props.iter().any(|p| p.list),
         role_name: role.spec.role_name.clone(),
         description: role.description(),
+        properties: role.spec.properties.clone(),
+        managed_policy_description: (role.spec.properties.policy == PolicyKind::Managed)
+            .then(|| role.managed_policy_description()),
         service: trust_service(role, &lib_file)?,
         policy_name: role.policy_name(),
         trust_policy: policy(&role.trust_policy)
@@ -633,6 +641,14 @@ fn core_imports(role: &RoleModel<'_>, props: &[Prop]) -> String {
     if !props.is_empty() {
         imports.push("Token");
     }
+    let properties = &role.spec.properties;
+    if properties.max_session_duration.is_some() {
+        imports.push("Duration");
+    }
+    if !properties.tags.is_empty() {
+        imports.push("Tags");
+    }
+    imports.sort_unstable();
     imports.join(", ")
 }
 
@@ -975,6 +991,8 @@ mod tests {
             checks_lists: false,
             role_name: Some(hostile.into()),
             description: hostile.into(),
+            properties: RoleProperties::default(),
+            managed_policy_description: None,
             service: "qbusiness.amazonaws.com".into(),
             policy_name: hostile.into(),
             trust_policy: "{}".into(),

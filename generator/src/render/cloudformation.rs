@@ -18,6 +18,7 @@ use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::OneOrMany;
+use crate::properties::{PolicyKind, RoleProperties};
 use crate::rules::ROLE_NAME;
 
 /// How many elements of an open list parameter the template turns into ARNs.
@@ -28,22 +29,33 @@ const ELEMENT: &str = "Element";
 
 #[derive(Template)]
 #[template(path = "cloudformation/template.yaml", whitespace = "preserve")]
-struct TemplateYaml {
+struct TemplateYaml<'a> {
     source: String,
     description: String,
     parameters: Vec<Parameter>,
     groups: Vec<(String, Vec<String>)>,
     conditions: Vec<(String, String)>,
-    roles: Vec<RoleYaml>,
+    roles: Vec<RoleYaml<'a>>,
+}
+
+/// An `AWS::IAM::ManagedPolicy` attached to one role.
+struct ManagedPolicyYaml {
+    logical_id: String,
+    description: String,
 }
 
 /// One `AWS::IAM::Role` resource and its outputs.
-struct RoleYaml {
+struct RoleYaml<'a> {
     /// The logical ID: `Role` alone, `OrdersMysqlRole` in a stack.
     logical_id: String,
     /// The `RoleName` value, code: the bound name quoted, or `!If` over the parameter.
     role_name: String,
     description: String,
+    /// Path, tags, boundary and session length, printed when set.
+    properties: &'a RoleProperties,
+    /// The customer-managed policy holding the permissions, when the spec asks for one;
+    /// otherwise they are the role's inline policy.
+    managed_policy: Option<ManagedPolicyYaml>,
     policy_name: String,
     trust: Vec<StatementView>,
     permission: Vec<StatementView>,
@@ -139,11 +151,11 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
 }
 
 /// The role's resource; its parameters and conditions are appended to the template's.
-fn role(
-    member: &Member<'_>,
+fn role<'a>(
+    member: &'a Member<'_>,
     parameters: &mut Vec<Parameter>,
     conditions: &mut Vec<(String, String)>,
-) -> RoleYaml {
+) -> RoleYaml<'a> {
     let (names, role) = (&member.names, &member.role);
     let idiom = Cfn(names);
     let mut permission = view::statements(&role.permission_policy, &idiom);
@@ -178,6 +190,13 @@ fn role(
         logical_id: names.logical_id("Role"),
         role_name,
         description: role.description(),
+        properties: &role.spec.properties,
+        managed_policy: (role.spec.properties.policy == PolicyKind::Managed).then(|| {
+            ManagedPolicyYaml {
+                logical_id: names.logical_id("PermissionPolicy"),
+                description: role.managed_policy_description(),
+            }
+        }),
         policy_name: role.policy_name(),
         trust: view::statements(&role.trust_policy, &idiom),
         permission,

@@ -1,6 +1,12 @@
-//! The two policy documents as JSON, for the console and `aws iam create-role`.
+//! The two policy documents as JSON, for the console and `aws iam create-role`, and the
+//! role's own properties as `create-role`'s input.
 //!
 //! Bound values are substituted; open ones stay the documentation's placeholders.
+//! `role.json` holds the `CreateRole` parameters the spec decides (`RoleName` when bound,
+//! `Description`, `Path`, `PermissionsBoundary`, `MaxSessionDuration`, `Tags`), for
+//! `aws iam create-role --cli-input-json file://role.json --assume-role-policy-document
+//! file://trust-policy.json`; the permission policy then goes in with `put-role-policy`, or,
+//! for a spec with `"policy": "managed"`, with `create-policy` and `attach-role-policy`.
 
 use serde_json::{Map, Value, json};
 
@@ -10,22 +16,53 @@ use super::{Artifact, json_file};
 use crate::field::Field;
 use crate::interp::Idiom;
 use crate::model::{OneOrMany, PolicyDocument};
+use crate::role::RoleModel;
 
-/// Renders `policy/permission-policy.json` and `policy/trust-policy.json` for a role alone,
-/// `policy/NAME/permission-policy.json` and `policy/NAME/trust-policy.json` for each role of
-/// a stack.
+/// Renders `policy/permission-policy.json`, `policy/trust-policy.json` and
+/// `policy/role.json` for a role alone, the same under `policy/NAME/` for each role of a
+/// stack.
 pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
     unit.members
         .iter()
         .flat_map(|member| {
             let folder = member.names.policy_folder();
+            let role = &member.role;
             [
-                ("permission-policy.json", &member.role.permission_policy),
-                ("trust-policy.json", &member.role.trust_policy),
+                ("permission-policy.json", document(&role.permission_policy)),
+                ("trust-policy.json", document(&role.trust_policy)),
+                ("role.json", create_role(role)),
             ]
-            .map(|(file, policy)| unit.artifact(&folder, file, json_file(&document(policy))))
+            .map(|(file, json)| unit.artifact(&folder, file, json_file(&json)))
         })
         .collect()
+}
+
+/// The `CreateRole` parameters the spec decides, keys and shapes as the API takes them.
+fn create_role(role: &RoleModel<'_>) -> Value {
+    let properties = &role.spec.properties;
+    let mut object = Map::new();
+    if let Some(name) = &role.spec.role_name {
+        object.insert("RoleName".into(), json!(name));
+    }
+    object.insert("Description".into(), json!(role.description()));
+    if let Some(path) = &properties.path {
+        object.insert("Path".into(), json!(path));
+    }
+    if let Some(arn) = &properties.permissions_boundary {
+        object.insert("PermissionsBoundary".into(), json!(arn));
+    }
+    if let Some(seconds) = properties.max_session_duration {
+        object.insert("MaxSessionDuration".into(), json!(seconds));
+    }
+    if !properties.tags.is_empty() {
+        let tags = properties
+            .tags
+            .iter()
+            .map(|tag| json!({ "Key": tag.key, "Value": tag.value }))
+            .collect();
+        object.insert("Tags".into(), Value::Array(tags));
+    }
+    Value::Object(object)
 }
 
 /// Prints open references as the documentation's placeholders.

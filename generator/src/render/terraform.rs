@@ -35,6 +35,7 @@ use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::{OneOrMany, PolicyDocument};
+use crate::properties::PolicyKind;
 use crate::rules::{self, ROLE_NAME};
 
 /// The output folder.
@@ -148,11 +149,13 @@ struct Main<'a> {
 struct MainRole {
     /// The resources' name: `this`, or the role's in a stack.
     resource: String,
-    /// The role's name, code: the bound name quoted, or the variable.
-    name: String,
-    description: String,
+    /// The role's one-line attributes (name, description, the properties the spec sets,
+    /// tags), aligned, code.
+    attributes: String,
     /// `jsonencode({...})`, code.
     trust_policy: String,
+    /// The description of the customer-managed policy, when the permissions are one.
+    managed_policy_description: Option<String>,
     policy_name: String,
     /// `jsonencode({...})`, code.
     permission_policy: String,
@@ -240,13 +243,57 @@ impl Output {
 fn main_role(member: &Member<'_>) -> MainRole {
     let (names, role) = (&member.names, &member.role);
     let idiom = Terraform(names);
+    let properties = &role.spec.properties;
+    let mut attributes = vec![
+        (
+            "name".to_owned(),
+            Expr::Code(match &role.spec.role_name {
+                Some(name) => quoted(name),
+                None => format!("var.{}", names.terraform("role_name")),
+            }),
+        ),
+        (
+            "description".to_owned(),
+            Expr::Code(quoted(&role.description())),
+        ),
+    ];
+    let optional = [
+        ("path", properties.path.as_deref().map(quoted)),
+        (
+            "permissions_boundary",
+            properties.permissions_boundary.as_deref().map(quoted),
+        ),
+        (
+            "max_session_duration",
+            properties.max_session_duration.map(|s| s.to_string()),
+        ),
+    ];
+    attributes.extend(
+        optional
+            .into_iter()
+            .filter_map(|(key, code)| Some((key.to_owned(), Expr::Code(code?)))),
+    );
+    let tags = Expr::Code("var.tags".to_owned());
+    attributes.push((
+        "tags".to_owned(),
+        if properties.tags.is_empty() {
+            tags
+        } else {
+            let declared = properties
+                .tags
+                .iter()
+                .map(|tag| (object_key(&tag.key), Expr::Code(quoted(&tag.value))))
+                .collect();
+            Expr::Call("merge", vec![Expr::Object(declared), tags])
+        },
+    ));
+    let mut attributes_code = String::new();
+    write_attributes(&mut attributes_code, &attributes, 1);
     MainRole {
         resource: names.terraform_resource(),
-        name: match &role.spec.role_name {
-            Some(name) => quoted(name),
-            None => format!("var.{}", names.terraform("role_name")),
-        },
-        description: role.description(),
+        attributes: attributes_code,
+        managed_policy_description: (properties.policy == PolicyKind::Managed)
+            .then(|| role.managed_policy_description()),
         trust_policy: Expr::Call("jsonencode", vec![document(&role.trust_policy, &idiom)]).code(1),
         policy_name: role.policy_name(),
         permission_policy: Expr::Call(

@@ -53,11 +53,32 @@ export class {{ class|safe }} extends Construct {
       roleName: props.roleName,
 {%- endif %}
       description: '{{ description }}',
+{%- if let Some(path) = properties.path %}
+      path: '{{ path }}',
+{%- endif %}
+{%- if let Some(arn) = properties.permissions_boundary %}
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(this, 'PermissionsBoundary', '{{ arn }}'),
+{%- endif %}
+{%- if let Some(seconds) = properties.max_session_duration %}
+      maxSessionDuration: Duration.seconds({{ seconds }}),
+{%- endif %}
       assumedBy: new iam.ServicePrincipal('{{ service }}'),
+{%- if managed_policy_description.is_none() %}
       inlinePolicies: {
         '{{ policy_name }}': iam.PolicyDocument.fromJson(permissionPolicy),
       },
+{%- endif %}
     });
+{%- for tag in properties.tags %}
+    Tags.of(this.role).add('{{ tag.key }}', '{{ tag.value }}');
+{%- endfor %}
+{%- if let Some(description) = managed_policy_description %}
+    new iam.ManagedPolicy(this, 'PermissionPolicy', {
+      description: '{{ description }}',
+      document: iam.PolicyDocument.fromJson(permissionPolicy),
+      roles: [this.role],
+    });
+{%- endif %}
     // `assumedBy` builds a trust policy without the documented Sid and conditions: replace
     // it on the underlying CfnRole with the documented one.
     (this.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = trustPolicy;

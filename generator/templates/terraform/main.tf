@@ -18,12 +18,23 @@ locals {
 {%- for role in roles %}
 
 resource "aws_iam_role" "{{ role.resource }}" {
-  name        = {{ role.name|safe }}
-  description = "{{ role.description }}"
-  tags        = var.tags
-
+{{ role.attributes|safe }}
   assume_role_policy = {{ role.trust_policy|safe }}
 }
+{%- if let Some(description) = role.managed_policy_description %}
+
+resource "aws_iam_policy" "{{ role.resource }}" {
+  name_prefix = "{{ role.policy_name }}-"
+  description = "{{ description }}"
+
+  policy = {{ role.permission_policy|safe }}
+}
+
+resource "aws_iam_role_policy_attachment" "{{ role.resource }}" {
+  role       = aws_iam_role.{{ role.resource|safe }}.name
+  policy_arn = aws_iam_policy.{{ role.resource|safe }}.arn
+}
+{%- else %}
 
 resource "aws_iam_role_policy" "{{ role.resource }}" {
   name = "{{ role.policy_name }}"
@@ -31,4 +42,5 @@ resource "aws_iam_role_policy" "{{ role.resource }}" {
 
   policy = {{ role.permission_policy|safe }}
 }
+{%- endif %}
 {%- endfor %}

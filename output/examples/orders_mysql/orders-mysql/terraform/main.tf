@@ -8,9 +8,17 @@ locals {
 }
 
 resource "aws_iam_role" "this" {
-  name        = "QBusinessOrdersMySqlConnectorRole"
-  description = "Role for the orders database."
-  tags        = var.tags
+  name                 = "QBusinessOrdersMySqlConnectorRole"
+  description          = "Role for the orders database."
+  path                 = "/connectors/qbusiness/"
+  max_session_duration = 7200
+  tags = merge(
+    {
+      Team        = "orders"
+      cost-center = "1234"
+    },
+    var.tags,
+  )
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

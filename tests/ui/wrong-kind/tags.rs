@@ -1,0 +1,10 @@
+use connector_roles::connector_role;
+
+connector_role! {
+    pub Orders {
+        connector: rds_mysql,
+        tags: ["Team", "data"],
+    }
+}
+
+fn main() {}
