@@ -1,13 +1,14 @@
 //! Escaping by construction, proven by each format's real parser: every free-text value a
-//! user supplies is either rejected with an error naming the field and the rule, or read back
-//! by the format's parser as exactly the same string. Property tests feed arbitrary Unicode
-//! (10,000 cases per format); a corpus of hand-picked nasty strings runs as named cases.
+//! user supplies (the description, the path, a tag's key and value) is either rejected with
+//! an error naming the field and the rule, or read back by the format's parser as exactly the
+//! same string. Property tests feed arbitrary Unicode to every field at once (10,000 cases
+//! per format); a corpus of hand-picked nasty strings runs as named cases in each field.
 
 mod support;
 
 use connector_roles::{Artifact, Format, RoleSpec, render};
 use hcl::eval::Evaluate;
-use oxc_ast::ast::{Expression, ObjectProperty};
+use oxc_ast::ast::{CallExpression, Expression, ObjectProperty};
 use oxc_ast_visit::Visit;
 use proptest::prelude::*;
 
@@ -37,6 +38,11 @@ const CORPUS: &[(&str, &str)] = &[
     ("non_latin1", "rocket 🚀"),
     ("next_line", "next\u{85}line"),
     ("too_long", ""),
+    ("path_sub", "/${AWS::AccountId}/%{if}/"),
+    ("path_quotes", "/it's/\"quoted\"/back\\slash/`x`/"),
+    ("line_separator", "line\u{2028}paragraph\u{2029}"),
+    ("unicode_spaces", "no-break\u{a0}ideographic\u{3000}"),
+    ("aws_prefix", "AWS:owner"),
 ];
 
 /// The corpus, with the two length cases filled in.
@@ -51,27 +57,129 @@ fn corpus() -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// The example spec with `description`, or the error naming the field and the rule.
-fn spec_with(description: &str) -> Result<RoleSpec, String> {
-    let mut json = support::example_spec();
-    json["description"] = description.into();
-    RoleSpec::from_json(&json.to_string()).map_err(|errors| {
-        assert_eq!(errors.0.len(), 1, "{errors}");
-        assert_eq!(errors.0[0].path, "description", "the error names the field");
-        assert!(
-            errors.0[0].rule.contains("IAM allows"),
-            "the error states the rule: {errors}"
-        );
-        errors.to_string()
-    })
+/// The role's free-text values: each is the user's own text, printed in every format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Free {
+    Description,
+    Path,
+    TagKey,
+    TagValue,
 }
 
-/// IAM's rule, restated independently of the implementation.
-fn iam_accepts(text: &str) -> bool {
-    text.chars().count() <= 1000
-        && text
-            .chars()
-            .all(|c| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{a1}'..='\u{ff}'))
+impl Free {
+    const ALL: [Free; 4] = [Free::Description, Free::Path, Free::TagKey, Free::TagValue];
+
+    /// A value every rule accepts, for the fields a case leaves alone.
+    fn plain(self) -> &'static str {
+        match self {
+            Free::Description => "Role for the orders database",
+            Free::Path => "/connectors/",
+            Free::TagKey => "Team",
+            Free::TagValue => "data platform",
+        }
+    }
+
+    /// Whether IAM accepts `text` here, restated independently of the implementation;
+    /// `None` where the rule needs Unicode's categories (non-ASCII tag text), which only
+    /// the round trip then judges.
+    fn iam_accepts(self, text: &str) -> Option<bool> {
+        let tag_characters = |t: &str| {
+            t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || " _.:/=+-@".contains(c))
+        };
+        match self {
+            Free::Description => Some(
+                text.chars().count() <= 1000
+                    && text
+                        .chars()
+                        .all(|c| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{a1}'..='\u{ff}')),
+            ),
+            Free::Path => Some(
+                text.len() <= 512
+                    && (text == "/"
+                        || (text.len() >= 3
+                            && text.starts_with('/')
+                            && text.ends_with('/')
+                            && text.chars().all(|c| matches!(c, '!'..='~')))),
+            ),
+            Free::TagKey if !text.is_ascii() => None,
+            Free::TagKey => Some(
+                (1..=128).contains(&text.len())
+                    && tag_characters(text)
+                    && !text.to_ascii_lowercase().starts_with("aws:"),
+            ),
+            Free::TagValue if !text.is_ascii() => None,
+            Free::TagValue => Some(text.len() <= 256 && tag_characters(text)),
+        }
+    }
+}
+
+/// One value of each free-text field.
+#[derive(Debug, Clone)]
+struct Texts([String; 4]);
+
+impl Texts {
+    /// Every field plain but `free`, which holds `text`.
+    fn one(free: Free, text: &str) -> Texts {
+        Texts(Free::ALL.map(|f| {
+            if f == free {
+                text.to_owned()
+            } else {
+                f.plain().to_owned()
+            }
+        }))
+    }
+
+    fn get(&self, free: Free) -> &str {
+        &self.0[free as usize]
+    }
+}
+
+/// The example spec with the texts, or the errors, each checked to name its field and rule
+/// and to agree with IAM's rule where [`Free::iam_accepts`] knows it.
+fn spec_with(texts: &Texts) -> Option<RoleSpec> {
+    let mut json = support::example_spec();
+    json["description"] = texts.get(Free::Description).into();
+    json["path"] = texts.get(Free::Path).into();
+    let (key, value) = (texts.get(Free::TagKey), texts.get(Free::TagValue));
+    json["tags"] = serde_json::json!({ key: value });
+    let tag_path = format!("tags.{key}");
+    let result = RoleSpec::from_json(&json.to_string());
+    let errors = result.as_ref().err().map_or(&[][..], |e| &e.0[..]);
+    for error in errors {
+        assert!(
+            ["description", "path", tag_path.as_str()].contains(&error.path.as_str()),
+            "the error names a field: {error}"
+        );
+        assert!(error.rule.len() > 10, "the error states the rule: {error}");
+    }
+    let rejected = |free: Free| {
+        let path = match free {
+            Free::Description => "description",
+            Free::Path => "path",
+            Free::TagKey | Free::TagValue => &tag_path,
+        };
+        let text = texts.get(free);
+        errors
+            .iter()
+            .any(|e| e.path == path && e.value.as_deref() == Some(text))
+    };
+    for free in Free::ALL {
+        let text = texts.get(free);
+        let key_rejected = free == Free::TagValue && rejected(Free::TagKey);
+        match free.iam_accepts(text) {
+            Some(true) if key != value || free == Free::TagKey => assert!(
+                !rejected(free),
+                "rejected a valid {free:?} {text:?}: {errors:?}"
+            ),
+            Some(false) if !key_rejected => assert!(
+                rejected(free),
+                "accepted an invalid {free:?} {text:?}: {errors:?}"
+            ),
+            _ => {}
+        }
+    }
+    result.ok()
 }
 
 fn file(spec: &RoleSpec, format: Format, name: &str) -> String {
@@ -83,17 +191,20 @@ fn file(spec: &RoleSpec, format: Format, name: &str) -> String {
         .contents
 }
 
-fn yaml_round_trip(spec: &RoleSpec, text: &str) {
+fn yaml_round_trip(spec: &RoleSpec, texts: &Texts) {
     let template =
         support::cloudformation::parse(&file(spec, Format::CloudFormation, "template.yaml"));
-    assert_eq!(template["Description"], text);
+    let role = &template["Resources"]["Role"]["Properties"];
+    assert_eq!(template["Description"], texts.get(Free::Description));
+    assert_eq!(role["Description"], texts.get(Free::Description));
+    assert_eq!(role["Path"], texts.get(Free::Path));
     assert_eq!(
-        template["Resources"]["Role"]["Properties"]["Description"],
-        text
+        role["Tags"],
+        serde_json::json!([{ "Key": texts.get(Free::TagKey), "Value": texts.get(Free::TagValue) }])
     );
 }
 
-fn hcl_round_trip(spec: &RoleSpec, text: &str) {
+fn hcl_round_trip(spec: &RoleSpec, texts: &Texts) {
     let body: hcl::Body =
         hcl::from_str(&file(spec, Format::Terraform, "main.tf")).expect("main.tf parses");
     let role = body
@@ -103,19 +214,38 @@ fn hcl_round_trip(spec: &RoleSpec, text: &str) {
                 && b.labels().first().map(|l| l.as_str()) == Some("aws_iam_role")
         })
         .expect("the role resource");
-    let expression = role
-        .body()
-        .attributes()
-        .find(|a| a.key() == "description")
-        .expect("a description")
-        .expr();
-    let value = expression
-        .evaluate(&hcl::eval::Context::new())
-        .expect("a literal string evaluates");
-    assert_eq!(value, hcl::Value::String(text.to_owned()));
+    let attribute = |key: &str| {
+        role.body()
+            .attributes()
+            .find(|a| a.key() == key)
+            .unwrap_or_else(|| panic!("no {key}"))
+            .expr()
+            .clone()
+    };
+    let literal = |expression: &hcl::Expression| {
+        expression
+            .evaluate(&hcl::eval::Context::new())
+            .expect("a literal evaluates")
+    };
+    assert_eq!(
+        literal(&attribute("description")),
+        hcl::Value::from(texts.get(Free::Description))
+    );
+    assert_eq!(
+        literal(&attribute("path")),
+        hcl::Value::from(texts.get(Free::Path))
+    );
+    let hcl::Expression::FuncCall(merge) = attribute("tags") else {
+        panic!("tags are not merge(declared, var.tags)")
+    };
+    let declared = hcl::Value::Object(hcl::Map::from_iter([(
+        texts.get(Free::TagKey).to_owned(),
+        hcl::Value::from(texts.get(Free::TagValue)),
+    )]));
+    assert_eq!(literal(&merge.args[0]), declared);
 }
 
-fn typescript_round_trip(spec: &RoleSpec, text: &str) {
+fn typescript_round_trip(spec: &RoleSpec, texts: &Texts) {
     let source = file(spec, Format::Cdk, &format!("lib/{}.ts", spec.name));
     let allocator = oxc_allocator::Allocator::default();
     let parsed = oxc_parser::Parser::new(&allocator, &source, oxc_span::SourceType::ts()).parse();
@@ -125,65 +255,115 @@ fn typescript_round_trip(spec: &RoleSpec, text: &str) {
         parsed.diagnostics
     );
     assert!(!parsed.panicked, "the parser gave up");
-    let mut finder = Descriptions::default();
-    finder.visit_program(&parsed.program);
+    let mut found = Strings::default();
+    found.visit_program(&parsed.program);
     assert_eq!(
-        finder.0,
-        [text.to_owned()],
-        "the role's description property"
+        found.properties,
+        [
+            (
+                "description".to_owned(),
+                texts.get(Free::Description).to_owned()
+            ),
+            ("path".to_owned(), texts.get(Free::Path).to_owned()),
+        ],
+        "the role's description and path properties"
+    );
+    assert_eq!(
+        found.tags,
+        [(
+            texts.get(Free::TagKey).to_owned(),
+            texts.get(Free::TagValue).to_owned()
+        )],
+        "the one `Tags.of(...).add(key, value)`"
     );
     let package: serde_json::Value =
         serde_json::from_str(&file(spec, Format::Cdk, "package.json")).unwrap();
-    assert_eq!(package["description"], text);
+    assert_eq!(package["description"], texts.get(Free::Description));
 }
 
-/// The string values of `description:` properties.
-#[derive(Default)]
-struct Descriptions(Vec<String>);
+fn json_round_trip(spec: &RoleSpec, texts: &Texts) {
+    let role: serde_json::Value =
+        serde_json::from_str(&file(spec, Format::Json, "role.json")).expect("role.json parses");
+    assert_eq!(role["Description"], texts.get(Free::Description));
+    assert_eq!(role["Path"], texts.get(Free::Path));
+    assert_eq!(
+        role["Tags"],
+        serde_json::json!([{ "Key": texts.get(Free::TagKey), "Value": texts.get(Free::TagValue) }])
+    );
+}
 
-impl<'a> Visit<'a> for Descriptions {
+/// The string values of the `description:` and `path:` properties, and the arguments of
+/// `.add(key, value)` calls, in source order.
+#[derive(Default)]
+struct Strings {
+    properties: Vec<(String, String)>,
+    tags: Vec<(String, String)>,
+}
+
+/// The value of a string literal, or a panic naming what `what` is instead.
+fn string_literal(expression: &Expression<'_>, what: &str) -> String {
+    match expression {
+        Expression::StringLiteral(literal) => literal.value.as_str().to_owned(),
+        other => panic!("{what} is not a string literal: {other:?}"),
+    }
+}
+
+impl<'a> Visit<'a> for Strings {
     fn visit_object_property(&mut self, property: &ObjectProperty<'a>) {
-        if property.key.static_name().as_deref() == Some("description") {
-            match &property.value {
-                Expression::StringLiteral(literal) => {
-                    self.0.push(literal.value.as_str().to_owned())
-                }
-                other => panic!("description is not a string literal: {other:?}"),
-            }
+        if let Some(name @ ("description" | "path")) = property.key.static_name().as_deref() {
+            let value = string_literal(&property.value, name);
+            self.properties.push((name.to_owned(), value));
         }
         oxc_ast_visit::walk::walk_object_property(self, property);
     }
-}
 
-/// Rejected exactly when IAM's rule says so; otherwise round-trips in `check`'s format.
-fn accepted_or_rejected(text: &str, check: fn(&RoleSpec, &str)) {
-    match spec_with(text) {
-        Ok(spec) => {
-            assert!(
-                iam_accepts(text),
-                "accepted a description IAM rejects: {text:?}"
-            );
-            check(&spec, text);
+    fn visit_call_expression(&mut self, call: &CallExpression<'a>) {
+        let is_add = matches!(&call.callee, Expression::StaticMemberExpression(member) if member.property.name == "add");
+        if is_add {
+            let argument = |i: usize| {
+                string_literal(
+                    call.arguments[i].as_expression().expect("an expression"),
+                    "a tag",
+                )
+            };
+            self.tags.push((argument(0), argument(1)));
         }
-        Err(error) => assert!(
-            !iam_accepts(text),
-            "rejected a valid description {text:?}: {error}"
-        ),
+        oxc_ast_visit::walk::walk_call_expression(self, call);
     }
 }
+
+/// Each accepted set of texts round-trips in `check`'s format.
+fn accepted_or_rejected(texts: &Texts, check: fn(&RoleSpec, &Texts)) {
+    if let Some(spec) = spec_with(texts) {
+        check(&spec, texts);
+    }
+}
+
+const ROUND_TRIPS: [(&str, fn(&RoleSpec, &Texts)); 4] = [
+    ("YAML", yaml_round_trip),
+    ("HCL", hcl_round_trip),
+    ("TypeScript", typescript_round_trip),
+    ("JSON", json_round_trip),
+];
 
 #[test]
 fn corpus_of_nasty_strings() {
     for (name, text) in corpus() {
-        for check in [yaml_round_trip, hcl_round_trip, typescript_round_trip] {
-            let result = std::panic::catch_unwind(|| accepted_or_rejected(&text, check));
-            assert!(result.is_ok(), "corpus case {name} failed");
+        for free in Free::ALL {
+            let texts = Texts::one(free, &text);
+            for (format, check) in ROUND_TRIPS {
+                let result = std::panic::catch_unwind(|| accepted_or_rejected(&texts, check));
+                assert!(
+                    result.is_ok(),
+                    "corpus case {name} as the {free:?} failed in {format}"
+                );
+            }
         }
     }
 }
 
 /// Arbitrary Unicode, and strings drawn from the characters formats treat specially.
-fn description() -> impl Strategy<Value = String> {
+fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
         "[ -~\t\n\r¡-ÿ]{0,60}",
@@ -191,21 +371,42 @@ fn description() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Paths: arbitrary text, and printable ASCII between slashes (`${`, quotes, backslashes).
+fn path() -> impl Strategy<Value = String> {
+    prop_oneof![text(), "/([$%]\\{|[!-~])*/"]
+}
+
+/// Tag text: arbitrary text, and IAM's tag characters in any script (line and paragraph
+/// separators, no-break and ideographic spaces included).
+fn tag() -> impl Strategy<Value = String> {
+    prop_oneof![text(), "[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,24}"]
+}
+
+/// Every free-text field at once, each drawn from its strategy.
+fn texts() -> impl Strategy<Value = Texts> {
+    (text(), path(), tag(), tag()).prop_map(|(d, p, k, v)| Texts([d, p, k, v]))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn yaml_reads_back_every_accepted_description(text in description()) {
-        accepted_or_rejected(&text, yaml_round_trip);
+    fn yaml_reads_back_every_accepted_text(texts in texts()) {
+        accepted_or_rejected(&texts, yaml_round_trip);
     }
 
     #[test]
-    fn hcl_reads_back_every_accepted_description(text in description()) {
-        accepted_or_rejected(&text, hcl_round_trip);
+    fn hcl_reads_back_every_accepted_text(texts in texts()) {
+        accepted_or_rejected(&texts, hcl_round_trip);
     }
 
     #[test]
-    fn typescript_reads_back_every_accepted_description(text in description()) {
-        accepted_or_rejected(&text, typescript_round_trip);
+    fn typescript_reads_back_every_accepted_text(texts in texts()) {
+        accepted_or_rejected(&texts, typescript_round_trip);
+    }
+
+    #[test]
+    fn json_reads_back_every_accepted_text(texts in texts()) {
+        accepted_or_rejected(&texts, json_round_trip);
     }
 }
