@@ -333,13 +333,16 @@ impl<'a> Visit<'a> for Strings {
 }
 
 /// Each accepted set of texts round-trips in `check`'s format.
-fn accepted_or_rejected(texts: &Texts, check: fn(&RoleSpec, &Texts)) {
+fn accepted_or_rejected(texts: &Texts, check: RoundTrip) {
     if let Some(spec) = spec_with(texts) {
         check(&spec, texts);
     }
 }
 
-const ROUND_TRIPS: [(&str, fn(&RoleSpec, &Texts)); 4] = [
+/// Reads the texts back from one format's artifacts, panicking on any difference.
+type RoundTrip = fn(&RoleSpec, &Texts);
+
+const ROUND_TRIPS: [(&str, RoundTrip); 4] = [
     ("YAML", yaml_round_trip),
     ("HCL", hcl_round_trip),
     ("TypeScript", typescript_round_trip),
