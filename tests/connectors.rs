@@ -19,9 +19,10 @@ use std::path::PathBuf;
 
 use connector_roles::catalog::{self, Connector, Part};
 use connector_roles::{Field, Format, RoleSpec, Stack, render, write_all};
+use connector_roles_generator::render::names::Names;
 use serde_json::{Value, json};
 use support::cloudformation::{Deployment, Evaluated};
-use support::policy::{assert_same_policy, fill};
+use support::policy::{assert_same_policy, fill, same_policy};
 use support::terraform::Module;
 use support::toolchain::{self, Log};
 
@@ -522,6 +523,74 @@ mod real_toolchains {
         };
         assert_eq!(results.len(), modules.len());
         assert_accepted(&log, results.into_iter().map(|r| r.map(drop)).collect());
+    }
+
+    /// checkov fails no check on any connector's template or module.
+    #[test]
+    fn checkov_accepts_every_connector() {
+        let (_templates_folder, roots) = written(Format::CloudFormation);
+        let templates: Vec<PathBuf> = roots
+            .iter()
+            .map(|root| root.join("cloudformation/template.yaml"))
+            .collect();
+        let (_modules_folder, roots) = written(Format::Terraform);
+        let modules: Vec<PathBuf> = roots.iter().map(|root| root.join("terraform")).collect();
+        let mut log = Log::default();
+        let mut results = toolchain::checkov(&mut log, "cloudformation", &templates);
+        results.extend(toolchain::checkov(&mut log, "terraform", &modules));
+        assert_accepted(&log, results);
+    }
+
+    /// One CDK app holding every connector's role with every value bound synthesizes with
+    /// node; cfn-lint accepts the synthesized template, and each role in it holds exactly the
+    /// policies of its JSON files (which the tests above prove are the documented ones).
+    #[test]
+    fn cdk_synth_of_every_connector_holds_its_policies() {
+        let specs: Vec<RoleSpec> = toolchain_specs()
+            .into_iter()
+            .filter(|spec| spec.name.ends_with("-bound"))
+            .collect();
+        let mut stack = Stack::new("every-bound-connector").unwrap();
+        for spec in &specs {
+            stack.add(spec.clone()).unwrap();
+        }
+        let out = tempfile::tempdir().unwrap();
+        let formats = [Format::Cdk, Format::Json];
+        write_all(out.path(), &stack.render(&formats).unwrap()).unwrap();
+        let root = out.path().join("every-bound-connector");
+        let cdk = root.join("cdk");
+        let mut log = Log::default();
+        let compiled = toolchain::tsc_build(&mut log, std::slice::from_ref(&cdk));
+        if compiled.iter().any(Result::is_err) {
+            return assert_accepted(&log, compiled);
+        }
+        let template = match toolchain::cdk_synth(&mut log, &cdk, &json!({})) {
+            Ok(Some(template)) => template,
+            Ok(None) => return assert_accepted(&log, Vec::new()),
+            Err(error) => return assert_accepted(&log, vec![Err(error)]),
+        };
+        let mut results = toolchain::cfn_lint(&mut log, std::slice::from_ref(&template));
+        let text = std::fs::read_to_string(&template).unwrap();
+        let evaluated = Evaluated::new(&text, &[], DEPLOYMENT);
+        let outputs = support::cloudformation::parse(&text)["Outputs"].clone();
+        for spec in &specs {
+            let names = Names::stacked(&spec.name);
+            let output = names.logical_id("RoleArn");
+            let Some(id) = outputs[&output]["Value"]["Fn::GetAtt"][0].as_str() else {
+                results.push(Err(format!("output {output} names no role")));
+                continue;
+            };
+            let (trust, permission) = evaluated.role_policies_of(id);
+            let json = |name: &str| -> Value {
+                let path = root.join(format!("{}/{name}.json", names.policy_folder()));
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+            };
+            for (policy, found) in [("trust", trust), ("permission", permission)] {
+                let result = same_policy(&found, &json(&format!("{policy}-policy")));
+                results.push(result.map_err(|e| format!("{}: {policy} policy: {e}", spec.name)));
+            }
+        }
+        assert_accepted(&log, results);
     }
 
     /// One CDK app with every connector's construct, as a stack holds them, type-checked once.

@@ -45,6 +45,22 @@ pub struct Connector {
     pub page_values: BTreeMap<String, Field>,
     /// The policies of each documented revision, the default first.
     pub revisions: Vec<Policies>,
+    /// The checkov checks the documented policy fails by design, each skipped in the
+    /// artifacts with its reason.
+    pub checkov_skips: Vec<CheckovSkip>,
+}
+
+/// A checkov check the documented policy fails by design.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckovSkip {
+    /// The check: `CKV_AWS_111`.
+    pub id: String,
+    /// The optional part whose statements fail it; always, when `None`.
+    #[serde(default)]
+    pub part: Option<Part>,
+    /// Why the documented policy fails it, one line.
+    pub reason: String,
 }
 
 /// A connector's two policies at one revision, every optional part included.
@@ -127,6 +143,8 @@ struct ConnectorEntry {
     page_values: BTreeMap<String, String>,
     #[serde(default)]
     notes: Option<String>,
+    #[serde(default)]
+    checkov_skips: Vec<CheckovSkip>,
 }
 
 /// The catalog, read from its four files.
@@ -196,6 +214,7 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
                 page: entry.page,
                 shape: entry.shape,
                 notes: entry.notes,
+                checkov_skips: entry.checkov_skips,
                 page_values,
                 revisions: policies,
             }

@@ -86,6 +86,18 @@ impl<'a> RoleModel<'a> {
         )
     }
 
+    /// The checkov checks the role's documented permission policy fails by design, as
+    /// `(id, reason)`: the connector's, for the parts the spec turns on.
+    pub fn checkov_skips(&self) -> Vec<(String, String)> {
+        self.spec
+            .connector
+            .checkov_skips
+            .iter()
+            .filter(|skip| skip.part.is_none_or(|part| self.spec.parts.contains(&part)))
+            .map(|skip| (skip.id.clone(), skip.reason.clone()))
+            .collect()
+    }
+
     /// The role's description: the spec's, or a sentence naming the connector.
     pub fn description(&self) -> String {
         if let Some(description) = &self.spec.description {

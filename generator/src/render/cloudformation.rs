@@ -56,6 +56,8 @@ struct RoleYaml<'a> {
     /// The customer-managed policy holding the permissions, when the spec asks for one;
     /// otherwise they are the role's inline policy.
     managed_policy: Option<ManagedPolicyYaml>,
+    /// The checkov checks skipped on the resource holding the permission policy.
+    checkov_skips: Vec<(String, String)>,
     policy_name: String,
     trust: Vec<StatementView>,
     permission: Vec<StatementView>,
@@ -197,6 +199,7 @@ fn role<'a>(
                 description: role.managed_policy_description(),
             }
         }),
+        checkov_skips: role.checkov_skips(),
         policy_name: role.policy_name(),
         trust: view::statements(&role.trust_policy, &idiom),
         permission,

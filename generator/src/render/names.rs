@@ -147,6 +147,34 @@ impl Names {
     }
 }
 
+/// The longest stack description the CDK accepts (`Stack` throws past 512 characters;
+/// CloudFormation's own limit is 1,024 bytes).
+pub const STACK_DESCRIPTION: usize = 512;
+
+/// A stack's description: its roles by name, as many as fit in [`STACK_DESCRIPTION`]
+/// characters, the others counted.
+fn stack_description(specs: &[RoleSpec]) -> String {
+    let mut description = "Roles Amazon Q Business assumes for data source connectors: ".to_owned();
+    for (i, spec) in specs.iter().enumerate() {
+        let rest = specs.len() - i - 1;
+        let more = if rest == 0 {
+            String::new()
+        } else {
+            format!(", and {rest} more")
+        };
+        let separator = if i == 0 { "" } else { ", " };
+        let fits =
+            description.len() + separator.len() + spec.name.len() + more.len() <= STACK_DESCRIPTION;
+        if !fits {
+            description.push_str(&format!(" and {} more", specs.len() - i));
+            break;
+        }
+        description.push_str(separator);
+        description.push_str(&spec.name);
+    }
+    description
+}
+
 /// `text` with its first character in lower case.
 fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
@@ -194,14 +222,10 @@ impl<'a> Unit<'a> {
 
     /// The roles of `specs`, each with prefixed names, in the folder `name`.
     pub fn stack(name: &'a str, specs: &'a [RoleSpec]) -> Unit<'a> {
-        let roles: Vec<&str> = specs.iter().map(|spec| spec.name.as_str()).collect();
         Unit {
             folder: name,
             stacked: true,
-            description: format!(
-                "Roles Amazon Q Business assumes for data source connectors: {}",
-                roles.join(", ")
-            ),
+            description: stack_description(specs),
             members: specs
                 .iter()
                 .map(|spec| Member {
@@ -253,6 +277,31 @@ impl<'a> Unit<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stack_description_names_what_fits_and_counts_the_rest() {
+        let specs = |count: usize| -> Vec<RoleSpec> {
+            (0..count)
+                .map(|i| {
+                    let json =
+                        format!(r#"{{ "connector": "rds-mysql", "name": "orders-database-{i}" }}"#);
+                    RoleSpec::from_json(&json).unwrap()
+                })
+                .collect()
+        };
+        let few = stack_description(&specs(2));
+        assert!(
+            few.ends_with(": orders-database-0, orders-database-1"),
+            "{few}"
+        );
+        let many = stack_description(&specs(200));
+        assert!(many.len() <= STACK_DESCRIPTION, "{}", many.len());
+        let listed = many.matches("orders-database-").count();
+        assert!(
+            many.ends_with(&format!(" and {} more", 200 - listed)),
+            "{many}"
+        );
+    }
 
     #[test]
     fn alone_names_are_unprefixed() {

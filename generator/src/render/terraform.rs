@@ -156,6 +156,8 @@ struct MainRole {
     trust_policy: String,
     /// The description of the customer-managed policy, when the permissions are one.
     managed_policy_description: Option<String>,
+    /// The checkov checks skipped on the resource holding the permission policy.
+    checkov_skips: Vec<(String, String)>,
     policy_name: String,
     /// `jsonencode({...})`, code.
     permission_policy: String,
@@ -294,6 +296,7 @@ fn main_role(member: &Member<'_>) -> MainRole {
         attributes: attributes_code,
         managed_policy_description: (properties.policy == PolicyKind::Managed)
             .then(|| role.managed_policy_description()),
+        checkov_skips: role.checkov_skips(),
         trust_policy: Expr::Call("jsonencode", vec![document(&role.trust_policy, &idiom)]).code(1),
         policy_name: role.policy_name(),
         permission_policy: Expr::Call(

@@ -24,6 +24,7 @@ resource "aws_iam_role" "{{ role.resource }}" {
 {%- if let Some(description) = role.managed_policy_description %}
 
 resource "aws_iam_policy" "{{ role.resource }}" {
+{%- include "terraform/checkov-skips.tf" %}
   name_prefix = "{{ role.policy_name }}-"
   description = "{{ description }}"
 
@@ -37,6 +38,7 @@ resource "aws_iam_role_policy_attachment" "{{ role.resource }}" {
 {%- else %}
 
 resource "aws_iam_role_policy" "{{ role.resource }}" {
+{%- include "terraform/checkov-skips.tf" %}
   name = "{{ role.policy_name }}"
   role = aws_iam_role.{{ role.resource|safe }}.id
 
