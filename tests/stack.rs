@@ -115,7 +115,13 @@ fn cloudformation_template_holds_each_documented_role() {
     let resources: Vec<&String> = evaluated.template.as_object().unwrap().keys().collect();
     assert_eq!(
         resources,
-        ["OpenMysqlRole", "OrdersMysqlRole", "BillingMysqlRole"]
+        [
+            "OpenMysqlRole",
+            "OrdersMysqlRole",
+            "BillingMysqlRole",
+            "BillingMysqlPermissionPolicy"
+        ],
+        "billing-mysql's permissions are a managed policy, named after the role"
     );
     for (role, pascal, _) in ROLES {
         let (trust, permission) = evaluated.role_policies_of(&format!("{pascal}Role"));
@@ -191,7 +197,12 @@ fn terraform_module_holds_each_documented_role() {
         .map(|(_, _, snake)| (*snake).to_owned())
         .collect();
     assert_eq!(module.resources("aws_iam_role"), names);
-    assert_eq!(module.resources("aws_iam_role_policy"), names);
+    assert_eq!(module.resources("aws_iam_role_policy"), names[..2]);
+    assert_eq!(module.resources("aws_iam_policy"), ["billing_mysql"]);
+    assert_eq!(
+        module.resources("aws_iam_role_policy_attachment"),
+        ["billing_mysql"]
+    );
     for (role, _, snake) in ROLES {
         let evaluated = module.role(snake);
         assert_documented(role, &evaluated.trust, &evaluated.permission);

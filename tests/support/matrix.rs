@@ -163,7 +163,8 @@ pub fn matrix() -> Vec<Case> {
 
 /// `open-mysql` (the default spec renamed: every value open, VPC on), `orders-mysql`
 /// (`examples/specs/orders-mysql.json` as it is) and `billing-mysql` (that example renamed,
-/// with its own role name and application account, without the VPC statements).
+/// with its own role name, application account and tag, without the VPC statements, its
+/// permissions in a customer-managed policy).
 pub fn data_sources() -> Stack {
     let open =
         RoleSpec::from_json(r#"{ "connector": "rds-mysql", "name": "open-mysql", "vpc": {} }"#)
@@ -173,6 +174,8 @@ pub fn data_sources() -> Stack {
     billing["name"] = "billing-mysql".into();
     billing["role_name"] = "QBusinessBillingMySqlConnectorRole".into();
     billing["values"]["source_account"] = OTHER_ACCOUNT.into();
+    billing["tags"] = json!({ "Team": "billing" });
+    billing["policy"] = "managed".into();
     billing.as_object_mut().unwrap().remove("vpc");
     let billing = RoleSpec::from_json(&billing.to_string()).unwrap();
     let mut stack = Stack::new("data-sources").unwrap();
