@@ -43,6 +43,8 @@ const CORPUS: &[(&str, &str)] = &[
     ("line_separator", "line\u{2028}paragraph\u{2029}"),
     ("unicode_spaces", "no-break\u{a0}ideographic\u{3000}"),
     ("aws_prefix", "AWS:owner"),
+    ("hcl_for_expression", "for"),
+    ("hcl_literal", "null"),
 ];
 
 /// The corpus, with the two length cases filled in.

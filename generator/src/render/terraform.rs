@@ -284,7 +284,7 @@ fn main_role(member: &Member<'_>) -> MainRole {
             let declared = properties
                 .tags
                 .iter()
-                .map(|tag| (object_key(&tag.key), Expr::Code(quoted(&tag.value))))
+                .map(|tag| (quoted(&tag.key), Expr::Code(quoted(&tag.value))))
                 .collect();
             Expr::Call("merge", vec![Expr::Object(declared), tags])
         },
@@ -619,14 +619,16 @@ fn one_or_many(values: OneOrMany<Expr>) -> Expr {
     }
 }
 
-/// An object key: bare when it is an HCL identifier, quoted otherwise (`"aws:SourceAccount"`).
+/// An object key: bare when it is an HCL identifier, quoted otherwise (`"aws:SourceAccount"`),
+/// and quoted when bare it would mean something else: a literal, or `for`, which opens a
+/// `for` expression at the start of an object.
 fn object_key(key: &str) -> String {
     let mut chars = key.chars();
     let identifier = chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !matches!(key, "null" | "true" | "false");
+        && !matches!(key, "null" | "true" | "false" | "for");
     if identifier {
         key.to_owned()
     } else {

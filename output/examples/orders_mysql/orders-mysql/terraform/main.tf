@@ -14,8 +14,8 @@ resource "aws_iam_role" "this" {
   max_session_duration = 7200
   tags = merge(
     {
-      Team        = "orders"
-      cost-center = "1234"
+      "Team"        = "orders"
+      "cost-center" = "1234"
     },
     var.tags,
   )
