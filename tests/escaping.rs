@@ -45,6 +45,8 @@ const CORPUS: &[(&str, &str)] = &[
     ("aws_prefix", "AWS:owner"),
     ("hcl_for_expression", "for"),
     ("hcl_literal", "null"),
+    ("cdk_string_token", "/${Token[AWS.AccountId.7]}/"),
+    ("cdk_number_token", "-1.8881784197001e+289"),
 ];
 
 /// The corpus, with the two length cases filled in.
@@ -81,9 +83,14 @@ impl Free {
         }
     }
 
-    /// Whether IAM accepts `text` here, restated independently of the implementation;
-    /// `None` where the rule needs Unicode's categories (non-ASCII tag text), which only
-    /// the round trip then judges.
+    /// Whether IAM accepts `text` here, and the AWS CDK would not read a token in it,
+    /// restated independently of the implementation; `None` where the rule needs Unicode's
+    /// categories (non-ASCII tag text), which only the round trip then judges.
+    fn accepts(self, text: &str) -> Option<bool> {
+        self.iam_accepts(text)
+            .map(|accepted| accepted && !holds_cdk_token(text))
+    }
+
     fn iam_accepts(self, text: &str) -> Option<bool> {
         let tag_characters = |t: &str| {
             t.chars()
@@ -116,6 +123,26 @@ impl Free {
     }
 }
 
+/// Whether `text` holds `${Token[KEY]}` (KEY of `a-zA-Z0-9:._-`) or `-1.` and 10 to 16
+/// digits and `e+289`, which the AWS CDK reads as tokens.
+fn holds_cdk_token(text: &str) -> bool {
+    let string_token = text.match_indices("${Token[").any(|(at, marker)| {
+        let rest = &text[at + marker.len()..];
+        let key = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || ":._-".contains(c)))
+            .unwrap_or(rest.len());
+        key > 0 && rest[key..].starts_with("]}")
+    });
+    let number_token = text.match_indices("-1.").any(|(at, marker)| {
+        let rest = &text[at + marker.len()..];
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        (10..=16).contains(&digits) && rest[digits..].starts_with("e+289")
+    });
+    string_token || number_token
+}
+
 /// One value of each free-text field.
 #[derive(Debug, Clone)]
 struct Texts([String; 4]);
@@ -138,7 +165,7 @@ impl Texts {
 }
 
 /// The example spec with the texts, or the errors, each checked to name its field and rule
-/// and to agree with IAM's rule where [`Free::iam_accepts`] knows it.
+/// and to agree with IAM's rule where [`Free::accepts`] knows it.
 fn spec_with(texts: &Texts) -> Option<RoleSpec> {
     let mut json = support::example_spec();
     json["description"] = texts.get(Free::Description).into();
@@ -169,7 +196,7 @@ fn spec_with(texts: &Texts) -> Option<RoleSpec> {
     for free in Free::ALL {
         let text = texts.get(free);
         let key_rejected = free == Free::TagValue && rejected(Free::TagKey);
-        match free.iam_accepts(text) {
+        match free.accepts(text) {
             Some(true) if key != value || free == Free::TagKey => assert!(
                 !rejected(free),
                 "rejected a valid {free:?} {text:?}: {errors:?}"

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::rules::Violation;
+use crate::rules::{Violation, check_not_a_cdk_token};
 
 /// The role's properties a spec may set; every one is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,7 +98,7 @@ pub fn check_path(path: &str) -> Result<(), Violation> {
                 .into(),
         ))
     } else {
-        Ok(())
+        check_not_a_cdk_token(path)
     }
 }
 
@@ -138,7 +138,7 @@ pub fn check_tag_key(key: &str, earlier: &[Tag]) -> Result<(), Violation> {
             limit::TAGS
         )))
     } else {
-        Ok(())
+        check_not_a_cdk_token(key)
     }
 }
 
@@ -153,7 +153,7 @@ pub fn check_tag_value(value: &str) -> Result<(), Violation> {
     } else if !TAG_CHARACTERS.is_match(value) {
         Err(Violation(TAG_CHARACTERS_RULE.into()))
     } else {
-        Ok(())
+        check_not_a_cdk_token(value)
     }
 }
 
@@ -165,10 +165,13 @@ pub fn check_permissions_boundary(arn: &str) -> Result<&str, Violation> {
             .expect("a valid pattern")
     });
     match PATTERN.captures(arn) {
-        Some(captures) if arn.len() <= limit::POLICY_ARN => Ok(captures
-            .get(1)
-            .expect("the pattern captures the partition")
-            .as_str()),
+        Some(captures) if arn.len() <= limit::POLICY_ARN => {
+            check_not_a_cdk_token(arn)?;
+            Ok(captures
+                .get(1)
+                .expect("the pattern captures the partition")
+                .as_str())
+        }
         _ => Err(Violation(
             "must be the ARN of a managed policy, at most 2048 characters (for example arn:aws:iam::111122223333:policy/QBusinessConnectorBoundary)"
                 .into(),

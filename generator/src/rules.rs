@@ -148,12 +148,29 @@ fn compiled(rule: &Rule) -> &'static Regex {
 /// Checks `value` against `rule` alone.
 pub fn matches(rule: &Rule, value: &str) -> Result<(), Violation> {
     if compiled(rule).is_match(value) {
-        Ok(())
+        check_not_a_cdk_token(value)
     } else {
         Err(Violation(format!(
             "{} (for example {})",
             rule.description, rule.example
         )))
+    }
+}
+
+/// Rejects text holding what the AWS CDK reads as a token wherever it appears in a string
+/// (`${Token[KEY]}`, or a number token's `-1.NNNNNNNNNNe+289`, as aws-cdk-lib's `encoding`
+/// matches them): at synth the CDK would put a reference, or fail, in place of the text.
+pub fn check_not_a_cdk_token(text: &str) -> Result<(), Violation> {
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\$\{Token\[[a-zA-Z0-9:._-]+\]\}|-1\.[0-9]{10,16}e\+289")
+            .expect("a valid pattern")
+    });
+    match TOKEN.find(text) {
+        Some(token) => Err(Violation(format!(
+            "contains {:?}, which the AWS CDK would read as a token instead of text",
+            token.as_str()
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -211,7 +228,7 @@ pub fn check_description(text: &str) -> Result<(), Violation> {
             c as u32
         )))
     } else {
-        Ok(())
+        check_not_a_cdk_token(text)
     }
 }
 
@@ -298,6 +315,23 @@ mod tests {
         assert!(check_description("Orders database: \"prod\" ${x} \n ü").is_ok());
         assert!(check_description(&"x".repeat(1001)).is_err());
         assert!(check_description("emoji 🚀").is_err());
+    }
+
+    #[test]
+    fn cdk_tokens_are_not_text() {
+        for token in ["x ${Token[AWS.AccountId.7]} y", "-1.8881784197001e+289"] {
+            let rule = check_description(token).unwrap_err().0;
+            assert!(rule.contains("AWS CDK"), "{rule}");
+        }
+        assert!(check(Field::SecretId, "db--1.8881784197001e+289-AbCdEf").is_err());
+        for text in [
+            "${Token[]}",
+            "${Token[a b]}",
+            "-1.888e+289",
+            "$${Token[X.1]",
+        ] {
+            assert!(check_not_a_cdk_token(text).is_ok(), "{text}");
+        }
     }
 
     #[test]
