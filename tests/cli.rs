@@ -158,6 +158,24 @@ fn unknown_keys_are_named() {
 }
 
 #[test]
+fn keys_given_twice_are_named_where_they_repeat() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("spec.json");
+    let text = r#"{
+  "connector": "rds-mysql",
+  "name": "twice",
+  "tags": { "Team": "orders", "Team": "billing" },
+  "values": { "region": "us-east-1", "region": "eu-west-1" }
+}"#;
+    std::fs::write(&path, text).unwrap();
+    let output = run(&["generate", path.to_str().unwrap(), "--stdout"]);
+    assert_invalid(
+        &output,
+        &["tags.Team: is given twice", "values.region: is given twice"],
+    );
+}
+
+#[test]
 fn every_error_is_reported_at_once() {
     let (output, _dir) = generate_invalid(|spec| {
         spec["values"]["account_id"] = "12345".into();

@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod declaration;
+pub mod duplicate_keys;
 pub mod error;
 pub mod field;
 pub mod interp;

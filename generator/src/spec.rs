@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Connector, Part, Policies};
+use crate::duplicate_keys;
 use crate::error::{SpecError, SpecErrors};
 use crate::field::Field;
 use crate::limits;
@@ -105,6 +106,13 @@ impl RoleSpec {
             builder.revision("revision", revision);
         }
         builder.json_properties(&json);
+        for path in duplicate_keys::find(text) {
+            builder.error(
+                &path,
+                None,
+                "is given twice; each key of a JSON object is given once".into(),
+            );
+        }
         for (key, value) in &json.values {
             builder.scalar(&format!("values.{key}"), key, value);
         }
