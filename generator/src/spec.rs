@@ -648,7 +648,7 @@ impl Builder {
 fn unknown_connector(name: &str) -> String {
     let mut ranked: Vec<(usize, &str)> = catalog::all()
         .iter()
-        .map(|c| (edit_distance(name, &c.id), c.id.as_str()))
+        .map(|c| (strsim::levenshtein(name, &c.id), c.id.as_str()))
         .collect();
     ranked.sort();
     let close: Vec<&str> = ranked
@@ -666,22 +666,6 @@ fn unknown_connector(name: &str) -> String {
             close.join(", ")
         )
     }
-}
-
-/// The Levenshtein distance between `a` and `b`, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// Specs for the generator's unit tests.
