@@ -109,7 +109,10 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
                 properties.max_session_duration =
                     checker.integer(entry, "max_session_duration: 7200")
             }
-            POLICY => properties.policy = checker.policy(entry),
+            POLICY => {
+                properties.policy =
+                    checker.word(entry, "inline or managed, as in `policy: managed`")
+            }
             INCLUDE => include = checker.list(entry, "include: [\"secret\"]"),
             VPC => vpc = checker.vpc(entry),
             _ => match Field::from_name(&key) {
@@ -368,16 +371,14 @@ impl Checker {
         }
     }
 
-    /// `policy: managed` (or `"managed"`).
-    fn policy(&mut self, entry: &Entry) -> Option<(String, Span)> {
+    /// `key: word` or `key: "word"`: the text and its span; an error saying `expected` for
+    /// any other value.
+    fn word(&mut self, entry: &Entry, expected: &str) -> Option<(String, Span)> {
         match &entry.value {
             Value::Ident(ident) => Some((ident.to_string(), ident.span())),
             Value::Str(lit) => Some((lit.value(), lit.span())),
             other => {
-                self.error(
-                    other.span(),
-                    "expected inline or managed, as in `policy: managed`".into(),
-                );
+                self.error(other.span(), format!("expected {expected}"));
                 None
             }
         }
@@ -385,17 +386,16 @@ impl Checker {
 
     /// `connector: rds_mysql` (or `"rds-mysql"`), as the catalog names it.
     fn connector(&mut self, entry: &Entry) -> Option<(String, Span)> {
-        match &entry.value {
-            Value::Ident(ident) => Some((ident.to_string().replace('_', "-"), ident.span())),
-            Value::Str(lit) => Some((lit.value(), lit.span())),
-            other => {
-                self.error(
-                    other.span(),
-                    "expected a connector name, as in `connector: rds_mysql`".into(),
-                );
-                None
-            }
-        }
+        let identifier = matches!(entry.value, Value::Ident(_));
+        let (name, span) = self.word(entry, "a connector name, as in `connector: rds_mysql`")?;
+        Some((
+            if identifier {
+                name.replace('_', "-")
+            } else {
+                name
+            },
+            span,
+        ))
     }
 
     fn vpc(&mut self, entry: &Entry) -> Option<VpcLists> {

@@ -1,9 +1,11 @@
 //! A spec resolved against its connector: the policies every renderer prints.
 
+use crate::catalog::CheckovSkip;
 use crate::field::Field;
 use crate::field::pascal_case;
 use crate::interp::Interp;
 use crate::model::{PolicyDocument, Statement};
+use crate::properties::PolicyKind;
 use crate::spec::{Bound, RoleSpec};
 
 /// The role of one spec: the documented policies with the optional parts chosen and the
@@ -78,23 +80,25 @@ impl<'a> RoleModel<'a> {
         format!("{}-permissions", self.spec.name)
     }
 
-    /// The description of the customer-managed policy that holds the permissions.
-    pub fn managed_policy_description(&self) -> String {
-        format!(
-            "Permission policy of the {} connector role {}",
-            self.spec.connector.id, self.spec.name
-        )
+    /// The description of the customer-managed policy that holds the permissions; `None`
+    /// when they are the role's inline policy.
+    pub fn managed_policy_description(&self) -> Option<String> {
+        (self.spec.properties.policy == PolicyKind::Managed).then(|| {
+            format!(
+                "Permission policy of the {} connector role {}",
+                self.spec.connector.id, self.spec.name
+            )
+        })
     }
 
-    /// The checkov checks the role's documented permission policy fails by design, as
-    /// `(id, reason)`: the connector's, for the parts the spec turns on.
-    pub fn checkov_skips(&self) -> Vec<(String, String)> {
+    /// The checkov checks the role's documented permission policy fails by design: the
+    /// connector's, for the parts the spec turns on.
+    pub fn checkov_skips(&self) -> Vec<&'static CheckovSkip> {
         self.spec
             .connector
             .checkov_skips
             .iter()
             .filter(|skip| skip.part.is_none_or(|part| self.spec.parts.contains(&part)))
-            .map(|skip| (skip.id.clone(), skip.reason.clone()))
             .collect()
     }
 

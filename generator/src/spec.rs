@@ -249,8 +249,8 @@ pub struct Builder {
     description: Option<String>,
     revision: Option<(String, String)>,
     properties: RoleProperties,
-    /// Where the permissions boundary was given, for the partition check.
-    boundary_path: Option<String>,
+    /// Where the permissions boundary was given, and its partition, for the partition check.
+    boundary: Option<(String, String)>,
     values: BTreeMap<Field, Bound>,
     /// Where each bound field was given, for cross-field errors.
     paths: BTreeMap<Field, String>,
@@ -291,7 +291,7 @@ impl Builder {
             description: None,
             revision: None,
             properties: RoleProperties::default(),
-            boundary_path: None,
+            boundary: None,
             values: BTreeMap::new(),
             paths: BTreeMap::new(),
             parts: Vec::new(),
@@ -368,9 +368,9 @@ impl Builder {
     /// Sets the ARN of the role's permissions boundary (at `path`).
     pub fn permissions_boundary(&mut self, path: &str, arn: &str) {
         match properties::check_permissions_boundary(arn) {
-            Ok(_) => {
+            Ok(partition) => {
                 self.properties.permissions_boundary = Some(arn.to_owned());
-                self.boundary_path = Some(path.to_owned());
+                self.boundary = Some((path.to_owned(), partition.to_owned()));
             }
             Err(violation) => self.error(path, Some(arn), violation.0),
         }
@@ -622,10 +622,7 @@ impl Builder {
     /// A bound partition, or a bound region's, must be the permissions boundary's: IAM
     /// rejects a boundary from another partition.
     fn check_boundary_partition(&mut self) {
-        let (Some(arn), Some(path)) = (
-            self.properties.permissions_boundary.clone(),
-            self.boundary_path.clone(),
-        ) else {
+        let Some((path, boundary)) = self.boundary.clone() else {
             return;
         };
         let deployment = match (
@@ -636,10 +633,10 @@ impl Builder {
             (_, Some(Bound::One(region))) => rules::partition_of_region(region).to_owned(),
             _ => return,
         };
-        let boundary = properties::check_permissions_boundary(&arn).expect("checked when set");
         if boundary != deployment {
             let rule = format!("is in partition {boundary}, but the role is in {deployment}");
-            self.error(&path, Some(&arn), rule);
+            let arn = self.properties.permissions_boundary.clone();
+            self.error(&path, arn.as_deref(), rule);
         }
     }
 }

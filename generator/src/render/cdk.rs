@@ -37,7 +37,7 @@ use crate::error::RenderError;
 use crate::field::{Field, pascal_case};
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::{OneOrMany, PolicyDocument};
-use crate::properties::{PolicyKind, RoleProperties};
+use crate::properties::RoleProperties;
 use crate::role::RoleModel;
 use crate::rules::{ROLE_NAME, Rule};
 
@@ -64,7 +64,7 @@ const BODY_INDENT: usize = 4;
 
 #[derive(Template)]
 #[template(path = "cdk/construct.ts", whitespace = "preserve")]
-struct ConstructTs {
+struct ConstructTs<'a> {
     header: &'static str,
     class: String,
     class_doc: String,
@@ -78,7 +78,7 @@ struct ConstructTs {
     role_name: Option<String>,
     description: String,
     /// Path, tags, boundary and session length, printed when set.
-    properties: RoleProperties,
+    properties: &'a RoleProperties,
     /// The description of the customer-managed policy, when the permissions are one.
     managed_policy_description: Option<String>,
     service: String,
@@ -197,7 +197,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
 }
 
 /// The construct of `role`, and its file `lib/NAME.ts`.
-fn construct(role: &RoleModel<'_>) -> Result<(String, ConstructTs), RenderError> {
+fn construct<'a>(role: &RoleModel<'a>) -> Result<(String, ConstructTs<'a>), RenderError> {
     let class = format!("{}ConnectorRole", identifier(&role.pascal_name()));
     let lib_file = format!("lib/{}.ts", role.spec.name);
 
@@ -238,9 +238,8 @@ fn construct(role: &RoleModel<'_>) -> Result<(String, ConstructTs), RenderError>
         checks_lists: props.iter().any(|p| p.list),
         role_name: role.spec.role_name.clone(),
         description: role.description(),
-        properties: role.spec.properties.clone(),
-        managed_policy_description: (role.spec.properties.policy == PolicyKind::Managed)
-            .then(|| role.managed_policy_description()),
+        properties: &role.spec.properties,
+        managed_policy_description: role.managed_policy_description(),
         service: trust_service(role, &lib_file)?,
         policy_name: role.policy_name(),
         trust_policy: policy(&role.trust_policy)
@@ -254,7 +253,7 @@ fn construct(role: &RoleModel<'_>) -> Result<(String, ConstructTs), RenderError>
 }
 
 /// How the app instantiates the construct of `member`.
-fn app_role(member: &Member<'_>, construct: ConstructTs) -> AppRole {
+fn app_role(member: &Member<'_>, construct: ConstructTs<'_>) -> AppRole {
     let names = &member.names;
     AppRole {
         module: format!("../lib/{}", member.role.spec.name),
@@ -991,7 +990,7 @@ mod tests {
             checks_lists: false,
             role_name: Some(hostile.into()),
             description: hostile.into(),
-            properties: RoleProperties::default(),
+            properties: &RoleProperties::default(),
             managed_policy_description: None,
             service: "qbusiness.amazonaws.com".into(),
             policy_name: hostile.into(),

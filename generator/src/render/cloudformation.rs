@@ -14,11 +14,12 @@ use super::escape::{Yaml, escaped};
 use super::names::{Member, Names, Unit};
 use super::view::{self, ItemView, StatementView};
 use super::{Artifact, run};
+use crate::catalog::CheckovSkip;
 use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::OneOrMany;
-use crate::properties::{PolicyKind, RoleProperties};
+use crate::properties::RoleProperties;
 use crate::rules::ROLE_NAME;
 
 /// How many elements of an open list parameter the template turns into ARNs.
@@ -57,7 +58,7 @@ struct RoleYaml<'a> {
     /// otherwise they are the role's inline policy.
     managed_policy: Option<ManagedPolicyYaml>,
     /// The checkov checks skipped on the resource holding the permission policy.
-    checkov_skips: Vec<(String, String)>,
+    checkov_skips: Vec<&'static CheckovSkip>,
     policy_name: String,
     trust: Vec<StatementView>,
     permission: Vec<StatementView>,
@@ -193,12 +194,12 @@ fn role<'a>(
         role_name,
         description: role.description(),
         properties: &role.spec.properties,
-        managed_policy: (role.spec.properties.policy == PolicyKind::Managed).then(|| {
-            ManagedPolicyYaml {
+        managed_policy: role
+            .managed_policy_description()
+            .map(|description| ManagedPolicyYaml {
                 logical_id: names.logical_id("PermissionPolicy"),
-                description: role.managed_policy_description(),
-            }
-        }),
+                description,
+            }),
         checkov_skips: role.checkov_skips(),
         policy_name: role.policy_name(),
         trust: view::statements(&role.trust_policy, &idiom),

@@ -31,11 +31,11 @@ use super::escape::{self, Hcl};
 use super::names::{Member, Names, Unit};
 use super::view::{self, ItemView, StatementView};
 use super::{Artifact, run};
+use crate::catalog::CheckovSkip;
 use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
 use crate::model::{OneOrMany, PolicyDocument};
-use crate::properties::PolicyKind;
 use crate::rules::{self, ROLE_NAME};
 
 /// The output folder.
@@ -157,7 +157,7 @@ struct MainRole {
     /// The description of the customer-managed policy, when the permissions are one.
     managed_policy_description: Option<String>,
     /// The checkov checks skipped on the resource holding the permission policy.
-    checkov_skips: Vec<(String, String)>,
+    checkov_skips: Vec<&'static CheckovSkip>,
     policy_name: String,
     /// `jsonencode({...})`, code.
     permission_policy: String,
@@ -294,8 +294,7 @@ fn main_role(member: &Member<'_>) -> MainRole {
     MainRole {
         resource: names.terraform_resource(),
         attributes: attributes_code,
-        managed_policy_description: (properties.policy == PolicyKind::Managed)
-            .then(|| role.managed_policy_description()),
+        managed_policy_description: role.managed_policy_description(),
         checkov_skips: role.checkov_skips(),
         trust_policy: Expr::Call("jsonencode", vec![document(&role.trust_policy, &idiom)]).code(1),
         policy_name: role.policy_name(),
