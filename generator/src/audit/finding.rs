@@ -35,8 +35,6 @@ pub enum FindingKind {
     ExtraStatement,
     /// The counterpart of a documented statement has another Sid.
     DifferentSid,
-    /// The counterpart has another `Effect`.
-    DifferentEffect,
     /// A documented principal is absent.
     MissingPrincipal,
     /// A principal the documentation does not name, or `NotPrincipal`.
@@ -88,12 +86,6 @@ pub struct Finding {
     pub found: Vec<String>,
     /// The difference in words.
     pub message: String,
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.statement, self.message)
-    }
 }
 
 /// `a`, `a and b`, `a, b and c`, each in backquotes.

@@ -4,8 +4,6 @@
 
 use serde_json::Value;
 
-use crate::model::{self, OneOrMany};
-
 /// The key under which the CloudFormation evaluator leaves what it could not resolve, in
 /// place of the value: `{"connector-roles:unresolved": "!GetAtt Bucket.Arn"}`.
 pub const UNRESOLVED: &str = "connector-roles:unresolved";
@@ -83,57 +81,6 @@ impl Grant {
     /// How the statement is named in findings: its Sid, or its position.
     pub fn label(&self) -> String {
         self.sid.clone().unwrap_or_else(|| self.position.clone())
-    }
-
-    /// The statement of the catalog's model, every value bound.
-    pub fn from_model(statement: &model::Statement, index: usize) -> Grant {
-        let texts = |values: Vec<String>| values.into_iter().map(Text::Known).collect();
-        let literal = |item: &model::Item| {
-            item.interp()
-                .as_literal()
-                .expect("audit binds every value")
-                .to_owned()
-        };
-        Grant {
-            sid: statement.sid.clone(),
-            position: format!("documented statement {}", index + 1),
-            effect: Text::Known(statement.effect.clone()),
-            principals: Element {
-                values: texts(
-                    statement
-                        .principal_service
-                        .iter()
-                        .map(|service| format!("Service:{service}"))
-                        .collect(),
-                ),
-                negated: false,
-            },
-            actions: Element {
-                values: texts(statement.actions.items().to_vec()),
-                negated: false,
-            },
-            resources: Element {
-                values: texts(
-                    statement
-                        .resources
-                        .iter()
-                        .flat_map(OneOrMany::items)
-                        .map(literal)
-                        .collect(),
-                ),
-                negated: false,
-            },
-            conditions: statement
-                .conditions
-                .iter()
-                .map(|c| Condition {
-                    operator: c.operator.clone(),
-                    key: c.key.clone(),
-                    values: texts(c.values.items().iter().map(literal).collect()),
-                })
-                .collect(),
-            unresolved: Vec::new(),
-        }
     }
 }
 

@@ -32,6 +32,7 @@ pub use report::Report;
 
 use crate::field::Field;
 use crate::model::PolicyDocument;
+use crate::render::json;
 use crate::role::RoleModel;
 use crate::rules::partition_of_region;
 use crate::spec::{Bound, RoleSpec};
@@ -151,13 +152,10 @@ pub fn audit(
 /// Every finding of `found` against the documented policies of `spec`.
 fn compare_with(spec: &RoleSpec, found: &Found) -> Vec<Finding> {
     let model = RoleModel::new(spec);
+    // The documented policies go through the same reader as the role's, as JSON.
     let grants = |policy: &PolicyDocument| -> Vec<Grant> {
-        policy
-            .statements
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Grant::from_model(s, i))
-            .collect()
+        read_document(&json::document(policy), "the documented policy")
+            .expect("the JSON renderer writes policy documents the reader reads")
     };
     let mut findings = Vec::new();
     if let Some(permission) = &found.permission {
