@@ -9,7 +9,6 @@ use std::process::{Command, Output};
 
 use connector_roles::{Format, RoleSpec};
 use serde_json::{Value, json};
-use support::cloudformation::Deployment;
 use support::terraform::Module;
 
 const BIN: &str = env!("CARGO_BIN_EXE_connector-roles");
@@ -203,12 +202,7 @@ fn terraform_show_output_is_read() {
     let spec = RoleSpec::from_json(&support::example_spec().to_string()).unwrap();
     let text =
         |name: &str| support::artifact(&spec, Format::Terraform, &format!("terraform/{name}"));
-    let deployment = Deployment {
-        partition: "aws",
-        account: "111122223333",
-        region: "us-east-1",
-    };
-    let role = Module::new(text, &[], &deployment).role("this");
+    let role = Module::new(text, &[], &support::matrix::DEPLOYMENT).role("this");
     let name = "QBusinessOrdersMySqlConnectorRole";
     let policy = role.permission.to_string();
     let show = json!({

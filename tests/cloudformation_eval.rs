@@ -8,11 +8,7 @@ use serde_json::{Value, json};
 use support::cloudformation::{Deployment, Evaluated};
 use support::policy::{assert_same_policy, documented};
 
-const DEPLOYMENT: Deployment = Deployment {
-    partition: "aws",
-    account: "111122223333",
-    region: "us-east-1",
-};
+use support::matrix::DEPLOYMENT;
 
 /// Values for the open template's parameters, with these subnets and security groups.
 fn open_parameters(subnets: Value, security_groups: Value) -> Vec<(&'static str, Value)> {

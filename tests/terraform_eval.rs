@@ -9,11 +9,7 @@ use serde_json::json;
 use support::policy::{assert_same_policy, documented};
 use support::terraform::{Deployment, Module, Role};
 
-const DEPLOYMENT: Deployment = Deployment {
-    partition: "aws",
-    account: "111122223333",
-    region: "us-east-1",
-};
+use support::matrix::DEPLOYMENT;
 
 /// Evaluates the Terraform module of `spec` with `inputs` as its variables: its one role,
 /// whose resources are named `this`.

@@ -159,7 +159,10 @@ pub fn cdk(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
         let cdk = root.join("cdk");
         toolchain::tsc(log, &cdk).map(|checked| checked.then_some(cdk))
     });
-    let mut compiled = toolchain::tsc_build(log, &going(&apps)).into_iter();
+    // Apps are going only when tsc ran on them, so tsc is installed when there are any.
+    let mut compiled = toolchain::tsc_build(log, &going(&apps))
+        .unwrap_or_default()
+        .into_iter();
     for app in &mut apps {
         if let Ok(Some(_)) = app
             && let Err(error) = compiled.next().expect("one result per app")

@@ -325,18 +325,19 @@ fn link_node_modules(cdk: &Path) -> Result<(), String> {
 
 /// Compiles the CDK apps in `apps` (folders) with one `tsc -b`: build mode compiles each
 /// app as `tsc -p` would, parsing aws-cdk-lib's types once for all of them. One result per
-/// app, in order; a failure is put on the app whose files tsc names.
-pub fn tsc_build(log: &mut Log, apps: &[PathBuf]) -> Vec<Result<(), String>> {
+/// app, in order; a failure is put on the app whose files tsc names. `None` when tsc is not
+/// installed (skipped).
+pub fn tsc_build(log: &mut Log, apps: &[PathBuf]) -> Option<Vec<Result<(), String>>> {
     if apps.is_empty() {
-        return Vec::new();
+        return Some(Vec::new());
     }
     let what = format!("tsc -b on {} CDK apps", apps.len());
-    let Some(tsc) = tool("node_modules/.bin/tsc", &what) else {
-        return apps
-            .iter()
-            .map(|_| Err(format!("{what}: no tsc")))
-            .collect();
-    };
+    let tsc = tool("node_modules/.bin/tsc", &what)?;
+    Some(build(log, &tsc, apps))
+}
+
+/// `tsc -b` on `apps`, with `tsc` found: one result per app.
+fn build(log: &mut Log, tsc: &Path, apps: &[PathBuf]) -> Vec<Result<(), String>> {
     for app in apps {
         if let Err(error) = link_node_modules(app) {
             return apps.iter().map(|_| Err(error.clone())).collect();
@@ -350,7 +351,7 @@ pub fn tsc_build(log: &mut Log, apps: &[PathBuf]) -> Vec<Result<(), String>> {
         .collect();
     let result = log.run(
         "tsc -b",
-        Command::new(&tsc)
+        Command::new(tsc)
             .current_dir(&common)
             .arg("-b")
             .args(relative.iter().map(|r| {
