@@ -226,8 +226,8 @@ impl Args {
         if let Some(unknown) = get.keys().next() {
             return Err(format!("unknown option --{unknown}"));
         }
-        if args.runs == 0 || args.sizes.is_empty() {
-            return Err("--runs and --sizes must not be empty".into());
+        if args.runs == 0 || args.large_runs == 0 || args.sizes.is_empty() {
+            return Err("--runs, --large-runs and --sizes must not be empty".into());
         }
         Ok(args)
     }
@@ -317,7 +317,9 @@ fn write_specs(args: &Args, count: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// `runs` turns of every tool at `roles` roles, after one checked warm-up run each.
+/// `runs` runs of every tool at `roles` roles, taken in turns. With `warm_up`, each tool
+/// first runs once, checked, and unmeasured; without (the large run, too long to repeat
+/// for nothing), that checked first run is the first of the `runs`.
 fn measure(
     args: &Args,
     tools: &[Tool],
