@@ -48,10 +48,13 @@ fn generate_writes_the_four_folders() {
         files_under(out.path()),
         [
             "orders-mysql/.connector-roles-manifest.json",
+            "orders-mysql/cdk/.gitignore",
+            "orders-mysql/cdk/README.md",
             "orders-mysql/cdk/bin/app.ts",
             "orders-mysql/cdk/cdk.json",
             "orders-mysql/cdk/lib/orders-mysql.ts",
             "orders-mysql/cdk/package.json",
+            "orders-mysql/cdk/test/orders-mysql.test.ts",
             "orders-mysql/cdk/tsconfig.json",
             "orders-mysql/cloudformation/template.yaml",
             "orders-mysql/policy/permission-policy.json",

@@ -105,7 +105,7 @@ fn role_properties_are_the_json_spec_keys() {
 fn write_to_writes_the_cli_layout() {
     let out = tempfile::tempdir().unwrap();
     let written = OrdersMySql::write_to(out.path()).unwrap();
-    assert_eq!(written.len(), 14);
+    assert_eq!(written.len(), 17);
     let template =
         std::fs::read_to_string(out.path().join("orders-mysql/cloudformation/template.yaml"))
             .unwrap();

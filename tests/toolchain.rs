@@ -4,8 +4,13 @@
 //!
 //! - CloudFormation: cfn-lint (no error, warning or informational message) and checkov (no
 //!   failed check, no parsing error, some resources); the template evaluated.
-//! - CDK: `tsc --noEmit --strict` against aws-cdk-lib v2; the app compiled and synthesized
-//!   with node, without AWS credentials; cfn-lint on the synthesized template, evaluated.
+//! - CDK: TypeScript 7's `tsc -p` against aws-cdk-lib v2; the app synthesized as cdk.json
+//!   runs it (tsx), without AWS credentials; cfn-lint on the synthesized template, evaluated.
+//!   On the cases users meet first (the default, the examples, a cross-account role, a
+//!   managed policy, a stack), the users' own commands in a scratch copy: `npm install`,
+//!   `npx cdk synth -c ...`, `npm test`. A host app of its own, with its own stacks, imports
+//!   constructs and is compiled by TypeScript 7 and 5.9 (`NodeNext` and `node16`) and
+//!   synthesized with `cdk init`'s feature flags.
 //! - Terraform: HashiCorp's HCL parser (hcl2json) reads every `.tf` file; checkov; the module
 //!   evaluated with hcl-rs.
 //! - Policy JSON: read with serde_json, placeholders filled.
@@ -17,7 +22,8 @@
 mod support;
 
 mod real_toolchains {
-    use super::support::checks;
+    use super::support::matrix::matrix;
+    use super::support::{cdk_host, checks};
 
     #[test]
     fn cloudformation() {
@@ -27,6 +33,45 @@ mod real_toolchains {
     #[test]
     fn cdk() {
         checks::run("CDK", checks::cdk);
+    }
+
+    /// The matrix cases whose CDK apps are installed and run as their users run them.
+    const AS_USERS: [&str; 8] = [
+        "default",
+        "examples/specs/orders-mysql.json",
+        "examples/orders_mysql.rs",
+        "examples/reusable_role.rs",
+        "examples/analytics_stack.rs",
+        "account open, source_account bound to another account, subnets bound, security groups open",
+        "every role property, the permissions in a customer-managed policy",
+        "stack of an open role, a bound one and one without VPC",
+    ];
+
+    #[test]
+    fn cdk_as_users_run_it() {
+        let cases: Vec<_> = matrix()
+            .into_iter()
+            .filter(|case| AS_USERS.contains(&case.name.as_str()))
+            .collect();
+        assert_eq!(
+            cases.len(),
+            AS_USERS.len(),
+            "every case named is in the matrix"
+        );
+        checks::run_on("CDK as users run it", cases, checks::cdk_as_users);
+    }
+
+    /// The generated cdk.json carries the feature flags today's `cdk init` writes.
+    #[test]
+    fn cdk_json_has_the_init_feature_flags() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/output/rds-mysql/cdk/cdk.json");
+        let cdk_json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        cdk_host::generated_flags_are_the_init_flags(&cdk_json).unwrap();
+    }
+
+    #[test]
+    fn cdk_construct_in_a_host_app() {
+        cdk_host::check();
     }
 
     #[test]

@@ -1,11 +1,10 @@
 //! Each format's checks, run on written cases: the real validators once over every case
 //! (cfn-lint and checkov start slowly, and take many files at a time), then each case's
 //! artifacts evaluated against its documented policies (`super::matrix`). The CDK apps are
-//! type-checked and synthesized one per case, in as many threads as the machine has cores,
-//! and compiled together by one `tsc -b`.
+//! type-checked and synthesized one per case, in as many threads as the machine has cores.
 //!
 //! Each check returns one result per case, an error naming what rejected it (`cfn-lint:`,
-//! `checkov:`, `tsc --noEmit --strict:`, `hcl2json:`, `policy comparison:`, ...), so that
+//! `checkov:`, `tsc -p (TypeScript 7):`, `hcl2json:`, `policy comparison:`, ...), so that
 //! [`run`] can report every failing case at once and the mutation tests can tell which
 //! check caught a broken file.
 
@@ -27,7 +26,11 @@ pub type Check = fn(&[Written<'_>], &mut Log) -> Vec<Result<(), String>>;
 /// prints the log (every command and its output) and one line per case with its result,
 /// and fails naming every case that failed and why.
 pub fn run(what: &str, check: Check) {
-    let cases = matrix();
+    run_on(what, matrix(), check);
+}
+
+/// [`run`] on the `cases` given.
+pub fn run_on(what: &str, cases: Vec<Case>, check: Check) {
     let dir = tempfile::tempdir().unwrap();
     let written: Vec<Written<'_>> = cases
         .iter()
@@ -149,33 +152,28 @@ fn per_case(
         .collect()
 }
 
-/// CDK: `tsc --noEmit --strict` accepts each app (one app at a time, in parallel); the apps
-/// are compiled together (`tsc -b`) and each is synthesized with node (open values in
-/// `CDK_CONTEXT_JSON`, no AWS credentials); each synthesized template passes cfn-lint and,
-/// evaluated, holds exactly its documented roles.
+/// CDK: TypeScript 7's `tsc -p` accepts each app (its own tsconfig: strict, `NodeNext`); each
+/// is synthesized as cdk.json runs it (`bin/app.ts` with tsx, cdk.json's feature flags, open
+/// values as context, no AWS credentials); each synthesized template passes cfn-lint and,
+/// evaluated, holds exactly its documented roles. Apps run in parallel, one per core.
 pub fn cdk(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
-    // Each case's app while it passes; `None` once a missing tool skips it.
-    let mut apps = each(log, cases, |(_, root), log| {
+    let synthesized = each(log, cases, |(case, root), log| {
         let cdk = root.join("cdk");
-        toolchain::tsc(log, &cdk).map(|checked| checked.then_some(cdk))
-    });
-    // Apps are going only when tsc ran on them, so tsc is installed when there are any.
-    let mut compiled = toolchain::tsc_build(log, &going(&apps))
-        .unwrap_or_default()
-        .into_iter();
-    for app in &mut apps {
-        if let Ok(Some(_)) = app
-            && let Err(error) = compiled.next().expect("one result per app")
-        {
-            *app = Err(error);
+        if !toolchain::tsc(log, &cdk)? {
+            return Ok(None);
         }
-    }
-    let apps: Vec<_> = cases.iter().zip(apps).collect();
-    let synthesized = each(log, &apps, |((case, _), app), log| match app {
-        Ok(Some(cdk)) => toolchain::cdk_synth(log, cdk, &case.cdk_context()),
-        Ok(None) => Ok(None),
-        Err(error) => Err(error.clone()),
+        toolchain::cdk_synth(log, &cdk, &case.cdk_context())
     });
+    lint_and_evaluate(cases, log, synthesized)
+}
+
+/// cfn-lint on each case's synthesized template (`None`: skipped), then the template
+/// evaluated against the case's documented roles.
+fn lint_and_evaluate(
+    cases: &[Written<'_>],
+    log: &mut Log,
+    synthesized: Vec<Result<Option<PathBuf>, String>>,
+) -> Vec<Result<(), String>> {
     let templates = going(&synthesized);
     let mut lint = toolchain::cfn_lint(log, &templates).into_iter();
     cases
@@ -192,6 +190,69 @@ pub fn cdk(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
             }
         })
         .collect()
+}
+
+/// The CDK app as its users run it, in a scratch copy of each case's `cdk/` folder:
+/// `npm install` (from the registry; npm's cache is shared), `npx cdk synth` with a `-c`
+/// for each open value (the CDK CLI type-checks with TypeScript 7 and runs the app with tsx),
+/// and `npm test`. The template the CLI wrote passes cfn-lint and holds exactly the case's
+/// documented roles.
+pub fn cdk_as_users(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
+    let Some(npm) = toolchain::npm("npm install, npx cdk synth and npm test in each CDK app")
+    else {
+        return cases.iter().map(|_| Ok(())).collect();
+    };
+    let scratch = tempfile::tempdir().unwrap();
+    let synthesized = each(log, cases, |(case, root), log| {
+        let app = scratch
+            .path()
+            .join(root.file_name().expect("a case folder"));
+        copy_folder(&root.join("cdk"), &app)?;
+        toolchain::user_command(log, &app, &npm, &["install".to_owned()])?;
+        let mut synth = vec!["cdk".to_owned(), "synth".to_owned(), "--quiet".to_owned()];
+        for (key, value) in case.cdk_context().as_object().into_iter().flatten() {
+            let value = match value {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|item| item.as_str().expect("a list of strings"))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            synth.extend(["-c".to_owned(), format!("{key}={value}")]);
+        }
+        toolchain::user_command(log, &app, Path::new("npx"), &synth)?;
+        toolchain::user_command(log, &app, &npm, &["test".to_owned()])?;
+        let templates: Vec<PathBuf> = std::fs::read_dir(app.join("cdk.out"))
+            .map_err(|e| format!("npx cdk synth wrote no cdk.out: {e}"))?
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.to_string_lossy().ends_with(".template.json"))
+            .collect();
+        match templates.as_slice() {
+            [one] => Ok(Some(one.clone())),
+            _ => Err(format!(
+                "npx cdk synth: want one template, found {templates:?}"
+            )),
+        }
+    });
+    lint_and_evaluate(cases, log, synthesized)
+}
+
+/// Copies the folder `from` to `to`, recursively.
+fn copy_folder(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+            copy_folder(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Logs that `path` is evaluated with `inputs` given to its open parameters.

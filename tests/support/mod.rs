@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cdk_host;
 pub mod checks;
 pub mod cloudformation;
 pub mod matrix;

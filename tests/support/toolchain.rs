@@ -294,11 +294,12 @@ fn common_folder(paths: &[PathBuf]) -> PathBuf {
     common
 }
 
-/// `tsc --noEmit --strict` type-checks the CDK app in `cdk` against the tools' aws-cdk-lib
-/// (linked in as its `node_modules`); `false` when tsc is not installed (skipped).
+/// TypeScript 7's `tsc -p .` type-checks the CDK app in `cdk` with its own `tsconfig.json`
+/// (strict, `NodeNext`, no emit) against the tools' aws-cdk-lib (linked in as its
+/// `node_modules`); `false` when tsc is not installed (skipped).
 pub fn tsc(log: &mut Log, cdk: &Path) -> Result<bool, String> {
     let what = format!(
-        "tsc --noEmit --strict on {} (and the synth, cfn-lint and evaluation that follow it)",
+        "tsc -p on {} (and the synth, cfn-lint and evaluation that follow it)",
         cdk.display()
     );
     let Some(tsc) = tool("node_modules/.bin/tsc", &what) else {
@@ -306,10 +307,29 @@ pub fn tsc(log: &mut Log, cdk: &Path) -> Result<bool, String> {
     };
     link_node_modules(cdk)?;
     log.run(
-        "tsc --noEmit --strict",
-        Command::new(&tsc)
-            .current_dir(cdk)
-            .args(["--noEmit", "--strict", "-p", "."]),
+        "tsc -p (TypeScript 7)",
+        Command::new(&tsc).current_dir(cdk).args(["-p", "."]),
+    )?;
+    Ok(true)
+}
+
+/// TypeScript 5.9's `tsc -p CONFIG` type-checks the project in `dir`; `false` when it is not
+/// installed (skipped).
+pub fn tsc_5_9(log: &mut Log, dir: &Path, config: &str) -> Result<bool, String> {
+    let what = format!("TypeScript 5.9 on {}/{config}", dir.display());
+    let (Some(tsc), Some(node)) = (
+        tool("node_modules/typescript-5.9/bin/tsc", &what),
+        node(&what),
+    ) else {
+        return Ok(false);
+    };
+    link_node_modules(dir)?;
+    log.run(
+        &format!("tsc -p {config} (TypeScript 5.9)"),
+        Command::new(node)
+            .current_dir(dir)
+            .arg(tsc)
+            .args(["-p", config]),
     )?;
     Ok(true)
 }
@@ -323,110 +343,122 @@ fn link_node_modules(cdk: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot link {}: {e}", link.display()))
 }
 
-/// Compiles the CDK apps in `apps` (folders) with one `tsc -b`: build mode compiles each
-/// app as `tsc -p` would, parsing aws-cdk-lib's types once for all of them. One result per
-/// app, in order; a failure is put on the app whose files tsc names. `None` when tsc is not
-/// installed (skipped).
-pub fn tsc_build(log: &mut Log, apps: &[PathBuf]) -> Option<Vec<Result<(), String>>> {
-    if apps.is_empty() {
-        return Some(Vec::new());
-    }
-    let what = format!("tsc -b on {} CDK apps", apps.len());
-    let tsc = tool("node_modules/.bin/tsc", &what)?;
-    Some(build(log, &tsc, apps))
+/// The feature flags `cdk init` writes into a new app's `cdk.json`, from the tools' CDK CLI.
+pub fn init_feature_flags() -> Option<Value> {
+    let path = tool(
+        "node_modules/aws-cdk/lib/init-templates/.recommended-feature-flags.json",
+        "the CDK CLI's feature flags",
+    )?;
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(serde_json::from_str(&text).expect("the CDK CLI's feature flags are JSON"))
 }
 
-/// `tsc -b` on `apps`, with `tsc` found: one result per app.
-fn build(log: &mut Log, tsc: &Path, apps: &[PathBuf]) -> Vec<Result<(), String>> {
-    for app in apps {
-        if let Err(error) = link_node_modules(app) {
-            return apps.iter().map(|_| Err(error.clone())).collect();
-        }
-    }
-    // Run from the folder holding every app: tsc names files relative to it.
-    let common = common_folder(apps);
-    let relative: Vec<PathBuf> = apps
-        .iter()
-        .map(|app| app.strip_prefix(&common).unwrap().to_path_buf())
-        .collect();
-    let result = log.run(
-        "tsc -b",
-        Command::new(tsc)
-            .current_dir(&common)
-            .arg("-b")
-            .args(relative.iter().map(|r| {
-                if r.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    r.as_path()
-                }
-            })),
-    );
-    let Err(error) = result else {
-        return apps.iter().map(|_| Ok(())).collect();
-    };
-    let named: Vec<Vec<&str>> = relative
-        .iter()
-        .map(|app| {
-            let prefix = format!("{}/", app.display());
-            error
-                .lines()
-                .filter(|line| app.as_os_str().is_empty() || line.starts_with(&prefix))
-                .collect()
-        })
-        .collect();
-    if named.iter().all(Vec::is_empty) {
-        return apps.iter().map(|_| Err(error.clone())).collect();
-    }
-    named
-        .into_iter()
-        .map(|lines| match lines.as_slice() {
-            [] => Ok(()),
-            lines => Err(format!("tsc -b: {}", lines.join("\n"))),
-        })
-        .collect()
-}
-
-/// Synthesizes the compiled CDK app in `cdk` with node (`node dist/bin/app.js`), with
-/// `context` as `CDK_CONTEXT_JSON`, into a fresh `cdk.out`; the synthesized template's path,
-/// or `None` when node is missing (skipped). No AWS credentials or profile reach the app.
-pub fn cdk_synth(log: &mut Log, cdk: &Path, context: &Value) -> Result<Option<PathBuf>, String> {
-    let what = format!("CDK synth of {}", cdk.display());
-    let Some(node) = node(&what) else {
+/// Runs the TypeScript program `entry` of the project in `dir` with the tools' `tsx`, as a
+/// CDK app: `context` as `CDK_CONTEXT_JSON`, into a fresh `cdk.out`, with no AWS credentials
+/// or profile; the synthesized templates' paths, or `None` when tsx is missing (skipped).
+pub fn cdk_run(
+    log: &mut Log,
+    dir: &Path,
+    entry: &str,
+    context: &Value,
+) -> Result<Option<Vec<PathBuf>>, String> {
+    let what = format!("CDK synth of {}/{entry}", dir.display());
+    let Some(tsx) = tool("node_modules/.bin/tsx", &what) else {
         return Ok(None);
     };
-    let out = cdk.join("cdk.out");
+    link_node_modules(dir)?;
+    let out = dir.join("cdk.out");
     if out.exists() {
         return Err(format!("{} exists before synth", out.display()));
     }
-    let mut synth = Command::new(node);
+    let mut synth = Command::new(tsx);
+    without_aws_environment(&mut synth);
+    synth
+        .current_dir(dir)
+        .env("CDK_OUTDIR", &out)
+        .env("CDK_CONTEXT_JSON", context.to_string())
+        .arg(entry);
+    log.run(&format!("CDK synth (tsx {entry})"), &mut synth)?;
+    templates(log, &out).map(Some)
+}
+
+/// Synthesizes the CDK app in `cdk` as `cdk.json` runs it (`bin/app.ts` with tsx, without
+/// the type-check the CDK CLI runs first), with cdk.json's context (its feature flags) and
+/// `context` on top, as `cdk synth -c` merges them; the one synthesized template, or `None`
+/// when tsx is missing (skipped).
+pub fn cdk_synth(log: &mut Log, cdk: &Path, context: &Value) -> Result<Option<PathBuf>, String> {
+    let cdk_json: Value = serde_json::from_str(
+        &std::fs::read_to_string(cdk.join("cdk.json")).map_err(|e| format!("cdk.json: {e}"))?,
+    )
+    .map_err(|e| format!("cdk.json: {e}"))?;
+    let mut merged = cdk_json["context"].as_object().cloned().unwrap_or_default();
+    merged.extend(context.as_object().cloned().unwrap_or_default());
+    let Some(templates) = cdk_run(log, cdk, "bin/app.ts", &Value::Object(merged))? else {
+        return Ok(None);
+    };
+    match templates.as_slice() {
+        [one] => Ok(Some(one.clone())),
+        _ => Err(format!(
+            "CDK synth: want one template in {}, found {templates:?}",
+            cdk.display()
+        )),
+    }
+}
+
+/// Removes every `AWS_*` and `CDK_*` variable from `command`'s environment, so no account,
+/// profile or earlier context reaches it.
+fn without_aws_environment(command: &mut Command) {
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy();
         if key.starts_with("AWS_") || key.starts_with("CDK_") {
-            synth.env_remove(key.as_ref());
+            command.env_remove(key.as_ref());
         }
     }
-    synth
-        .current_dir(cdk)
-        .env("CDK_OUTDIR", &out)
-        .env("CDK_CONTEXT_JSON", context.to_string())
-        .arg("dist/bin/app.js");
-    log.run("CDK synth (node dist/bin/app.js)", &mut synth)?;
-    let templates: Vec<PathBuf> = std::fs::read_dir(&out)
+}
+
+/// The `*.template.json` files of the cloud assembly `out`, sorted, logged.
+fn templates(log: &mut Log, out: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut templates: Vec<PathBuf> = std::fs::read_dir(out)
         .map_err(|e| format!("CDK synth wrote no {}: {e}", out.display()))?
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.to_string_lossy().ends_with(".template.json"))
         .collect();
-    match templates.as_slice() {
-        [one] => {
-            log.line(format!("  synthesized {}", one.display()));
-            Ok(Some(one.clone()))
-        }
-        _ => Err(format!(
-            "CDK synth: want one *.template.json in {}, found {templates:?}",
-            out.display()
-        )),
+    templates.sort();
+    for template in &templates {
+        log.line(format!("  synthesized {}", template.display()));
     }
+    Ok(templates)
+}
+
+/// `npm`, or `None` after saying that `what` is skipped (fails under CI).
+pub fn npm(what: &str) -> Option<PathBuf> {
+    match Command::new("npm").arg("--version").output() {
+        Ok(output) if output.status.success() => Some(PathBuf::from("npm")),
+        _ => missing(what, "npm is not on the PATH: install Node.js 20 with npm"),
+    }
+}
+
+/// Runs a user's command `program args` in the app folder `app` (`npm install`, `npx cdk
+/// synth -c ...`, `npm test`), with no AWS credentials or profile.
+pub fn user_command(
+    log: &mut Log,
+    app: &Path,
+    program: &Path,
+    args: &[String],
+) -> Result<String, String> {
+    let mut command = Command::new(program);
+    without_aws_environment(&mut command);
+    command
+        .current_dir(app)
+        .env("npm_config_fund", "false")
+        .env("npm_config_audit", "false")
+        .env("npm_config_update_notifier", "false")
+        .args(args);
+    let shown = std::iter::once(program.display().to_string())
+        .chain(args.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    log.run(&shown, &mut command)
 }
 
 /// HashiCorp's HCL parser, run once on every `.tf` file of the `modules` (folders), reads

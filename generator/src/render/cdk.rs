@@ -1,7 +1,7 @@
 //! The AWS CDK TypeScript app: the role as a construct, and an app that synthesizes it.
 //!
-//! `cdk/` holds a small npm project that `npm install && npm run build && npx cdk synth`
-//! turns into a CloudFormation template:
+//! `cdk/` holds a small npm project, laid out as `cdk init` lays out an app, that `npm install
+//! && npx cdk synth` turns into a CloudFormation template:
 //!
 //! - `lib/NAME.ts`: `XxxConnectorRole extends Construct` with its `XxxConnectorRoleProps`,
 //!   one documented `readonly` prop per open parameter, each checked at synth time against
@@ -13,8 +13,10 @@
 //!   construct under its own ID (`OrdersMysqlConnectorRole`), reading its props from context
 //!   keys prefixed with the role (`ordersMysql.applicationId`), with its outputs
 //!   (`OrdersMysqlRoleArn`, `OrdersMysqlRoleName`) named as in the CloudFormation template.
-//! - `package.json`, `tsconfig.json` and `cdk.json` (`node dist/bin/app.js`, so the app runs
-//!   compiled, without ts-node), written with `serde_json`.
+//! - `test/FOLDER.test.ts`: `npm test` checks each role holds exactly its documented
+//!   policies ([`cdk_test`]).
+//! - `package.json`, `tsconfig.json`, `cdk.json` (`npx tsc && npx tsx bin/app.ts`),
+//!   `.gitignore` and `README.md` ([`cdk_project`]).
 //!
 //! Both policies are TypeScript object literals shaped like the JSON renderer's
 //! [`document`](super::json::document): AWS's own keys (`Sid`, `Effect`, ...), in the same
@@ -27,12 +29,13 @@
 use std::borrow::Cow;
 
 use askama::Template;
-use serde_json::json;
 
+use super::cdk_project::{self, ConstructInfo};
+use super::cdk_test;
 use super::escape::{TypeScript, escaped};
 use super::names::{Member, Unit};
 use super::view::{self, ItemView, StatementView};
-use super::{Artifact, json_file, run};
+use super::{Artifact, run};
 use crate::error::RenderError;
 use crate::field::{Field, pascal_case};
 use crate::interp::{Idiom, Interp, Piece};
@@ -40,17 +43,6 @@ use crate::model::{OneOrMany, PolicyDocument};
 use crate::properties::RoleProperties;
 use crate::role::RoleModel;
 use crate::rules::{ROLE_NAME, Rule};
-
-/// The `aws-cdk-lib` version the project pins (as `tools/package.json` does).
-pub const AWS_CDK_LIB: &str = "2.276.0";
-/// The `constructs` version the project pins (as `tools/package.json` does).
-pub const CONSTRUCTS: &str = "10.8.1";
-/// The `typescript` version the project pins (as `tools/package.json` does).
-pub const TYPESCRIPT: &str = "5.9.3";
-/// The CDK CLI (`aws-cdk`) version, the latest 2.x when the renderer was written.
-pub const AWS_CDK_CLI: &str = "2.1148.1";
-/// The `@types/node` version, the latest 20.x when the renderer was written.
-pub const TYPES_NODE: &str = "20.19.43";
 
 /// The first line of every generated TypeScript file (JSON files cannot hold comments).
 const HEADER: &str =
@@ -138,16 +130,27 @@ struct AppRole {
     name_output: String,
 }
 
-/// Renders `cdk/bin/app.ts`, `cdk/cdk.json`, `cdk/lib/NAME.ts` for each role,
-/// `cdk/package.json` and `cdk/tsconfig.json`: one app with one stack that holds every role
-/// of the unit, each construct exactly as it is written for the role alone.
+/// Renders the CDK app of the unit: `cdk/lib/NAME.ts` for each role, `cdk/bin/app.ts` with one
+/// stack that holds every role of the unit (each construct exactly as it is written for the
+/// role alone), its test `cdk/test/FOLDER.test.ts`, and the npm project around them
+/// ([`cdk_project`]).
 pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
     let mut libs = Vec::new();
     let mut roles = Vec::new();
+    let mut constructs = Vec::new();
     for member in &unit.members {
         let (lib_file, construct) = construct(&member.role)?;
         libs.push(unit.artifact("cdk", &lib_file, run(&construct, &lib_file)?));
-        roles.push(app_role(member, construct));
+        let role = app_role(member, construct);
+        constructs.push(ConstructInfo {
+            class: role.class.clone(),
+            module: role.module.clone(),
+            file: lib_file,
+            id: role.id.clone(),
+            open: member.role.parameters.clone(),
+            takes_role_name: member.role.spec.role_name.is_none(),
+        });
+        roles.push(role);
     }
     let usage = unit
         .members
@@ -160,6 +163,15 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         })
         .collect();
     let props = || roles.iter().flat_map(|role| &role.props);
+    let stack_id = if unit.stacked {
+        format!("{}Stack", identifier(&pascal_case(unit.folder)))
+    } else {
+        format!(
+            "{}ConnectorRoleStack",
+            identifier(&pascal_case(unit.folder))
+        )
+    };
+    let (test, test_file) = cdk_test::render(unit, &constructs, HEADER)?;
     let app = AppTs {
         header: HEADER,
         usage,
@@ -168,31 +180,23 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         } else {
             None
         },
-        stack_id: if unit.stacked {
-            format!("{}Stack", identifier(&pascal_case(unit.folder)))
-        } else {
-            format!(
-                "{}ConnectorRoleStack",
-                identifier(&pascal_case(unit.folder))
-            )
-        },
+        stack_id: stack_id.clone(),
         description: unit.description.clone(),
         needs_string: props().any(|(_, getter, _)| *getter == "requiredString"),
         needs_optional: props().any(|(_, getter, _)| *getter == "optionalString"),
         needs_list: props().any(|(_, getter, _)| *getter == "requiredList"),
         roles,
     };
-    let mut artifacts = vec![
-        unit.artifact("cdk", "bin/app.ts", run(&app, "bin/app.ts")?),
-        unit.artifact(
-            "cdk",
-            "cdk.json",
-            json_file(&json!({ "app": "node dist/bin/app.js" })),
-        ),
-    ];
+    let mut artifacts = vec![unit.artifact("cdk", "bin/app.ts", run(&app, "bin/app.ts")?)];
     artifacts.extend(libs);
-    artifacts.push(unit.artifact("cdk", "package.json", json_file(&package_json(unit))));
-    artifacts.push(unit.artifact("cdk", "tsconfig.json", json_file(&tsconfig_json())));
+    artifacts.push(unit.artifact("cdk", &test_file, test));
+    artifacts.extend(cdk_project::files(
+        unit,
+        &constructs,
+        &stack_id,
+        &test_file,
+    )?);
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(artifacts)
 }
 
@@ -651,49 +655,6 @@ fn core_imports(role: &RoleModel<'_>, props: &[Prop]) -> String {
     imports.join(", ")
 }
 
-/// `package.json`: the versions pinned, scripts to build and synthesize.
-fn package_json(unit: &Unit<'_>) -> serde_json::Value {
-    json!({
-        "name": unit.package_name(),
-        "version": "0.1.0",
-        "private": true,
-        "description": unit.description,
-        "license": "UNLICENSED",
-        "scripts": {
-            "build": "tsc",
-            "synth": "cdk synth"
-        },
-        "dependencies": {
-            "aws-cdk-lib": AWS_CDK_LIB,
-            "constructs": CONSTRUCTS
-        },
-        "devDependencies": {
-            "@types/node": TYPES_NODE,
-            "aws-cdk": AWS_CDK_CLI,
-            "typescript": TYPESCRIPT
-        }
-    })
-}
-
-/// `tsconfig.json`: strict, compiled to `dist/` for `cdk.json`'s `node dist/bin/app.js`.
-fn tsconfig_json() -> serde_json::Value {
-    json!({
-        "compilerOptions": {
-            "target": "ES2022",
-            "lib": ["ES2022"],
-            "module": "commonjs",
-            "moduleResolution": "node",
-            "strict": true,
-            "esModuleInterop": true,
-            "skipLibCheck": true,
-            "declaration": false,
-            "rootDir": ".",
-            "outDir": "dist"
-        },
-        "include": ["bin/**/*.ts", "lib/**/*.ts"]
-    })
-}
-
 /// The rule in words with its example, for the construct's error messages.
 fn rule_words(rule: &Rule) -> String {
     format!("{} (for example {})", rule.description, rule.example)
@@ -745,6 +706,7 @@ fn identifier(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::cdk_project::{AWS_CDK_LIB, CONSTRUCTS, TYPESCRIPT};
     use crate::render::{Format, render as render_spec};
     use crate::spec::{RoleSpec, fixtures};
 
@@ -774,10 +736,13 @@ mod tests {
         assert_eq!(
             paths(&artifacts),
             [
+                "rds-mysql/cdk/.gitignore",
+                "rds-mysql/cdk/README.md",
                 "rds-mysql/cdk/bin/app.ts",
                 "rds-mysql/cdk/cdk.json",
                 "rds-mysql/cdk/lib/rds-mysql.ts",
                 "rds-mysql/cdk/package.json",
+                "rds-mysql/cdk/test/rds-mysql.test.ts",
                 "rds-mysql/cdk/tsconfig.json",
             ]
         );
@@ -849,9 +814,13 @@ mod tests {
         assert_eq!(package["dependencies"]["aws-cdk-lib"], AWS_CDK_LIB);
         assert_eq!(package["dependencies"]["constructs"], CONSTRUCTS);
         assert_eq!(package["devDependencies"]["typescript"], TYPESCRIPT);
+        assert_eq!(
+            package["scripts"]["test"],
+            "tsx --test test/rds-mysql.test.ts"
+        );
         let cdk_json: serde_json::Value =
             serde_json::from_str(file(&artifacts, "rds-mysql/cdk/cdk.json")).unwrap();
-        assert_eq!(cdk_json, json!({ "app": "node dist/bin/app.js" }));
+        assert_eq!(cdk_json["app"], "npx tsc && npx tsx bin/app.ts");
     }
 
     fn role_sids(spec: &RoleSpec) -> Vec<&'static str> {
@@ -872,10 +841,13 @@ mod tests {
         assert_eq!(
             paths(&artifacts),
             [
+                "orders-mysql/cdk/.gitignore",
+                "orders-mysql/cdk/README.md",
                 "orders-mysql/cdk/bin/app.ts",
                 "orders-mysql/cdk/cdk.json",
                 "orders-mysql/cdk/lib/orders-mysql.ts",
                 "orders-mysql/cdk/package.json",
+                "orders-mysql/cdk/test/orders-mysql.test.ts",
                 "orders-mysql/cdk/tsconfig.json",
             ]
         );
@@ -1038,27 +1010,5 @@ mod tests {
             statement.layout(0, 0),
             "{\n  Sid: 'S',\n  Effect: 'Allow',\n  Action: ['s3:GetObject'],\n}"
         );
-    }
-
-    #[test]
-    fn pinned_versions_match_the_tools_folder() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/package.json");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return;
-        };
-        let tools: serde_json::Value =
-            serde_json::from_str(&text).expect("tools/package.json is JSON");
-        for (name, version) in [
-            ("aws-cdk-lib", AWS_CDK_LIB),
-            ("constructs", CONSTRUCTS),
-            ("typescript", TYPESCRIPT),
-        ] {
-            let pinned = tools["dependencies"][name]
-                .as_str()
-                .or_else(|| tools["devDependencies"][name].as_str());
-            if let Some(pinned) = pinned {
-                assert_eq!(pinned, version, "{name} differs from tools/package.json");
-            }
-        }
     }
 }

@@ -9,6 +9,8 @@
 //! ([`escape`]).
 
 pub mod cdk;
+pub mod cdk_project;
+pub mod cdk_test;
 pub mod cloudformation;
 pub mod escape;
 pub mod json;

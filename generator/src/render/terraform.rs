@@ -86,6 +86,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
                 page: &member.role.spec.connector.page,
                 resource: member.names.terraform_resource(),
                 arn_output: member.names.terraform(OUTPUTS[0].0),
+                managed: member.role.managed_policy_description().is_some(),
             })
             .collect(),
         label: module_label(unit),
@@ -199,6 +200,9 @@ struct ReadmeRole<'a> {
     resource: String,
     /// The output holding the role's ARN, code.
     arn_output: String,
+    /// Whether the permission policy is a customer-managed policy (`aws_iam_policy`,
+    /// attached), not an inline one (`aws_iam_role_policy`).
+    managed: bool,
 }
 
 /// One `variable` block.

@@ -2,11 +2,11 @@
    context.
    `{{ x }}` values are escaped and always sit inside quotes; `|safe` prints code and
    comments the renderer built (see `render/cdk.rs`). -#}
+#!/usr/bin/env node
 // {{ header|safe }}
 //
-// Build, then synthesize (cdk.json runs the compiled app, so no ts-node is needed):
+// Install, then synthesize (cdk.json type-checks this app and runs it with tsx):
 //   npm install
-//   npm run build
 {%- if usage.is_empty() %}
 //   npx cdk synth
 {%- else %}

@@ -1,0 +1,134 @@
+//! The CDK app's own test, `test/NAME.test.ts`, as `cdk init` ships one: `npm test`
+//! synthesizes each construct with `aws-cdk-lib/assertions` (`Template.fromStack`) and fails
+//! unless its role carries exactly the documented trust policy and one permission policy, the
+//! documented one: a user who widens, adds or drops a permission in `lib/` sees it fail.
+//!
+//! The expected policies are the JSON renderer's documents with every open value given the
+//! example the test passes for it ([`Example`]), and the stack's partition, account and
+//! region those of [`DEPLOYMENT`], which the test resolves the template's pseudo parameters
+//! to. It compares as IAM reads policies: `"a"` is `["a"]`, and order does not matter (with
+//! `cdk init`'s feature flags the CDK sorts actions).
+
+use askama::Template;
+
+use super::cdk_project::ConstructInfo;
+use super::escape::{TypeScript, escaped};
+use super::json::document_with;
+use super::names::Unit;
+use super::run;
+use crate::error::RenderError;
+use crate::field::Field;
+use crate::interp::Idiom;
+use crate::model::PolicyDocument;
+
+/// The deployment the test resolves the stack's pseudo parameters for: partition, account,
+/// region, as the documentation's examples write them.
+pub const DEPLOYMENT: (&str, &str, &str) = ("aws", "111122223333", "us-east-1");
+
+#[derive(Template)]
+#[template(path = "cdk/test.ts", whitespace = "preserve")]
+struct TestTs {
+    header: &'static str,
+    partition: &'static str,
+    account: &'static str,
+    region: &'static str,
+    roles: Vec<TestRole>,
+}
+
+/// One test: a construct instantiated with example props, and what its role must hold.
+struct TestRole {
+    class: String,
+    module: String,
+    id: String,
+    /// `{ applicationId: '...', ... }` or `{}`, code.
+    props: String,
+    /// The documented policies with the examples, as JSON (a TypeScript expression), code.
+    trust: String,
+    permission: String,
+}
+
+/// `test/FOLDER.test.ts` for the constructs of `unit`, and its path in the app.
+pub fn render(
+    unit: &Unit<'_>,
+    constructs: &[ConstructInfo],
+    header: &'static str,
+) -> Result<(String, String), RenderError> {
+    let file = format!("test/{}.test.ts", unit.folder);
+    let roles = unit
+        .members
+        .iter()
+        .zip(constructs)
+        .map(|(member, construct)| TestRole {
+            class: construct.class.clone(),
+            module: construct.module.clone(),
+            id: construct.id.clone(),
+            props: props(&construct.open),
+            trust: expected(&member.role.trust_policy),
+            permission: expected(&member.role.permission_policy),
+        })
+        .collect();
+    let (partition, account, region) = DEPLOYMENT;
+    let test = TestTs {
+        header,
+        partition,
+        account,
+        region,
+        roles,
+    };
+    Ok((run(&test, &file)?, file))
+}
+
+/// The props object literal giving each open field its example.
+fn props(open: &[Field]) -> String {
+    if open.is_empty() {
+        return "{}".to_owned();
+    }
+    let lines: Vec<String> = open
+        .iter()
+        .map(|&field| {
+            let value = format!("'{}'", escaped(TypeScript, Example::value(field)));
+            let value = if field.is_list() {
+                format!("[{value}]")
+            } else {
+                value
+            };
+            format!("    {}: {value},\n", field.camel_name())
+        })
+        .collect();
+    format!("{{\n{}  }}", lines.concat())
+}
+
+/// `document` with the examples, as indented JSON: a TypeScript object literal.
+fn expected(document: &PolicyDocument) -> String {
+    let json = document_with(document, &Example, 1);
+    serde_json::to_string_pretty(&json)
+        .expect("a policy document serializes")
+        .replace('\n', "\n    ")
+}
+
+/// Prints every open reference as the value the test gives it.
+struct Example;
+
+impl Example {
+    /// The deployment's value for the stack's partition, account and region (an open source
+    /// account is the deploying account), the rule's example for every prop.
+    fn value(field: Field) -> &'static str {
+        let (partition, account, region) = DEPLOYMENT;
+        match field {
+            Field::Partition => partition,
+            Field::AccountId | Field::SourceAccount => account,
+            Field::Region => region,
+            field => field.rule().example,
+        }
+    }
+}
+
+impl Idiom for Example {
+    fn text(&self, out: &mut String, text: &str) {
+        out.push_str(text);
+    }
+
+    fn reference(&self, out: &mut String, field: Field) {
+        out.push_str(Example::value(field));
+    }
+}
