@@ -115,7 +115,21 @@ fn shown(command: &Command) -> String {
     let mut words: Vec<String> = command
         .get_envs()
         .filter_map(|(key, value)| {
-            value.map(|v| format!("{}={}", key.to_string_lossy(), v.to_string_lossy()))
+            value.map(|v| {
+                let value = v.to_string_lossy();
+                // The feature flags in CDK_CONTEXT_JSON would fill lines: the start says enough.
+                match value.char_indices().nth(120) {
+                    Some((end, _)) => {
+                        format!(
+                            "{}='{}…' ({} bytes)",
+                            key.to_string_lossy(),
+                            &value[..end],
+                            value.len()
+                        )
+                    }
+                    None => format!("{}={value}", key.to_string_lossy()),
+                }
+            })
         })
         .collect();
     words.push(command.get_program().to_string_lossy().into_owned());
