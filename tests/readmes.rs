@@ -61,6 +61,7 @@ fn terraform_readme_names_the_resources_main_tf_declares() {
 #[test]
 fn cdk_readme_says_what_each_role_creates_and_reads() {
     let key = Regex::new(r"^\| `([A-Za-z0-9.]+)` \|").unwrap();
+    let option = Regex::new(r"(?m)^ +-c ([A-Za-z0-9.]+)=").unwrap();
     for case in matrix() {
         let readme = case.file("cdk/README.md");
         // Each role's row names its construct and the resources its policy kind creates.
@@ -114,8 +115,7 @@ fn cdk_readme_says_what_each_role_creates_and_reads() {
             case.name
         );
         // The synth command passes every required value, and only those.
-        let options: BTreeSet<String> = Regex::new(r"(?m)^ +-c ([A-Za-z0-9.]+)=")
-            .unwrap()
+        let options: BTreeSet<String> = option
             .captures_iter(readme)
             .map(|c| c[1].to_owned())
             .collect();
