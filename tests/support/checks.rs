@@ -204,8 +204,14 @@ pub fn cdk_as_users(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), Stri
     };
     let scratch = tempfile::tempdir().unwrap();
     let synthesized = each(log, cases, |(case, root), log| {
+        // `NN/FOLDER`: two cases may share a folder name, never a number.
+        let case_dir = root
+            .parent()
+            .and_then(Path::file_name)
+            .expect("a numbered case folder");
         let app = scratch
             .path()
+            .join(case_dir)
             .join(root.file_name().expect("a case folder"));
         copy_folder(&root.join("cdk"), &app)?;
         toolchain::user_command(log, &app, &npm, &["install".to_owned()])?;

@@ -393,6 +393,17 @@ impl Evaluated {
                     .as_bool()
                     .expect("Not takes a condition")
             ),
+            "Fn::Or" | "Fn::And" => {
+                let values: Vec<bool> = args()
+                    .iter()
+                    .map(|c| self.eval(c).as_bool().expect("Or and And take conditions"))
+                    .collect();
+                json!(if name == "Fn::Or" {
+                    values.contains(&true)
+                } else {
+                    values.iter().all(|&v| v)
+                })
+            }
             "Fn::Equals" => {
                 let args = args();
                 json!(self.eval(&args[0]) == self.eval(&args[1]))

@@ -411,7 +411,12 @@ impl Case {
             ids.extend(managed);
             ids.push(id);
         }
-        let extra: Vec<&String> = resources.keys().filter(|id| !ids.contains(id)).collect();
+        // The CDK CLI adds its version reporting (`CDKMetadata`) to what it synthesizes.
+        let extra: Vec<&String> = resources
+            .iter()
+            .filter(|(id, resource)| !ids.contains(id) && resource["Type"] != "AWS::CDK::Metadata")
+            .map(|(id, _)| id)
+            .collect();
         if extra.is_empty() {
             Ok(())
         } else {
