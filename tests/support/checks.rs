@@ -195,8 +195,8 @@ fn lint_and_evaluate(
 /// The CDK app as its users run it, in a scratch copy of each case's `cdk/` folder:
 /// `npm install` (from the registry; npm's cache is shared), `npx cdk synth` with a `-c`
 /// for each open value (the CDK CLI type-checks with TypeScript 7 and runs the app with tsx),
-/// and `npm test`. The template the CLI wrote passes cfn-lint and holds exactly the case's
-/// documented roles.
+/// and `npm test`; in the default app, `npm test` fails once a permission is widened. The
+/// template the CLI wrote passes cfn-lint and holds exactly the case's documented roles.
 pub fn cdk_as_users(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), String>> {
     let Some(npm) = toolchain::npm("npm install, npx cdk synth and npm test in each CDK app")
     else {
@@ -230,6 +230,9 @@ pub fn cdk_as_users(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), Stri
         }
         toolchain::user_command(log, &app, Path::new("npx"), &synth)?;
         toolchain::user_command(log, &app, &npm, &["test".to_owned()])?;
+        if case.name == "default" {
+            widened_fails_npm_test(log, &app, &npm)?;
+        }
         let templates: Vec<PathBuf> = std::fs::read_dir(app.join("cdk.out"))
             .map_err(|e| format!("npx cdk synth wrote no cdk.out: {e}"))?
             .map(|entry| entry.unwrap().path())
@@ -243,6 +246,29 @@ pub fn cdk_as_users(cases: &[Written<'_>], log: &mut Log) -> Vec<Result<(), Stri
         }
     });
     lint_and_evaluate(cases, log, synthesized)
+}
+
+/// A user who widens a permission in the construct (`lib/rds-mysql.ts` grants `iam:PassRole`
+/// too) sees `npm test` fail, saying the permission policy is not the documented one; the
+/// construct is put back after.
+fn widened_fails_npm_test(log: &mut Log, app: &Path, npm: &Path) -> Result<(), String> {
+    let construct = app.join("lib/rds-mysql.ts");
+    let original = read(&construct);
+    let widened = original.replacen("Action: [", "Action: ['iam:PassRole', ", 1);
+    assert_ne!(widened, original, "the construct has an Action list");
+    std::fs::write(&construct, widened).unwrap();
+    log.line("widening the construct's first statement with iam:PassRole; npm test must fail:");
+    let result = toolchain::user_command(log, app, npm, &["test".to_owned()]);
+    std::fs::write(&construct, original).unwrap();
+    match result {
+        Err(error) if error.contains("the permission policies are not the one documented") => {
+            Ok(())
+        }
+        Err(error) => Err(format!(
+            "npm test failed, but not for the widened permission: {error}"
+        )),
+        Ok(_) => Err("npm test passed with a permission widened in lib/rds-mysql.ts".to_owned()),
+    }
 }
 
 /// Copies the folder `from` to `to`, recursively.

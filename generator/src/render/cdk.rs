@@ -20,8 +20,9 @@
 //!
 //! Both policies are TypeScript object literals shaped like the JSON renderer's
 //! [`document`](super::json::document): AWS's own keys (`Sid`, `Effect`, ...), in the same
-//! order, a string or a list as documented. The permission policy goes through
-//! `iam.PolicyDocument.fromJson`; the trust policy replaces the one `assumedBy` builds on the
+//! order, a string or a list as documented. The permission policy's statements go through
+//! `iam.PolicyStatement.fromJson` into a `PolicyDocument` that is never minimized (apps with
+//! `cdk init`'s `minimizePolicies` flag would merge statements without Sids); the trust policy replaces the one `assumedBy` builds on the
 //! `CfnRole`, so its documented Sid and conditions survive. Every string is built in Rust
 //! from escaped text ([`Ts`] and [`Cdk`]) and printed with the visible opt-out `|safe`; raw
 //! values (names, descriptions) go through the TypeScript escaper inside quotes.
@@ -779,7 +780,8 @@ mod tests {
             "'aws:RequestTag/AMAZON_Q': `qbusiness_${account}_${props.applicationId}_*`",
             "'ForAllValues:StringEquals': { 'aws:TagKeys': ['AMAZON_Q'] },",
             "assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com'),",
-            "'rds-mysql-permissions': iam.PolicyDocument.fromJson(permissionPolicy),",
+            "'rds-mysql-permissions': permissions,",
+            "const permissions = new iam.PolicyDocument({\n      minimize: false,",
             "(this.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = trustPolicy;",
         ] {
             assert!(lib.contains(expected), "missing {expected:?} in\n{lib}");
@@ -864,7 +866,7 @@ mod tests {
             "Condition: { StringEquals: { 'aws:ResourceAccount': '111122223333' } },",
             "`arn:${partition}:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef0`,",
             "`arn:${partition}:secretsmanager:us-east-1:111122223333:secret:qbusiness-orders-mysql-AbCdEf`",
-            "'orders-mysql-permissions': iam.PolicyDocument.fromJson(permissionPolicy),",
+            "'orders-mysql-permissions': permissions,",
         ] {
             assert!(lib.contains(expected), "missing {expected:?} in\n{lib}");
         }
@@ -979,7 +981,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains(&format!("'{escaped_value}': iam.PolicyDocument")),
+            text.contains(&format!("'{escaped_value}': permissions,")),
             "{text}"
         );
         assert!(!text.contains(hostile), "{text}");

@@ -46,6 +46,13 @@ export class {{ class|safe }} extends Construct {
     // The documented permission policy.
     const permissionPolicy = {{ permission_policy|safe }};
 
+    // Never minimized: in an app with `@aws-cdk/aws-iam:minimizePolicies` (which `cdk init`
+    // sets) the CDK would otherwise merge and reorder the documented statements.
+    const permissions = new iam.PolicyDocument({
+      minimize: false,
+      statements: permissionPolicy.Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
+    });
+
     this.role = new iam.Role(this, 'Role', {
 {%- if let Some(name) = role_name %}
       roleName: '{{ name }}',
@@ -65,7 +72,7 @@ export class {{ class|safe }} extends Construct {
       assumedBy: new iam.ServicePrincipal('{{ service }}'),
 {%- if managed_policy_description.is_none() %}
       inlinePolicies: {
-        '{{ policy_name }}': iam.PolicyDocument.fromJson(permissionPolicy),
+        '{{ policy_name }}': permissions,
       },
 {%- endif %}
     });
@@ -75,7 +82,7 @@ export class {{ class|safe }} extends Construct {
 {%- if let Some(description) = managed_policy_description %}
     new iam.ManagedPolicy(this, 'PermissionPolicy', {
       description: '{{ description }}',
-      document: iam.PolicyDocument.fromJson(permissionPolicy),
+      document: permissions,
       roles: [this.role],
     });
 {%- endif %}

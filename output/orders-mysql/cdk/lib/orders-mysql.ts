@@ -152,12 +152,19 @@ export class OrdersMysqlConnectorRole extends Construct {
       ],
     };
 
+    // Never minimized: in an app with `@aws-cdk/aws-iam:minimizePolicies` (which `cdk init`
+    // sets) the CDK would otherwise merge and reorder the documented statements.
+    const permissions = new iam.PolicyDocument({
+      minimize: false,
+      statements: permissionPolicy.Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
+    });
+
     this.role = new iam.Role(this, 'Role', {
       roleName: 'QBusinessOrdersMySqlConnectorRole',
       description: 'Role for the orders database.',
       assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com'),
       inlinePolicies: {
-        'orders-mysql-permissions': iam.PolicyDocument.fromJson(permissionPolicy),
+        'orders-mysql-permissions': permissions,
       },
     });
     // `assumedBy` builds a trust policy without the documented Sid and conditions: replace

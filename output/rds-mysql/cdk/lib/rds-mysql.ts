@@ -217,12 +217,19 @@ export class RdsMysqlConnectorRole extends Construct {
       ],
     };
 
+    // Never minimized: in an app with `@aws-cdk/aws-iam:minimizePolicies` (which `cdk init`
+    // sets) the CDK would otherwise merge and reorder the documented statements.
+    const permissions = new iam.PolicyDocument({
+      minimize: false,
+      statements: permissionPolicy.Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
+    });
+
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: 'Role Amazon Q Business assumes for the rds-mysql data source connector, as documented in \"IAM role for Amazon RDS (MySQL) connector\"',
       assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com'),
       inlinePolicies: {
-        'rds-mysql-permissions': iam.PolicyDocument.fromJson(permissionPolicy),
+        'rds-mysql-permissions': permissions,
       },
     });
     // `assumedBy` builds a trust policy without the documented Sid and conditions: replace

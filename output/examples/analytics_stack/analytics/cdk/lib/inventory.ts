@@ -167,12 +167,19 @@ export class InventoryConnectorRole extends Construct {
       ],
     };
 
+    // Never minimized: in an app with `@aws-cdk/aws-iam:minimizePolicies` (which `cdk init`
+    // sets) the CDK would otherwise merge and reorder the documented statements.
+    const permissions = new iam.PolicyDocument({
+      minimize: false,
+      statements: permissionPolicy.Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
+    });
+
     this.role = new iam.Role(this, 'Role', {
       roleName: 'QBusinessAnalyticsInventoryRole',
       description: 'Inventory database, its secret and key chosen at deploy time.',
       assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com'),
       inlinePolicies: {
-        'inventory-permissions': iam.PolicyDocument.fromJson(permissionPolicy),
+        'inventory-permissions': permissions,
       },
     });
     // `assumedBy` builds a trust policy without the documented Sid and conditions: replace

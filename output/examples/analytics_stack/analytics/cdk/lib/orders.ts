@@ -153,12 +153,19 @@ export class OrdersConnectorRole extends Construct {
       ],
     };
 
+    // Never minimized: in an app with `@aws-cdk/aws-iam:minimizePolicies` (which `cdk init`
+    // sets) the CDK would otherwise merge and reorder the documented statements.
+    const permissions = new iam.PolicyDocument({
+      minimize: false,
+      statements: permissionPolicy.Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
+    });
+
     this.role = new iam.Role(this, 'Role', {
       roleName: 'QBusinessAnalyticsOrdersRole',
       description: 'Orders database of the analytics assistant.',
       assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com'),
       inlinePolicies: {
-        'orders-permissions': iam.PolicyDocument.fromJson(permissionPolicy),
+        'orders-permissions': permissions,
       },
     });
     // `assumedBy` builds a trust policy without the documented Sid and conditions: replace

@@ -153,6 +153,13 @@ export class OrdersMysqlConnectorRole extends Construct {
       ],
     };
 
+    // Never minimized: in an app with `@aws-cdk/aws-iam:minimizePolicies` (which `cdk init`
+    // sets) the CDK would otherwise merge and reorder the documented statements.
+    const permissions = new iam.PolicyDocument({
+      minimize: false,
+      statements: permissionPolicy.Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
+    });
+
     this.role = new iam.Role(this, 'Role', {
       roleName: 'QBusinessOrdersMySqlConnectorRole',
       description: 'Role for the orders database.',
@@ -160,7 +167,7 @@ export class OrdersMysqlConnectorRole extends Construct {
       maxSessionDuration: Duration.seconds(7200),
       assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com'),
       inlinePolicies: {
-        'orders-mysql-permissions': iam.PolicyDocument.fromJson(permissionPolicy),
+        'orders-mysql-permissions': permissions,
       },
     });
     Tags.of(this.role).add('Team', 'orders');

@@ -217,12 +217,19 @@ export class ReusableMysqlConnectorRole extends Construct {
       ],
     };
 
+    // Never minimized: in an app with `@aws-cdk/aws-iam:minimizePolicies` (which `cdk init`
+    // sets) the CDK would otherwise merge and reorder the documented statements.
+    const permissions = new iam.PolicyDocument({
+      minimize: false,
+      statements: permissionPolicy.Statement.map((statement) => iam.PolicyStatement.fromJson(statement)),
+    });
+
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: 'Connector role for any Amazon RDS (MySQL) data source, in any account.',
       assumedBy: new iam.ServicePrincipal('qbusiness.amazonaws.com'),
       inlinePolicies: {
-        'reusable-mysql-permissions': iam.PolicyDocument.fromJson(permissionPolicy),
+        'reusable-mysql-permissions': permissions,
       },
     });
     // `assumedBy` builds a trust policy without the documented Sid and conditions: replace
