@@ -97,13 +97,15 @@ fn cdk_readme_says_what_each_role_creates_and_reads() {
             .lines()
             .filter_map(|line| key.captures(line).map(|c| c[1].to_owned()))
             .collect();
-        let mut read: BTreeSet<String> = case
+        // The open values, each required.
+        let required: BTreeSet<String> = case
             .cdk_context()
             .as_object()
             .unwrap()
             .keys()
             .cloned()
             .collect();
+        let mut read = required.clone();
         for (names, spec) in &case.roles {
             if spec.role_name.is_none() {
                 read.insert(names.context_key("roleName"));
@@ -118,13 +120,6 @@ fn cdk_readme_says_what_each_role_creates_and_reads() {
         let options: BTreeSet<String> = option
             .captures_iter(readme)
             .map(|c| c[1].to_owned())
-            .collect();
-        let required: BTreeSet<String> = case
-            .cdk_context()
-            .as_object()
-            .unwrap()
-            .keys()
-            .cloned()
             .collect();
         assert_eq!(
             options, required,
