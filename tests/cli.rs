@@ -462,3 +462,43 @@ fn snapshot(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u
         })
         .collect()
 }
+
+/// Files follow the umask (0644 under 022, 0640 under 027), whatever the file is, and an
+/// update or `--force` keeps a file's mode.
+#[cfg(unix)]
+#[test]
+fn files_follow_the_umask_and_keep_their_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    for (umask, expected) in [("022", 0o644), ("027", 0o640)] {
+        let out = tempfile::tempdir().unwrap();
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" generate \"$1\" --out \"$2\""
+            ))
+            .args([BIN, ORDERS, out.path().to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let files = files_under(out.path());
+        assert_eq!(files.len(), 18);
+        for file in &files {
+            assert_eq!(
+                mode(&out.path().join(file)),
+                expected,
+                "{file} under umask {umask}"
+            );
+        }
+        let template = out.path().join("orders-mysql/cloudformation/template.yaml");
+        std::fs::set_permissions(&template, std::fs::Permissions::from_mode(0o664)).unwrap();
+        std::fs::write(&template, "# edited\n").unwrap();
+        let dir = out.path().to_str().unwrap();
+        assert!(
+            run(&["generate", ORDERS, "--out", dir, "--force"])
+                .status
+                .success()
+        );
+        assert_eq!(mode(&template), 0o664, "--force keeps the mode");
+    }
+}

@@ -160,7 +160,16 @@ impl<'a> Folder<'a> {
             move |source| WriteError::Io { path, source }
         };
         std::fs::create_dir_all(&self.root).map_err(io(&self.root))?;
-        remove_leftovers(&self.root).map_err(io(&self.root))?;
+        // Only the folders the tool writes to: never `node_modules`, `cdk.out` or
+        // `.terraform`, which users' tools create beside our files.
+        let folders: BTreeSet<PathBuf> = self
+            .files
+            .iter()
+            .filter_map(|(relative, _)| self.root.join(relative).parent().map(Path::to_path_buf))
+            .collect();
+        for folder in &folders {
+            remove_leftovers(folder).map_err(io(folder))?;
+        }
         let new: BTreeMap<String, BTreeSet<String>> = self
             .files
             .iter()
@@ -251,19 +260,22 @@ fn manifest_text(files: &BTreeMap<String, BTreeSet<String>>) -> String {
     serde_json::to_string_pretty(&manifest).expect("JSON serializes") + "\n"
 }
 
+/// Removes the temporary files a killed run left directly in `folder`, if it exists.
 fn remove_leftovers(folder: &Path) -> io::Result<()> {
-    let mut folders = vec![folder.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let entry = entry?;
-            let name = entry.file_name();
-            if entry.file_type()?.is_dir() {
-                folders.push(entry.path());
-            } else if name.to_string_lossy().starts_with(TEMPORARY_PREFIX)
-                && name.to_string_lossy().ends_with(".tmp")
-            {
-                std::fs::remove_file(entry.path())?;
-            }
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMPORARY_PREFIX)
+            && name.ends_with(".tmp")
+            && entry.file_type()?.is_file()
+        {
+            std::fs::remove_file(entry.path())?;
         }
     }
     Ok(())
@@ -278,10 +290,19 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<Outcome> {
     };
     let folder = path.parent().expect("artifact paths have a folder");
     std::fs::create_dir_all(folder)?;
-    let mut temporary = tempfile::Builder::new()
-        .prefix(TEMPORARY_PREFIX)
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMPORARY_PREFIX).suffix(".tmp");
+    // A new file gets read and write for all (0666) less what the umask removes (the kernel
+    // applies it), as `touch` does: 0644 under the usual umask 022, not tempfile's 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temporary = builder.tempfile_in(folder)?;
+    // An update keeps the file's mode.
+    if outcome == Outcome::Updated {
+        temporary
+            .as_file()
+            .set_permissions(std::fs::metadata(path)?.permissions())?;
+    }
     temporary.write_all(contents)?;
     // No fsync: the rename is atomic for every reader and against a killed process, which is
     // what a generator needs; durability across power loss is the file system's, as for
@@ -379,13 +400,43 @@ mod tests {
         assert_eq!(json["files"]["a.yaml"], sha256(b"two"));
     }
 
+    #[cfg(unix)]
     #[test]
-    fn leftover_temporary_files_are_removed() {
+    fn new_files_follow_the_umask_and_updates_keep_the_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
         let out = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(out.path().join("role/cdk")).unwrap();
+        write_all(out.path(), &[artifact("role/a.yaml", "one")]).unwrap();
+        let file = out.path().join("role/a.yaml");
+        // The test process's umask, read back from a file the standard library creates.
+        let probe = out.path().join("probe");
+        std::fs::write(&probe, "").unwrap();
+        assert_eq!(mode(&file), mode(&probe));
+        assert_eq!(mode(&file) & 0o600, 0o600, "the owner reads and writes");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_all(out.path(), &[artifact("role/a.yaml", "two")]).unwrap();
+        assert_eq!(mode(&file), 0o640);
+        write(
+            out.path(),
+            &[artifact("role/a.yaml", "three")],
+            Overwrite::Force,
+        )
+        .unwrap();
+        assert_eq!(mode(&file), 0o640);
+    }
+
+    #[test]
+    fn leftover_temporary_files_are_removed_from_our_folders_only() {
+        let out = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(out.path().join("role/cdk/node_modules/x")).unwrap();
         let leftover = out.path().join("role/cdk/.connector-roles-abc.tmp");
         std::fs::write(&leftover, "half").unwrap();
-        write_all(out.path(), &[artifact("role/a.yaml", "one")]).unwrap();
+        let theirs = out
+            .path()
+            .join("role/cdk/node_modules/x/.connector-roles-abc.tmp");
+        std::fs::write(&theirs, "not ours to clean").unwrap();
+        write_all(out.path(), &[artifact("role/cdk/a.ts", "one")]).unwrap();
         assert!(!leftover.exists());
+        assert!(theirs.exists());
     }
 }
