@@ -502,3 +502,151 @@ fn files_follow_the_umask_and_keep_their_mode() {
         assert_eq!(mode(&template), 0o664, "--force keeps the mode");
     }
 }
+
+/// A closed pipe ends the command quietly with 141 (128 + SIGPIPE), as a shell reports a
+/// command killed by it; no panic, nothing on standard error.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for args in [
+        vec!["list"],
+        vec!["generate", "--stdout", ORDERS],
+        vec!["generate", "--stdout", "--connector", "rds-mysql"],
+    ] {
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the command writes.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(141), "{args:?}");
+        assert!(
+            output.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// Any other failure to write standard output is one line and exit 3, never a panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_one_line_and_exit_3() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    assert!(run(&["generate", ORDERS, "--out", dir]).status.success());
+    for args in [
+        vec!["check", ORDERS, "--out", dir],
+        vec!["list"],
+        vec!["generate", "--stdout", ORDERS],
+    ] {
+        let output = Command::new(BIN)
+            .args(&args)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: writing to standard output: "),
+            "{stderr}"
+        );
+    }
+}
+
+/// Inputs are regular files or standard input (`-`), a byte-order mark is skipped, and a
+/// file over the cap, a FIFO or a device is refused at once, naming it.
+#[cfg(unix)]
+#[test]
+fn inputs_are_bounded_regular_files_or_standard_input() {
+    let folder = tempfile::tempdir().unwrap();
+    let spec = std::fs::read_to_string(ORDERS).unwrap();
+    let out = folder.path().join("out");
+    let out = out.to_str().unwrap();
+    // A byte-order mark.
+    let bom = folder.path().join("bom.json");
+    std::fs::write(&bom, format!("\u{feff}{spec}")).unwrap();
+    let output = run(&["generate", bom.to_str().unwrap(), "--out", out]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Standard input.
+    let mut child = Command::new(BIN)
+        .args(["generate", "-", "--stdout", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), spec.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("orders-mysql/policy/trust-policy.json")
+    );
+    // A FIFO is refused without blocking, and so are a device and a folder.
+    let fifo = folder.path().join("spec.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for path in [
+        fifo.to_str().unwrap(),
+        "/dev/zero",
+        folder.path().to_str().unwrap(),
+    ] {
+        let output = run(&["generate", path, "--out", out]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{path}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{path} is not a regular file")),
+            "{stderr}"
+        );
+    }
+    // Over the cap (sparse: no 17 MiB written).
+    let huge = folder.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(17 << 20)
+        .unwrap();
+    let output = run(&["generate", huge.to_str().unwrap(), "--out", out]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("17825792 bytes or more, over the 16 MiB"),
+        "{stderr}"
+    );
+    // A missing file is invalid input, named.
+    let output = run(&["generate", "no-such-spec.json", "--out", out]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-spec.json: no such file"));
+}
+
+/// A Rust file without a `connector_role!` is an error naming it, not a silent success.
+#[test]
+fn a_rust_file_without_declarations_is_an_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let source = folder.path().join("infra.rs");
+    std::fs::write(&source, "fn main() {}\n").unwrap();
+    let out = folder.path().join("out");
+    let output = run(&[
+        "generate",
+        source.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("infra.rs: declares no role: no `connector_role!` invocation was found"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}

@@ -7,13 +7,14 @@ use clap::Args;
 use connector_roles::RoleSpec;
 use connector_roles::audit::{Source, audit};
 
-/// Exit code for a role that differs from the documented one.
-const DIFFERENT: u8 = 1;
+use crate::failure::{self, Failure};
+use crate::input;
 
 #[derive(Args)]
 pub struct AuditArgs {
     /// The role as it is: JSON policy documents (its permission policy, its trust policy, or
-    /// both), a CloudFormation template (YAML or JSON), or `terraform show -json` output.
+    /// both), a CloudFormation template (YAML or JSON), or `terraform show -json` output
+    /// (`-`: standard input).
     #[arg(required = true, value_name = "POLICY")]
     inputs: Vec<PathBuf>,
     /// The spec the role should follow: a JSON spec, or a Rust file of `connector_role!`
@@ -39,35 +40,33 @@ enum ReportFormat {
 }
 
 /// Prints the report; exits 0 when the role is the documented one, 1 when it differs.
-pub fn run(args: &AuditArgs) -> Result<ExitCode, String> {
+pub fn run(args: &AuditArgs) -> Result<ExitCode, Failure> {
     let spec = spec(args)?;
     let texts = args
         .inputs
         .iter()
         .map(|path| {
-            std::fs::read_to_string(path)
-                .map(|text| (path.display().to_string(), text))
-                .map_err(|e| format!("error: {}: {e}", path.display()))
+            input::read(path, input::AUDIT_CAP).map(|text| (path.display().to_string(), text))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let sources: Vec<Source<'_>> = texts
         .iter()
         .map(|(name, text)| Source { name, text })
         .collect();
-    let report = audit(&spec, &sources, args.role.as_deref()).map_err(|e| format!("error: {e}"))?;
+    let report = audit(&spec, &sources, args.role.as_deref()).map_err(Failure::invalid)?;
     match args.format {
-        ReportFormat::Text => print!("{}", report.text()),
-        ReportFormat::Json => println!("{}", report.json()),
+        ReportFormat::Text => failure::print(&report.text())?,
+        ReportFormat::Json => failure::print(&format!("{}\n", report.json()))?,
     }
     Ok(if report.is_equal() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(DIFFERENT)
+        ExitCode::from(failure::DIFFERS)
     })
 }
 
 /// The one declaration of the spec file to audit against.
-fn spec(args: &AuditArgs) -> Result<RoleSpec, String> {
+fn spec(args: &AuditArgs) -> Result<RoleSpec, Failure> {
     let file = args.spec.display();
     let mut specs = super::read_spec(&args.spec)?;
     if let Some(name) = &args.name {
@@ -75,17 +74,17 @@ fn spec(args: &AuditArgs) -> Result<RoleSpec, String> {
     }
     match specs.len() {
         1 => Ok(specs.remove(0)),
-        0 => Err(format!(
-            "error: {file} declares no role named {:?}",
+        0 => Err(Failure::invalid(format!(
+            "{file} declares no role named {:?}",
             args.name.as_deref().unwrap_or_default()
-        )),
+        ))),
         _ => {
             let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
-            Err(format!(
-                "error: {file} declares {} roles ({}); name one with --name",
+            Err(Failure::invalid(format!(
+                "{file} declares {} roles ({}); name one with --name",
                 names.len(),
                 names.join(", ")
-            ))
+            )))
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use connector_roles::catalog;
 
-/// Prints one line per connector under a header, columns aligned.
-pub fn print() {
+/// One line per connector under a header, columns aligned.
+pub fn table() -> String {
     let rows: Vec<[String; 4]> = catalog::all()
         .iter()
         .map(|connector| {
@@ -41,9 +41,10 @@ pub fn print() {
             .unwrap_or(0)
     };
     let widths = [width(0), width(1), width(2)];
+    let mut table = String::new();
     for row in std::iter::once(&header).chain(&rows) {
-        println!(
-            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
+        table.push_str(&format!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  {}\n",
             row[0],
             row[1],
             row[2],
@@ -51,6 +52,7 @@ pub fn print() {
             w0 = widths[0],
             w1 = widths[1],
             w2 = widths[2]
-        );
+        ));
     }
+    table
 }

@@ -1,11 +1,12 @@
 //! The `connector-roles` command-line tool.
 
 mod audit;
+mod failure;
+mod input;
 mod list;
 mod locate;
 mod select;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,11 +16,18 @@ use connector_roles::{
     Artifact, Drift, Format, Overwrite, RoleSpec, WriteError, drift, listing, not_ours, render,
     source, write,
 };
+use failure::Failure;
 
 /// Writes the IAM role an Amazon Q Business data source connector needs, as CloudFormation,
 /// AWS CDK TypeScript, Terraform and policy JSON.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "Exit codes: 0 success; 1 drift (check) or a role that differs (audit); 2 invalid \
+                  input, nothing written; 3 an I/O or environment failure (disk full, permission \
+                  denied); 141 standard output closed by its reader."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,9 +62,9 @@ enum Command {
 
 #[derive(Args)]
 struct SpecArgs {
-    /// JSON spec files, or Rust files whose `connector_role!` invocations are read; without
-    /// any (and without --connector), the embedded default (RDS (MySQL), every value open,
-    /// VPC on).
+    /// JSON spec files, or Rust files whose `connector_role!` invocations are read (`-`:
+    /// a JSON spec on standard input); without any (and without --connector), the embedded
+    /// default (RDS (MySQL), every value open, VPC on).
     spec: Vec<PathBuf>,
     /// The output folder.
     #[arg(long, default_value = "output")]
@@ -86,11 +94,6 @@ impl FormatArg {
     }
 }
 
-/// Exit code for a run whose output differs from what is on disk.
-const DRIFT: u8 = 1;
-/// Exit code for invalid input; nothing is written.
-const INVALID: u8 = 2;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -108,26 +111,21 @@ fn main() -> ExitCode {
             generate(&specs, &format.formats(), stdout, overwrite)
         }
         Command::Check { specs } => check(&specs),
-        Command::List => {
-            list::print();
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::List => failure::print(&list::table()).map(|()| ExitCode::SUCCESS),
         Command::Audit(args) => audit::run(&args),
     };
-    result.unwrap_or_else(|message| {
-        eprintln!("{message}");
-        ExitCode::from(INVALID)
-    })
+    result.unwrap_or_else(Failure::exit)
 }
 
 /// Reads and checks every spec, or fails before anything is rendered or written.
-fn read_specs(specs: &SpecArgs) -> Result<Vec<RoleSpec>, String> {
+fn read_specs(specs: &SpecArgs) -> Result<Vec<RoleSpec>, Failure> {
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
     for path in &specs.spec {
         match read_spec(path) {
             Ok(specs) => parsed.extend(specs),
-            Err(message) => errors.push(message),
+            Err(Failure::Invalid(message)) => errors.push(message),
+            Err(other) => return Err(other),
         }
     }
     let parsed = match specs.select.roles(parsed, !specs.spec.is_empty()) {
@@ -143,20 +141,20 @@ fn read_specs(specs: &SpecArgs) -> Result<Vec<RoleSpec>, String> {
         ));
     }
     if !errors.is_empty() {
-        return Err(errors.join("\n"));
+        return Err(Failure::Invalid(errors.join("\n")));
     }
     Ok(parsed)
 }
 
 /// The artifacts of one spec.
-fn artifacts(spec: &RoleSpec, formats: &[Format]) -> Result<Vec<Artifact>, String> {
-    render(spec, formats).map_err(|e| format!("error: {e}"))
+fn artifacts(spec: &RoleSpec, formats: &[Format]) -> Result<Vec<Artifact>, Failure> {
+    render(spec, formats).map_err(Failure::invalid)
 }
 
-/// The roles of a spec file: a JSON spec, or every `connector_role!` of a `.rs` file.
-fn read_spec(path: &Path) -> Result<Vec<RoleSpec>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("error: {}: {e}", path.display()))?;
+/// The roles of a spec file: a JSON spec, or every `connector_role!` of a `.rs` file (at
+/// least one).
+fn read_spec(path: &Path) -> Result<Vec<RoleSpec>, Failure> {
+    let text = input::read(path, input::SPEC_CAP)?;
     let located = |line: usize, column: usize, message: &dyn std::fmt::Display| {
         let excerpt = locate::excerpt(&text, line, column);
         format!(
@@ -166,6 +164,12 @@ fn read_spec(path: &Path) -> Result<Vec<RoleSpec>, String> {
     };
     let messages: Vec<String> = if path.extension().is_some_and(|e| e == "rs") {
         match source::roles(&text) {
+            Ok(roles) if roles.is_empty() => {
+                return Err(Failure::invalid(format!(
+                    "{}: declares no role: no `connector_role!` invocation was found",
+                    path.display()
+                )));
+            }
             Ok(roles) => return Ok(roles),
             Err(errors) => errors
                 .iter()
@@ -187,7 +191,7 @@ fn read_spec(path: &Path) -> Result<Vec<RoleSpec>, String> {
                 .collect(),
         }
     };
-    Err(messages.join("\n"))
+    Err(Failure::Invalid(messages.join("\n")))
 }
 
 fn duplicate_name(specs: &[RoleSpec]) -> Option<&str> {
@@ -206,17 +210,16 @@ fn generate(
     formats: &[Format],
     stdout: bool,
     overwrite: Overwrite,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Failure> {
     let roles = read_specs(specs)?;
     if stdout {
         let mut all = Vec::new();
         for spec in &roles {
             all.extend(artifacts(spec, formats)?);
         }
-        print!("{}", listing(&all));
+        failure::print(&listing(&all))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let failed = |e: WriteError| format!("error: {e}");
     if overwrite == Overwrite::OnlyOurs {
         let mut refused = Vec::new();
         for spec in roles.iter().filter(|s| specs.out.join(&s.name).exists()) {
@@ -227,38 +230,50 @@ fn generate(
         }
     }
     // Every target is ours or absent (checked above), so the writes need not check again.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for spec in &roles {
         let written =
             write(&specs.out, &artifacts(spec, formats)?, Overwrite::Force).map_err(failed)?;
+        let mut lines = String::new();
         for (path, outcome) in written {
             let outcome = format!("{outcome:?}").to_lowercase();
-            writeln!(out, "{outcome:<9} {}", path.display()).map_err(|e| e.to_string())?;
+            lines.push_str(&format!("{outcome:<9} {}\n", path.display()));
         }
+        failure::print(&lines)?;
     }
-    out.flush().map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(specs: &SpecArgs) -> Result<ExitCode, String> {
+/// A write that failed: files that are not ours are refused input; anything else is I/O.
+fn failed(error: WriteError) -> Failure {
+    match error {
+        WriteError::NotOurs(_) => Failure::invalid(error),
+        WriteError::Io { .. } => Failure::io(error),
+    }
+}
+
+fn check(specs: &SpecArgs) -> Result<ExitCode, Failure> {
     let (mut files, mut differ) = (0, 0);
     for spec in &read_specs(specs)? {
         let artifacts = artifacts(spec, &Format::ALL)?;
-        let drifted = drift(&specs.out, &artifacts).map_err(|e| format!("error: {e}"))?;
+        let drifted = drift(&specs.out, &artifacts).map_err(failed)?;
+        let mut lines = String::new();
         for drift in &drifted {
             match drift {
-                Drift::Missing(path) => println!("missing   {}", path.display()),
-                Drift::Changed(path) => println!("changed   {}", path.display()),
+                Drift::Missing(path) => lines.push_str(&format!("missing   {}\n", path.display())),
+                Drift::Changed(path) => lines.push_str(&format!("changed   {}\n", path.display())),
             }
         }
+        failure::print(&lines)?;
         files += artifacts.len();
         differ += drifted.len();
     }
     if differ == 0 {
-        println!("{files} files up to date");
+        failure::print(&format!("{files} files up to date\n"))?;
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{differ} of {files} files differ: run `connector-roles generate` to update them");
-        Ok(ExitCode::from(DRIFT))
+        failure::print(&format!(
+            "{differ} of {files} files differ: run `connector-roles generate` to update them\n"
+        ))?;
+        Ok(ExitCode::from(failure::DIFFERS))
     }
 }
