@@ -650,3 +650,85 @@ fn a_rust_file_without_declarations_is_an_error() {
     );
     assert!(!out.exists());
 }
+
+/// Lists and maps are refused whole past IAM's counts, before their elements' rules, and a
+/// message quotes at most 200 characters of a value: 100,000 tags or subnets, or a 1 MB
+/// connector name, give one short error.
+#[test]
+fn huge_specs_give_one_short_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let tags: serde_json::Map<String, serde_json::Value> = (0..100_000)
+        .map(|i| (format!("k{i}"), serde_json::json!("v")))
+        .collect();
+    let subnets: Vec<String> = (0..100_000).map(|i| format!("subnet-{i:08x}")).collect();
+    let cases = [
+        (
+            serde_json::json!({ "connector": "rds-mysql", "name": "t", "tags": tags }),
+            "tags: holds 100000 tags; IAM allows at most 50 on a role".to_owned(),
+        ),
+        (
+            serde_json::json!({ "connector": "rds-mysql", "name": "t", "vpc": { "subnet_ids": subnets } }),
+            "vpc.subnet_ids: lists 100000 IDs; a data source takes at most 200".to_owned(),
+        ),
+        (
+            serde_json::json!({ "connector": "x".repeat(1_000_000), "name": "t" }),
+            format!(
+                "connector: \"{}\"… (1000000 characters) is not a documented connector",
+                "x".repeat(200)
+            ),
+        ),
+    ];
+    for (i, (spec, expected)) in cases.into_iter().enumerate() {
+        let path = folder.path().join(format!("{i}.json"));
+        std::fs::write(&path, spec.to_string()).unwrap();
+        let output = run(&[
+            "generate",
+            path.to_str().unwrap(),
+            "--out",
+            folder.path().join("out").to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr.contains(&expected),
+            "{}",
+            &stderr[..stderr.len().min(2000)]
+        );
+        assert_eq!(
+            stderr.matches("error:").count(),
+            1,
+            "{}",
+            &stderr[..stderr.len().min(2000)]
+        );
+        assert!(stderr.len() < 2_000, "{} bytes of errors", stderr.len());
+    }
+}
+
+/// In a `connector_role!`, too many tags are one error on the tags' map.
+#[test]
+fn too_many_tags_in_a_declaration_are_one_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let tags: Vec<String> = (0..51).map(|i| format!("\"k{i}\": \"v\"")).collect();
+    let source = folder.path().join("roles.rs");
+    std::fs::write(
+        &source,
+        format!(
+            "connector_roles::connector_role! {{\n    pub Orders {{\n        connector: rds_mysql,\n        tags: {{ {} }},\n    }}\n}}\n",
+            tags.join(", ")
+        ),
+    )
+    .unwrap();
+    let output = run(&[
+        "generate",
+        source.to_str().unwrap(),
+        "--out",
+        folder.path().join("out").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("roles.rs:4:15: invalid `tags`: holds 51 tags; IAM allows at most 50"),
+        "{stderr}"
+    );
+}

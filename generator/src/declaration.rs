@@ -257,7 +257,11 @@ impl Properties {
             checker.spans.push((PATH.into(), lit.span()));
             builder.path(PATH, &lit.value());
         }
-        for (key, value) in self.tags.into_iter().flatten() {
+        let tags = self.tags.unwrap_or_default();
+        if !builder.tags_fit(TAGS, tags.len()) {
+            return;
+        }
+        for (key, value) in tags {
             let path = format!("{TAGS}.{}", key.value());
             checker
                 .literal_spans
@@ -358,7 +362,10 @@ impl Checker {
     /// `tags: { "Team": "data-platform" }`; `{}` holds no tags.
     fn tags(&mut self, entry: &Entry) -> Option<Vec<(LitStr, LitStr)>> {
         match &entry.value {
-            Value::Map(pairs, _) => Some(pairs.clone()),
+            Value::Map(pairs, span) => {
+                self.spans.push((TAGS.into(), *span));
+                Some(pairs.clone())
+            }
             Value::Block(entries, _) if entries.is_empty() => Some(Vec::new()),
             other => {
                 self.error(

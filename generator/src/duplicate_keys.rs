@@ -82,7 +82,8 @@ impl<'de> Visitor<'de> for Walk<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let found = self.found;
-        let mut keys: Vec<String> = Vec::new();
+        // A set: an object of 100,000 keys is checked in linear time.
+        let mut keys = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             let path = if self.path.is_empty() {
                 key.clone()
@@ -96,7 +97,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
                 path,
                 found: &mut *found,
             })?;
-            keys.push(key);
+            keys.insert(key);
         }
         Ok(())
     }

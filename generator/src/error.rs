@@ -16,10 +16,25 @@ pub struct SpecError {
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.value {
-            Some(value) => write!(f, "{}: {value:?} {}", self.path, self.rule),
+            Some(value) => write!(f, "{}: {} {}", self.path, quoted(value), self.rule),
             None if self.path.is_empty() => f.write_str(&self.rule),
             None => write!(f, "{}: {}", self.path, self.rule),
         }
+    }
+}
+
+/// The longest part of a value an error message quotes.
+const QUOTED: usize = 200;
+
+/// `value` in quotes, escaped; past [`QUOTED`] characters its start and its length.
+pub fn quoted(value: &str) -> String {
+    match value.char_indices().nth(QUOTED) {
+        None => format!("{value:?}"),
+        Some((end, _)) => format!(
+            "{:?}… ({} characters)",
+            &value[..end],
+            value.chars().count()
+        ),
     }
 }
 
@@ -48,4 +63,19 @@ pub struct RenderError {
     /// What askama reported.
     #[source]
     pub source: askama::Error,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn long_values_are_quoted_in_part_with_their_length() {
+        assert_eq!(quoted("a\"b"), "\"a\\\"b\"");
+        let long = "é".repeat(1_000);
+        assert_eq!(
+            quoted(&long),
+            format!("{:?}… (1000 characters)", "é".repeat(200))
+        );
+    }
 }

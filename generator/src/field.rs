@@ -84,6 +84,16 @@ impl Field {
         matches!(self, Field::SubnetIds | Field::SecurityGroupIds)
     }
 
+    /// The most elements a list field may hold: a data source's `VpcConfiguration` takes at
+    /// most 10 security groups (and CloudFormation shows 200 for subnets); 1 for a scalar.
+    pub fn most_elements(self) -> usize {
+        match self {
+            Field::SecurityGroupIds => 10,
+            Field::SubnetIds => 200,
+            _ => 1,
+        }
+    }
+
     /// Whether an open value means "the deploying account, region or partition" rather
     /// than a parameter.
     pub fn defaults_to_deployment(self) -> bool {

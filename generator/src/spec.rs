@@ -349,6 +349,20 @@ impl Builder {
         }
     }
 
+    /// Whether `count` tags (at `path`) fit on a role; an error when not, so that the tags'
+    /// own rules are not checked one by one for a map IAM refuses whole.
+    pub fn tags_fit(&mut self, path: &str, count: usize) -> bool {
+        let fits = count <= properties::limit::TAGS;
+        if !fits {
+            let rule = format!(
+                "holds {count} tags; IAM allows at most {} on a role",
+                properties::limit::TAGS
+            );
+            self.error(path, None, rule);
+        }
+        fits
+    }
+
     /// Adds the tag `key` (its value at `path`), after the tags added before it.
     pub fn tag(&mut self, path: &str, key: &str, value: &str) {
         let checked = properties::check_tag_key(key, &self.properties.tags)
@@ -397,7 +411,8 @@ impl Builder {
         if let Some(role_path) = &json.path {
             self.path("path", role_path);
         }
-        for (key, value) in &json.tags {
+        let fit = self.tags_fit("tags", json.tags.len());
+        for (key, value) in json.tags.iter().filter(|_| fit) {
             let path = format!("tags.{key}");
             match value.as_str() {
                 Some(value) => self.tag(&path, key, value),
@@ -465,11 +480,21 @@ impl Builder {
             self.error(path, None, rule);
             return;
         }
+        let most = field.most_elements();
+        if values.len() > most {
+            let rule = format!(
+                "lists {} IDs; a data source takes at most {most}",
+                values.len()
+            );
+            self.error(path, None, rule);
+            return;
+        }
         let mut checked = Vec::with_capacity(values.len());
+        let mut seen = std::collections::HashSet::with_capacity(values.len());
         for (i, value) in values.iter().enumerate() {
             let path = format!("{path}[{i}]");
             match rules::check(field, value) {
-                Ok(_) if checked.contains(value) => {
+                Ok(_) if !seen.insert(value.as_str()) => {
                     self.error(&path, Some(value), "is listed twice".into())
                 }
                 Ok(value) => checked.push(value),
@@ -643,6 +668,10 @@ impl Builder {
 
 /// The rule for an unknown connector: the closest documented names, and where to find all.
 fn unknown_connector(name: &str) -> String {
+    // No documented name is near one this long: skip the quadratic distance.
+    if name.chars().count() > 64 {
+        return "is not a documented connector (see `connector-roles list`)".to_owned();
+    }
     let mut ranked: Vec<(usize, &str)> = catalog::all()
         .iter()
         .map(|c| (strsim::levenshtein(name, &c.id), c.id.as_str()))

@@ -179,16 +179,21 @@ fn read_spec(path: &Path) -> Result<Vec<RoleSpec>, Failure> {
     } else {
         match RoleSpec::from_json(&text) {
             Ok(spec) => return Ok(vec![spec]),
-            Err(errors) => errors
-                .0
-                .iter()
-                .map(|error| {
-                    match locate::locate(&text, &error.path).filter(|_| !error.path.is_empty()) {
-                        Some((line, column)) => located(line, column, error),
-                        None => format!("error: {}: {error}", path.display()),
-                    }
-                })
-                .collect(),
+            Err(errors) => {
+                let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
+                let places = locate::locate_all(&text, &paths);
+                errors
+                    .0
+                    .iter()
+                    .zip(places)
+                    .map(
+                        |(error, place)| match place.filter(|_| !error.path.is_empty()) {
+                            Some((line, column)) => located(line, column, error),
+                            None => format!("error: {}: {error}", path.display()),
+                        },
+                    )
+                    .collect()
+            }
         }
     };
     Err(Failure::Invalid(messages.join("\n")))
