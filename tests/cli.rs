@@ -732,3 +732,37 @@ fn too_many_tags_in_a_declaration_are_one_error() {
         "{stderr}"
     );
 }
+
+/// Deep nesting is an error naming the file, the line and the limit, never a crash: a `.rs`
+/// file of 1,500 nested modules, an audited YAML template of 10,000 nested sequences.
+#[test]
+fn deep_inputs_are_errors_not_crashes() {
+    let folder = tempfile::tempdir().unwrap();
+    let source = folder.path().join("deep.rs");
+    std::fs::write(
+        &source,
+        format!("{}{}", "mod a {\n".repeat(1_500), "}".repeat(1_500)),
+    )
+    .unwrap();
+    let output = run(&[
+        "generate",
+        source.to_str().unwrap(),
+        "--out",
+        folder.path().join("out").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("deep.rs:129:7: nested more than 128 levels deep"),
+        "{stderr}"
+    );
+    let template = folder.path().join("deep.yaml");
+    std::fs::write(&template, format!("{}x\n", "- ".repeat(10_000))).unwrap();
+    let output = run(&["audit", template.to_str().unwrap(), "--spec", ORDERS]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line 1: nested more than 128 levels deep"),
+        "{stderr}"
+    );
+}

@@ -1,6 +1,8 @@
-//! No input makes the parsers panic: arbitrary token streams through the `connector_role!`
-//! parser and checker (as the CLI reads `.rs` files), and arbitrary JSON documents through
-//! the spec reader. Every outcome is a spec or a typed error.
+//! No input makes the parsers panic or exhaust the stack: arbitrary token streams through
+//! the `connector_role!` parser and checker (as the CLI reads `.rs` files), arbitrary JSON
+//! documents through the spec reader, and deep and long inputs through the `.rs`, JSON spec
+//! and `audit` readers (YAML and JSON templates, Terraform JSON). Every outcome is a spec, a
+//! report or a typed error.
 
 use connector_roles::{RoleSpec, source};
 use proptest::prelude::*;
@@ -140,5 +142,46 @@ proptest! {
     fn arbitrary_text_never_panics(text in any::<String>()) {
         let _ = RoleSpec::from_json(&text);
         let _ = source::roles(&text);
+    }
+}
+
+/// Text nested `depth` levels deep in one of the readers' syntaxes, `width` items wide.
+fn deep(kind: usize, depth: usize, width: usize) -> String {
+    let items = |item: &str| vec![item; width].join(", ");
+    match kind {
+        0 => format!("{}{}", "mod m { ".repeat(depth), "}".repeat(depth)),
+        1 => format!(
+            "fn f() {{ let x = {}1{}; }}",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        ),
+        2 => format!("{}{}{}", "[".repeat(depth), items("1"), "]".repeat(depth)),
+        3 => format!("{}x\n", "- ".repeat(depth)),
+        4 => (0..depth)
+            .map(|level| format!("{}k{level}:\n", " ".repeat(level)))
+            .collect(),
+        _ => format!(
+            "{{\"values\": {{\"root_module\": {}{}{}}}}}",
+            "{\"a\": [".repeat(depth),
+            items("{}"),
+            "]}".repeat(depth)
+        ),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn deep_and_long_inputs_never_crash(kind in 0..6usize, depth in 0..10_000usize, width in 0..1_000usize) {
+        let text = deep(kind, depth, width);
+        let _ = source::roles(&text);
+        let _ = RoleSpec::from_json(&text);
+        let spec = RoleSpec::from_json(
+            &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/specs/orders-mysql.json")).unwrap(),
+        )
+        .unwrap();
+        let sources = [connector_roles::audit::Source { name: "input", text: &text }];
+        let _ = connector_roles::audit::audit(&spec, &sources, None);
     }
 }

@@ -7,14 +7,19 @@ use serde_json::{Map, Value};
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// Reads the first document of `text`.
+/// The deepest nesting of sequences and mappings read; a CloudFormation template nests
+/// about ten levels deep.
+pub const MAX_DEPTH: usize = 128;
+
+/// Reads the first document of `text`; past [`MAX_DEPTH`] levels of nesting, an error
+/// naming the line, so that no input can exhaust the stack.
 pub fn parse(text: &str) -> Result<Value, String> {
     let mut parser = Parser::new_from_str(text);
     loop {
         match next(&mut parser)? {
             (Event::StreamEnd, _) => return Err("the file holds no YAML document".to_owned()),
             (Event::StreamStart | Event::DocumentStart, _) => {}
-            (event, mark) => return node(&mut parser, event, mark),
+            (event, mark) => return node(&mut parser, event, mark, 0),
         }
     }
 }
@@ -23,12 +28,19 @@ fn next(parser: &mut Parser<std::str::Chars<'_>>) -> Result<(Event, Marker), Str
     parser.next_token().map_err(|e| e.to_string())
 }
 
-/// The value that starts with `event`, read to its end.
+/// The value that starts with `event`, `depth` levels down, read to its end.
 fn node(
     parser: &mut Parser<std::str::Chars<'_>>,
     event: Event,
     mark: Marker,
+    depth: usize,
 ) -> Result<Value, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "line {}: nested more than {MAX_DEPTH} levels deep",
+            mark.line()
+        ));
+    }
     let (value, tag) = match event {
         Event::Scalar(text, style, _, tag) => {
             let value = if text.is_empty() && style == TScalarStyle::Plain && tag.is_none() {
@@ -43,7 +55,7 @@ fn node(
             loop {
                 match next(parser)? {
                     (Event::SequenceEnd, _) => break,
-                    (event, mark) => items.push(node(parser, event, mark)?),
+                    (event, mark) => items.push(node(parser, event, mark, depth + 1)?),
                 }
             }
             (Value::Array(items), tag)
@@ -53,7 +65,7 @@ fn node(
             loop {
                 let key = match next(parser)? {
                     (Event::MappingEnd, _) => break,
-                    (event, mark) => node(parser, event, mark)?,
+                    (event, mark) => node(parser, event, mark, depth + 1)?,
                 };
                 let Value::String(key) = key else {
                     return Err(format!(
@@ -62,7 +74,7 @@ fn node(
                     ));
                 };
                 let (event, mark) = next(parser)?;
-                map.insert(key, node(parser, event, mark)?);
+                map.insert(key, node(parser, event, mark, depth + 1)?);
             }
             (Value::Object(map), tag)
         }
@@ -127,6 +139,23 @@ mod tests {
                 "E": "111122223333"
             })
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}x\n", "- ".repeat(10_000));
+        let error = parse(&deep).unwrap_err();
+        assert_eq!(error, "line 1: nested more than 128 levels deep");
+        let mut indented = String::new();
+        for level in 0..200 {
+            indented.push_str(&format!("{}k{level}:\n", " ".repeat(level)));
+        }
+        assert!(
+            parse(&indented)
+                .unwrap_err()
+                .contains("nested more than 128 levels deep")
+        );
+        assert!(parse(&format!("{}x\n", "- ".repeat(100))).is_ok());
     }
 
     #[test]
