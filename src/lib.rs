@@ -22,7 +22,8 @@ mod declared;
 pub use connector_roles_generator::render::{listing, render};
 pub use connector_roles_generator::stack::Stack;
 pub use connector_roles_generator::write::{
-    Drift, Outcome, Overwrite, WriteError, drift, not_ours, write, write_all,
+    Access, Drift, Outcome, OutputLock, Overwrite, Wait, WriteError, drift, not_ours, write,
+    write_all,
 };
 pub use connector_roles_generator::{
     Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, audit,

@@ -766,3 +766,103 @@ fn deep_inputs_are_errors_not_crashes() {
         "{stderr}"
     );
 }
+
+/// Two runs on one output folder (twenty pairs, two specs of the same name that differ)
+/// both succeed and leave exactly one spec's files with the manifest that matches them.
+#[test]
+fn concurrent_runs_leave_one_runs_files() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut other: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ORDERS).unwrap()).unwrap();
+    other["description"] = "The same folder, another spec".into();
+    other["values"]["region"] = "us-west-2".into();
+    let other_path = folder.path().join("other.json");
+    std::fs::write(&other_path, other.to_string()).unwrap();
+    let specs = [ORDERS, other_path.to_str().unwrap()];
+    for pair in 0..20 {
+        let out = folder.path().join(format!("out{pair}"));
+        let out = out.to_str().unwrap();
+        let children: Vec<_> = [specs[pair % 2], specs[(pair + 1) % 2]]
+            .iter()
+            .map(|spec| {
+                Command::new(BIN)
+                    .args(["generate", spec, "--out", out])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "pair {pair}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let up_to_date: Vec<bool> = specs
+            .iter()
+            .map(|spec| run(&["check", spec, "--out", out]).status.success())
+            .collect();
+        assert_eq!(
+            up_to_date.iter().filter(|&&ok| ok).count(),
+            1,
+            "pair {pair}: {up_to_date:?}"
+        );
+        let leftovers: Vec<String> = files_under(Path::new(out))
+            .into_iter()
+            .filter(|file| file.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        // The next run takes the folder as the tool's own.
+        assert!(run(&["generate", specs[0], "--out", out]).status.success());
+    }
+}
+
+/// A run that finds the output folder locked waits, saying so once, or with --no-wait fails
+/// at once with exit 3 naming the folder.
+#[test]
+fn a_locked_output_folder_waits_or_fails_at_once() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let lock = connector_roles::OutputLock::acquire(
+        out.path(),
+        connector_roles::Wait::NoWait,
+        connector_roles::Access::Write,
+    )
+    .unwrap();
+    let output = run(&["generate", ORDERS, "--out", dir, "--no-wait"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{dir} is being written by another connector-roles run"
+        )),
+        "{stderr}"
+    );
+    assert!(!out.path().join("orders-mysql").exists());
+    let waiting = Command::new(BIN)
+        .args(["generate", ORDERS, "--out", dir])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        !out.path().join("orders-mysql").exists(),
+        "it waits for the lock"
+    );
+    drop(lock);
+    let output = waiting.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("waiting for another connector-roles run")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(run(&["check", ORDERS, "--out", dir]).status.success());
+}

@@ -11,6 +11,11 @@
 //! - The manifest never lags the files: before the files change it lists both the old and
 //!   the new hashes, and only the new ones after, so an interrupted run leaves every file
 //!   old or new, and each is still recognised as ours.
+//! - One writer at a time: a write holds an advisory lock ([`OutputLock`], `flock` on the
+//!   output folder itself, so no lock file is left behind) from before it reads the manifests
+//!   until it has written them; a second run waits for it, or fails at once when asked not to
+//!   wait. Two runs on one folder leave exactly one run's files and the manifest that matches
+//!   them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
@@ -38,6 +43,9 @@ pub enum WriteError {
         #[source]
         source: io::Error,
     },
+    /// Another run holds the output folder's lock and the caller asked not to wait.
+    #[error("{} is being written by another connector-roles run; nothing was written (run again when it ends, or without --no-wait to wait for it)", .0.display())]
+    Locked(PathBuf),
     /// Files exist that the tool did not write or that were edited since; nothing was
     /// written.
     #[error("{} not written by connector-roles or edited since; nothing was written (use --force to overwrite): {}", if .0.len() == 1 { "a file was" } else { "files were" }, .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
@@ -72,8 +80,118 @@ pub fn write_all(
     write(out, artifacts, Overwrite::OnlyOurs)
 }
 
-/// Writes each artifact under `out`, atomically, and reports what happened to each.
+/// Writes each artifact under `out`, atomically, and reports what happened to each; waits
+/// for any other run writing to `out` first.
 pub fn write(
+    out: &Path,
+    artifacts: &[Artifact],
+    overwrite: Overwrite,
+) -> Result<Vec<(PathBuf, Outcome)>, WriteError> {
+    OutputLock::acquire(out, Wait::Block, Access::Write)?.write(artifacts, overwrite)
+}
+
+/// Whether to wait for a lock another run holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Wait until the other run ends.
+    Block,
+    /// Fail at once with [`WriteError::Locked`].
+    NoWait,
+}
+
+/// What the lock is taken for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reading (`check`): runs that read may hold it together.
+    Read,
+    /// Writing: one run alone.
+    Write,
+}
+
+/// An advisory lock on an output folder, held until dropped: `flock` on the folder itself
+/// (a lock file elsewhere than Unix, where a folder cannot be opened).
+#[derive(Debug)]
+pub struct OutputLock {
+    out: PathBuf,
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Locks `out` (created if missing) for `access`; `wait` says what to do when another
+    /// run holds it.
+    pub fn acquire(out: &Path, wait: Wait, access: Access) -> Result<OutputLock, WriteError> {
+        Self::acquire_saying(out, wait, access, |_| {})
+    }
+
+    /// [`OutputLock::acquire`], calling `waiting` once with the folder before it waits for
+    /// another run.
+    pub fn acquire_saying(
+        out: &Path,
+        wait: Wait,
+        access: Access,
+        waiting: impl FnOnce(&Path),
+    ) -> Result<OutputLock, WriteError> {
+        let io = |source| WriteError::Io {
+            path: out.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(out).map_err(io)?;
+        #[cfg(unix)]
+        let file = std::fs::File::open(out).map_err(io)?;
+        #[cfg(not(unix))]
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(out.join(".connector-roles.lock"))
+            .map_err(io)?;
+        let tried = match access {
+            Access::Read => file.try_lock_shared(),
+            Access::Write => file.try_lock(),
+        };
+        match tried {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) if wait == Wait::NoWait => {
+                return Err(WriteError::Locked(out.to_path_buf()));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting(out);
+                match access {
+                    Access::Read => file.lock_shared(),
+                    Access::Write => file.lock(),
+                }
+                .map_err(io)?;
+            }
+            Err(std::fs::TryLockError::Error(source)) => return Err(io(source)),
+        }
+        Ok(OutputLock {
+            out: out.to_path_buf(),
+            _file: file,
+        })
+    }
+
+    /// [`write`] under this lock.
+    pub fn write(
+        &self,
+        artifacts: &[Artifact],
+        overwrite: Overwrite,
+    ) -> Result<Vec<(PathBuf, Outcome)>, WriteError> {
+        write_unlocked(&self.out, artifacts, overwrite)
+    }
+
+    /// [`not_ours`] under this lock.
+    pub fn not_ours(&self, artifacts: &[Artifact]) -> Result<Vec<PathBuf>, WriteError> {
+        not_ours(&self.out, artifacts)
+    }
+
+    /// [`drift`] under this lock.
+    pub fn drift(&self, artifacts: &[Artifact]) -> Result<Vec<Drift>, WriteError> {
+        drift(&self.out, artifacts)
+    }
+}
+
+/// [`write`], for a caller that holds the lock.
+fn write_unlocked(
     out: &Path,
     artifacts: &[Artifact],
     overwrite: Overwrite,

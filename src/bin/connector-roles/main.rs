@@ -7,14 +7,15 @@ mod list;
 mod locate;
 mod select;
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
 use connector_roles::{
-    Artifact, Drift, Format, Overwrite, RoleSpec, WriteError, drift, listing, not_ours, render,
-    source, write,
+    Access, Artifact, Drift, Format, OutputLock, Overwrite, RoleSpec, Wait, WriteError, listing,
+    render, source,
 };
 use failure::Failure;
 
@@ -48,6 +49,10 @@ enum Command {
         /// Overwrite files that connector-roles did not write or that were edited since.
         #[arg(long)]
         force: bool,
+        /// Fail at once (exit 3) when another run is writing to the output folder, instead
+        /// of waiting for it.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Exits 1, naming the files, when what is on disk differs from what generate writes.
     Check {
@@ -102,13 +107,15 @@ fn main() -> ExitCode {
             format,
             stdout,
             force,
+            no_wait,
         } => {
             let overwrite = if force {
                 Overwrite::Force
             } else {
                 Overwrite::OnlyOurs
             };
-            generate(&specs, &format.formats(), stdout, overwrite)
+            let wait = if no_wait { Wait::NoWait } else { Wait::Block };
+            generate(&specs, &format.formats(), stdout, overwrite, wait)
         }
         Command::Check { specs } => check(&specs),
         Command::List => failure::print(&list::table()).map(|()| ExitCode::SUCCESS),
@@ -209,12 +216,15 @@ fn duplicate_name(specs: &[RoleSpec]) -> Option<&str> {
 
 /// Checks every spec, then renders and writes one spec at a time, so memory stays flat
 /// however many roles there are. Nothing is written when a spec is invalid or, without
-/// `--force`, when any target is not ours: existing output folders are checked first.
+/// `--force`, when any target is not ours: existing output folders are checked first. The
+/// output folder is locked from that check until the last manifest is written, so that two
+/// runs never mix their files.
 fn generate(
     specs: &SpecArgs,
     formats: &[Format],
     stdout: bool,
     overwrite: Overwrite,
+    wait: Wait,
 ) -> Result<ExitCode, Failure> {
     let roles = read_specs(specs)?;
     if stdout {
@@ -225,10 +235,11 @@ fn generate(
         failure::print(&listing(&all))?;
         return Ok(ExitCode::SUCCESS);
     }
+    let lock = lock(&specs.out, wait, Access::Write)?;
     if overwrite == Overwrite::OnlyOurs {
         let mut refused = Vec::new();
         for spec in roles.iter().filter(|s| specs.out.join(&s.name).exists()) {
-            refused.extend(not_ours(&specs.out, &artifacts(spec, formats)?).map_err(failed)?);
+            refused.extend(lock.not_ours(&artifacts(spec, formats)?).map_err(failed)?);
         }
         if !refused.is_empty() {
             return Err(failed(WriteError::NotOurs(refused)));
@@ -236,8 +247,9 @@ fn generate(
     }
     // Every target is ours or absent (checked above), so the writes need not check again.
     for spec in &roles {
-        let written =
-            write(&specs.out, &artifacts(spec, formats)?, Overwrite::Force).map_err(failed)?;
+        let written = lock
+            .write(&artifacts(spec, formats)?, Overwrite::Force)
+            .map_err(failed)?;
         let mut lines = String::new();
         for (path, outcome) in written {
             let outcome = format!("{outcome:?}").to_lowercase();
@@ -248,19 +260,44 @@ fn generate(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A write that failed: files that are not ours are refused input; anything else is I/O.
+/// Locks the output folder `out`, saying once on standard error when it waits for another
+/// run.
+fn lock(out: &Path, wait: Wait, access: Access) -> Result<OutputLock, Failure> {
+    OutputLock::acquire_saying(out, wait, access, |out| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "waiting for another connector-roles run writing to {} ...",
+            out.display()
+        );
+    })
+    .map_err(failed)
+}
+
+/// A write that failed: files that are not ours are refused input; a lock held by another
+/// run (with --no-wait) and anything else are I/O and environment failures.
 fn failed(error: WriteError) -> Failure {
     match error {
         WriteError::NotOurs(_) => Failure::invalid(error),
-        WriteError::Io { .. } => Failure::io(error),
+        WriteError::Locked(_) | WriteError::Io { .. } => Failure::io(error),
     }
 }
 
 fn check(specs: &SpecArgs) -> Result<ExitCode, Failure> {
     let (mut files, mut differ) = (0, 0);
-    for spec in &read_specs(specs)? {
+    let roles = read_specs(specs)?;
+    // Read while no run writes: a run half-way would look like drift.
+    let lock = if specs.out.is_dir() {
+        Some(lock(&specs.out, Wait::Block, Access::Read)?)
+    } else {
+        None
+    };
+    for spec in &roles {
         let artifacts = artifacts(spec, &Format::ALL)?;
-        let drifted = drift(&specs.out, &artifacts).map_err(failed)?;
+        let drifted = match &lock {
+            Some(lock) => lock.drift(&artifacts),
+            None => connector_roles::drift(&specs.out, &artifacts),
+        }
+        .map_err(failed)?;
         let mut lines = String::new();
         for drift in &drifted {
             match drift {
