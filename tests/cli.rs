@@ -866,3 +866,61 @@ fn a_locked_output_folder_waits_or_fails_at_once() {
     );
     assert!(run(&["check", ORDERS, "--out", dir]).status.success());
 }
+
+/// `audit` is linear in the number of attachments: a Terraform state with ten times the
+/// policy attachments takes about ten times as long (a quadratic reading took a hundred),
+/// and every extra attached policy is a finding.
+#[test]
+fn audit_is_linear_in_attachments() {
+    let folder = tempfile::tempdir().unwrap();
+    let state = |count: usize| -> std::path::PathBuf {
+        let arn = |i: usize| format!("arn:aws:iam::111122223333:policy/p{i}");
+        let policy = serde_json::json!({ "Version": "2012-10-17", "Statement": [
+            { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" } ] })
+        .to_string();
+        let mut resources = vec![serde_json::json!({
+            "address": "aws_iam_role.this", "mode": "managed", "type": "aws_iam_role",
+            "values": { "name": "QBusinessOrdersMySqlConnectorRole",
+                        "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}" } })];
+        for i in 0..count {
+            resources.push(serde_json::json!({
+                "address": format!("aws_iam_role_policy_attachment.a{i}"), "mode": "managed",
+                "type": "aws_iam_role_policy_attachment",
+                "values": { "role": "QBusinessOrdersMySqlConnectorRole", "policy_arn": arn(i) } }));
+            resources.push(serde_json::json!({
+                "address": format!("aws_iam_policy.p{i}"), "mode": "managed", "type": "aws_iam_policy",
+                "values": { "arn": arn(i), "policy": policy } }));
+        }
+        let path = folder.path().join(format!("state-{count}.json"));
+        let show = serde_json::json!({ "format_version": "1.0", "values": { "root_module": { "resources": resources } } });
+        std::fs::write(&path, show.to_string()).unwrap();
+        path
+    };
+    let timed = |count: usize| {
+        let path = state(count);
+        let started = std::time::Instant::now();
+        let output = run(&[
+            "audit",
+            path.to_str().unwrap(),
+            "--spec",
+            ORDERS,
+            "--format",
+            "json",
+        ]);
+        let elapsed = started.elapsed().as_secs_f64();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(report["findings"].as_array().unwrap().len() >= 1);
+        elapsed
+    };
+    let (small, large) = (timed(2_000), timed(20_000));
+    assert!(
+        large / small < 40.0,
+        "2,000 attachments: {small:.2}s, 20,000: {large:.2}s"
+    );
+}

@@ -7,6 +7,8 @@
 //! `managed_policy_arns`) attaches to it. A resource names the role by its name or, in a plan
 //! where the name is known only after apply, by a reference in the plan's `configuration`.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::Value;
 
 use super::grant::{Grant, list, read_document};
@@ -56,7 +58,8 @@ pub fn read(
     )?;
     let role = roles[chosen];
     let mut found = Found::new(format!("{} of {file}", role.address));
-    let config = show.pointer("/configuration/root_module");
+    let config = show.pointer("/configuration/root_module").map(index_config);
+    let config = config.as_ref();
     let names_role = |resource: &Resource, key: &str| {
         let name = resource.value(key);
         name.is_some() && (name == role.value("name") || name == role.value("id"))
@@ -85,7 +88,8 @@ pub fn read(
         )),
     }
     let mut permission: Vec<Grant> = Vec::new();
-    let mut names: Vec<String> = Vec::new();
+    // Sets and indexes: a state with 20,000 attachments is read in linear time.
+    let mut names: HashSet<String> = HashSet::new();
     for inline in list(role.values, "/inline_policy") {
         let name = inline
             .get("name")
@@ -96,7 +100,7 @@ pub fn read(
             .and_then(Value::as_str)
             .filter(|p| !p.is_empty())
         {
-            names.push(name.to_owned());
+            names.insert(name.to_owned());
             permission.extend(document(
                 file,
                 policy,
@@ -118,7 +122,18 @@ pub fn read(
                 .unverified
                 .push(format!("{} is known only after apply", resource.address)),
         }
-        names.push(name);
+        names.insert(name);
+    }
+    // The first policy of each address and of each ARN, as a search in order would find it.
+    let mut policies_by_address: HashMap<String, &Resource> = HashMap::new();
+    let mut policies_by_arn: HashMap<&str, &Resource> = HashMap::new();
+    for policy in resources.iter().filter(|p| p.kind == "aws_iam_policy") {
+        policies_by_address
+            .entry(strip_index(&policy.address))
+            .or_insert(policy);
+        if let Some(arn) = policy.value("arn").filter(|a| !a.is_empty()) {
+            policies_by_arn.entry(arn).or_insert(policy);
+        }
     }
     let mut arns: Vec<(String, Option<&Resource>)> = resources
         .iter()
@@ -126,12 +141,9 @@ pub fn read(
         .map(|r| {
             let referenced = config.and_then(|config| {
                 let targets = references(config, &r.module, &strip_index(&r.address), "policy_arn");
-                resources.iter().find(|p| {
-                    p.kind == "aws_iam_policy"
-                        && targets
-                            .iter()
-                            .any(|t| strip_index(t) == strip_index(&p.address))
-                })
+                targets
+                    .iter()
+                    .find_map(|t| policies_by_address.get(&strip_index(t)).copied())
             });
             (
                 r.value("policy_arn").unwrap_or_default().to_owned(),
@@ -139,20 +151,14 @@ pub fn read(
             )
         })
         .collect();
+    let mut known: HashSet<String> = arns.iter().map(|(arn, _)| arn.clone()).collect();
     for arn in list(role.values, "/managed_policy_arns") {
-        if let Some(arn) = arn
-            .as_str()
-            .filter(|a| !arns.iter().any(|(known, _)| known == a))
-        {
+        if let Some(arn) = arn.as_str().filter(|a| known.insert((*a).to_owned())) {
             arns.push((arn.to_owned(), None));
         }
     }
     for (arn, referenced) in arns {
-        let policy = referenced.or_else(|| {
-            resources.iter().find(|p| {
-                p.kind == "aws_iam_policy" && !arn.is_empty() && p.value("arn") == Some(&arn)
-            })
-        });
+        let policy = referenced.or_else(|| policies_by_arn.get(arn.as_str()).copied());
         match policy.and_then(|p| p.value("policy").map(|text| (p, text))) {
             Some((p, text)) => permission.extend(document(file, text, &p.address)?),
             None => found.unverified.push(format!(
@@ -219,29 +225,45 @@ fn strip_index(address: &str) -> String {
     out
 }
 
-/// The resources the expression `key` of the resource at `address` (in the module at
-/// `module`) refers to, as absolute addresses, from a plan's configuration.
-fn references(config: &Value, module: &str, address: &str, key: &str) -> Vec<String> {
-    let mut node = config;
-    for call in strip_index(module).split('.').collect::<Vec<_>>().chunks(2) {
-        if let [_, name] = call {
-            match node.pointer(&format!("/module_calls/{name}/module")) {
-                Some(inner) => node = inner,
-                None => return Vec::new(),
+/// Each resource of a plan's configuration by its absolute address without indexes
+/// (`module.roles.aws_iam_role.this`), built once so that looking one up is not a search.
+fn index_config(config: &Value) -> HashMap<String, &Value> {
+    let mut index = HashMap::new();
+    let mut modules = vec![(String::new(), config)];
+    while let Some((prefix, module)) = modules.pop() {
+        for resource in list(module, "/resources") {
+            if let Some(address) = resource.get("address").and_then(Value::as_str) {
+                index
+                    .entry(format!("{prefix}{address}"))
+                    .or_insert(resource);
+            }
+        }
+        if let Some(calls) = module.get("module_calls").and_then(Value::as_object) {
+            for (name, call) in calls {
+                if let Some(inner) = call.get("module") {
+                    modules.push((format!("{prefix}module.{name}."), inner));
+                }
             }
         }
     }
-    let relative = address
-        .strip_prefix(&strip_index(module))
-        .unwrap_or(address);
-    list(node, "/resources")
-        .filter(|r| r.get("address").and_then(Value::as_str) == Some(relative))
+    index
+}
+
+/// The resources the expression `key` of the resource at `address` (absolute, without
+/// indexes, in the module at `module`) refers to, as absolute addresses, from a plan's
+/// configuration (indexed by [`index_config`]).
+fn references(
+    config: &HashMap<String, &Value>,
+    module: &str,
+    address: &str,
+    key: &str,
+) -> Vec<String> {
+    let module = strip_index(module);
+    config
+        .get(address)
+        .into_iter()
         .flat_map(|r| list(r, &format!("/expressions/{key}/references")).cloned())
-        .filter_map(|reference| {
-            reference
-                .as_str()
-                .map(|r| format!("{}{r}", strip_index(module)))
-        })
+        .filter_map(|reference| reference.as_str().map(|r| format!("{module}{r}")))
         .collect()
 }
 
