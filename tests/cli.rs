@@ -869,7 +869,7 @@ fn a_locked_output_folder_waits_or_fails_at_once() {
 
 /// `audit` is linear in the number of attachments: a Terraform state with ten times the
 /// policy attachments takes about ten times as long (a quadratic reading took a hundred),
-/// and every extra attached policy is a finding.
+/// and the role, widened by them, differs from the documented one.
 #[test]
 fn audit_is_linear_in_attachments() {
     let folder = tempfile::tempdir().unwrap();
@@ -915,7 +915,7 @@ fn audit_is_linear_in_attachments() {
             String::from_utf8_lossy(&output.stderr)
         );
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert!(report["findings"].as_array().unwrap().len() >= 1);
+        assert!(!report["findings"].as_array().unwrap().is_empty());
         elapsed
     };
     let (small, large) = (timed(2_000), timed(20_000));
