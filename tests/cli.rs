@@ -924,3 +924,87 @@ fn audit_is_linear_in_attachments() {
         "2,000 attachments: {small:.2}s, 20,000: {large:.2}s"
     );
 }
+
+/// A tmpfs of `size` mounted at a new folder, unmounted when dropped; `None` (said on
+/// standard error) where mounting needs a root the test does not have.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .is_ok_and(|output| output.status.success());
+        if !mounted {
+            eprintln!("SKIPPED: mounting a tmpfs needs root; the full-disk test did not run");
+            return None;
+        }
+        Some(Tmpfs(dir))
+    }
+
+    fn remount(&self, options: &str) {
+        let status = Command::new("mount")
+            .args(["-o", &format!("remount,{options}")])
+            .arg(self.0.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+/// A full disk and a read-only folder are one line and exit 3; nothing is lost: each file
+/// written is whole, no temporary file is left, and once there is room the next run takes
+/// the half-written folder as its own (no --force) and completes it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_or_read_only_folder_loses_nothing() {
+    let Some(disk) = Tmpfs::mount("48k") else {
+        return;
+    };
+    let out = disk.0.path().join("out");
+    let dir = out.to_str().unwrap();
+    let output = run(&["generate", ORDERS, "--out", dir]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    let expected = connector_roles::render(
+        &connector_roles::RoleSpec::from_json(&std::fs::read_to_string(ORDERS).unwrap()).unwrap(),
+        &connector_roles::Format::ALL,
+    )
+    .unwrap();
+    let written = files_under(&out);
+    assert!(
+        written.iter().all(|file| !file.ends_with(".tmp")),
+        "{written:?}"
+    );
+    for artifact in &expected {
+        if let Ok(contents) = std::fs::read_to_string(out.join(&artifact.path)) {
+            assert_eq!(contents, artifact.contents, "{} is whole", artifact.path);
+        }
+    }
+    disk.remount("size=4m");
+    let output = run(&["generate", ORDERS, "--out", dir]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(run(&["check", ORDERS, "--out", dir]).status.success());
+    // Read-only: the next change cannot be written, and says so.
+    std::fs::write(out.join("orders-mysql/cdk/README.md"), "edited\n").unwrap();
+    disk.remount("ro");
+    let output = run(&["generate", ORDERS, "--out", dir, "--force"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("Read-only file system"), "{stderr}");
+}
