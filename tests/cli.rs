@@ -1008,3 +1008,22 @@ fn a_full_disk_or_read_only_folder_loses_nothing() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("Read-only file system"), "{stderr}");
 }
+
+/// A file that cannot be read is reported as such, with exit 3: a manifest that is a folder.
+#[test]
+fn read_errors_say_reading() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(
+        out.path()
+            .join("orders-mysql/.connector-roles-manifest.json"),
+    )
+    .unwrap();
+    let output = run(&["generate", ORDERS, "--out", out.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.starts_with("error: reading "), "{stderr}");
+    assert!(
+        stderr.contains(".connector-roles-manifest.json: Is a directory"),
+        "{stderr}"
+    );
+}

@@ -34,9 +34,18 @@ const TEMPORARY_PREFIX: &str = ".connector-roles-";
 /// Writing artifacts failed.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    /// Reading or writing a file failed.
+    /// Writing a file (or a folder) failed.
     #[error("writing {path}: {source}")]
     Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// Reading a file that is there (a manifest, a file to compare) failed.
+    #[error("reading {path}: {source}")]
+    Read {
         /// The file.
         path: PathBuf,
         /// The I/O error.
@@ -351,7 +360,7 @@ fn read_manifest(path: &Path) -> Result<BTreeMap<String, BTreeSet<String>>, Writ
                 .collect())
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(source) => Err(WriteError::Io {
+        Err(source) => Err(WriteError::Read {
             path: path.to_path_buf(),
             source,
         }),
@@ -447,7 +456,7 @@ pub fn drift(out: &Path, artifacts: &[Artifact]) -> Result<Vec<Drift>, WriteErro
             Ok(existing) if existing == artifact.contents.as_bytes() => {}
             Ok(_) => drifted.push(Drift::Changed(path)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => drifted.push(Drift::Missing(path)),
-            Err(source) => return Err(WriteError::Io { path, source }),
+            Err(source) => return Err(WriteError::Read { path, source }),
         }
     }
     Ok(drifted)

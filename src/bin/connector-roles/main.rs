@@ -278,7 +278,9 @@ fn lock(out: &Path, wait: Wait, access: Access) -> Result<OutputLock, Failure> {
 fn failed(error: WriteError) -> Failure {
     match error {
         WriteError::NotOurs(_) => Failure::invalid(error),
-        WriteError::Locked(_) | WriteError::Io { .. } => Failure::io(error),
+        WriteError::Locked(_) | WriteError::Io { .. } | WriteError::Read { .. } => {
+            Failure::io(error)
+        }
     }
 }
 
