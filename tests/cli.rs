@@ -633,22 +633,12 @@ fn inputs_are_bounded_regular_files_or_standard_input() {
 #[test]
 fn a_rust_file_without_declarations_is_an_error() {
     let folder = tempfile::tempdir().unwrap();
-    let source = folder.path().join("infra.rs");
-    std::fs::write(&source, "fn main() {}\n").unwrap();
-    let out = folder.path().join("out");
-    let output = run(&[
-        "generate",
-        source.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("infra.rs: declares no role: no `connector_role!` invocation was found"),
-        "{stderr}"
+    let output = generate_file(folder.path(), "infra.rs", "fn main() {}\n");
+    assert_invalid(
+        &output,
+        &["infra.rs: declares no role: no `connector_role!` invocation was found"],
     );
-    assert!(!out.exists());
+    assert!(!folder.path().join("out").exists());
 }
 
 /// Lists and maps are refused whole past IAM's counts, before their elements' rules, and a
@@ -704,32 +694,38 @@ fn huge_specs_give_one_short_error() {
     }
 }
 
+/// Writes `contents` to `folder/name` and runs `generate` on it into `folder/out`.
+fn generate_file(folder: &Path, name: &str, contents: &str) -> Output {
+    let path = folder.join(name);
+    std::fs::write(&path, contents).unwrap();
+    let out = folder.join("out");
+    run(&[
+        "generate",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 /// In a `connector_role!`, too many tags are one error on the tags' map.
 #[test]
 fn too_many_tags_in_a_declaration_are_one_error() {
     let folder = tempfile::tempdir().unwrap();
     let tags: Vec<String> = (0..51).map(|i| format!("\"k{i}\": \"v\"")).collect();
-    let source = folder.path().join("roles.rs");
-    std::fs::write(
-        &source,
-        format!(
-            "connector_roles::connector_role! {{\n    pub Orders {{\n        connector: rds_mysql,\n        tags: {{ {} }},\n    }}\n}}\n",
-            tags.join(", ")
-        ),
-    )
-    .unwrap();
-    let output = run(&[
-        "generate",
-        source.to_str().unwrap(),
-        "--out",
-        folder.path().join("out").to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("roles.rs:4:15: invalid `tags`: holds 51 tags; IAM allows at most 50"),
-        "{stderr}"
+    let source = format!(
+        "connector_roles::connector_role! {{\n    pub Orders {{\n        connector: rds_mysql,\n        tags: {{ {} }},\n    }}\n}}\n",
+        tags.join(", ")
+    );
+    let output = generate_file(folder.path(), "roles.rs", &source);
+    assert_invalid(
+        &output,
+        &["roles.rs:4:15: invalid `tags`: holds 51 tags; IAM allows at most 50"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr)
+            .matches("error:")
+            .count(),
+        1
     );
 }
 
@@ -738,33 +734,16 @@ fn too_many_tags_in_a_declaration_are_one_error() {
 #[test]
 fn deep_inputs_are_errors_not_crashes() {
     let folder = tempfile::tempdir().unwrap();
-    let source = folder.path().join("deep.rs");
-    std::fs::write(
-        &source,
-        format!("{}{}", "mod a {\n".repeat(1_500), "}".repeat(1_500)),
-    )
-    .unwrap();
-    let output = run(&[
-        "generate",
-        source.to_str().unwrap(),
-        "--out",
-        folder.path().join("out").to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("deep.rs:129:7: nested more than 128 levels deep"),
-        "{stderr}"
+    let source = format!("{}{}", "mod a {\n".repeat(1_500), "}".repeat(1_500));
+    let output = generate_file(folder.path(), "deep.rs", &source);
+    assert_invalid(
+        &output,
+        &["deep.rs:129:7: nested more than 128 levels deep"],
     );
     let template = folder.path().join("deep.yaml");
     std::fs::write(&template, format!("{}x\n", "- ".repeat(10_000))).unwrap();
     let output = run(&["audit", template.to_str().unwrap(), "--spec", ORDERS]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("line 1: nested more than 128 levels deep"),
-        "{stderr}"
-    );
+    assert_invalid(&output, &["line 1: nested more than 128 levels deep"]);
 }
 
 /// Two runs on one output folder (twenty pairs, two specs of the same name that differ)
