@@ -264,13 +264,18 @@ impl<'a> Folder<'a> {
         Ok(folders)
     }
 
-    /// The targets that exist with other contents and whose hash the manifest does not know.
+    /// The targets that exist with other contents and whose hash the manifest does not know;
+    /// a target that exists but cannot be read is not known to be ours either.
     fn not_ours(&self) -> Vec<PathBuf> {
         self.files
             .iter()
             .filter_map(|(relative, artifact)| {
                 let path = self.root.join(relative);
-                let existing = std::fs::read(&path).ok()?;
+                let existing = match std::fs::read(&path) {
+                    Ok(existing) => existing,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+                    Err(_) => return Some(path),
+                };
                 let ours = existing == artifact.contents.as_bytes()
                     || self
                         .known
@@ -515,6 +520,17 @@ mod tests {
             "three"
         );
         write_all(out.path(), &first).unwrap();
+    }
+
+    #[test]
+    fn a_target_that_cannot_be_read_is_not_taken_as_ours() {
+        let out = tempfile::tempdir().unwrap();
+        // A folder where a file goes cannot be read as one.
+        std::fs::create_dir_all(out.path().join("role/a.yaml")).unwrap();
+        let refused = write_all(out.path(), &[artifact("role/a.yaml", "one")]).unwrap_err();
+        assert!(
+            matches!(refused, WriteError::NotOurs(paths) if paths == [out.path().join("role/a.yaml")])
+        );
     }
 
     #[test]
