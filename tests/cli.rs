@@ -758,6 +758,10 @@ fn concurrent_runs_leave_one_runs_files() {
     let other_path = folder.path().join("other.json");
     std::fs::write(&other_path, other.to_string()).unwrap();
     let specs = [ORDERS, other_path.to_str().unwrap()];
+    // A folder beside the outputs, which no run may touch.
+    let sibling = folder.path().join("sibling");
+    std::fs::create_dir_all(&sibling).unwrap();
+    std::fs::write(sibling.join("keep.txt"), "mine").unwrap();
     for pair in 0..20 {
         let out = folder.path().join(format!("out{pair}"));
         let out = out.to_str().unwrap();
@@ -797,6 +801,11 @@ fn concurrent_runs_leave_one_runs_files() {
         // The next run takes the folder as the tool's own.
         assert!(run(&["generate", specs[0], "--out", out]).status.success());
     }
+    assert_eq!(files_under(&sibling), ["keep.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(sibling.join("keep.txt")).unwrap(),
+        "mine"
+    );
 }
 
 /// A run that finds the output folder locked waits, saying so once, or with --no-wait fails
@@ -950,11 +959,15 @@ fn a_full_disk_or_read_only_folder_loses_nothing() {
     };
     let out = disk.0.path().join("out");
     let dir = out.to_str().unwrap();
+    // A file beside the output, on the same full disk, which no run may touch.
+    let sibling = disk.0.path().join("keep.txt");
+    std::fs::write(&sibling, "mine").unwrap();
     let output = run(&["generate", ORDERS, "--out", dir]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&sibling).unwrap(), "mine");
     let expected = connector_roles::render(
         &connector_roles::RoleSpec::from_json(&std::fs::read_to_string(ORDERS).unwrap()).unwrap(),
         &connector_roles::Format::ALL,
