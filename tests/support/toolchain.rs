@@ -48,9 +48,15 @@ pub fn tool(relative: &str, what: &str) -> Option<PathBuf> {
 
 /// `node` on the `PATH`, or `None` after saying that `what` is skipped (fails under CI).
 pub fn node(what: &str) -> Option<PathBuf> {
-    match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => Some(PathBuf::from("node")),
-        _ => missing(what, "node is not on the PATH: install Node.js 20"),
+    on_path("node", what, "install Node.js 20")
+}
+
+/// `program` when `program --version` runs, or `None` after saying that `what` is skipped
+/// and that `install` brings it (fails under CI).
+fn on_path(program: &str, what: &str, install: &str) -> Option<PathBuf> {
+    match Command::new(program).arg("--version").output() {
+        Ok(output) if output.status.success() => Some(PathBuf::from(program)),
+        _ => missing(what, &format!("{program} is not on the PATH: {install}")),
     }
 }
 
@@ -446,10 +452,7 @@ fn templates(log: &mut Log, out: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// `npm`, or `None` after saying that `what` is skipped (fails under CI).
 pub fn npm(what: &str) -> Option<PathBuf> {
-    match Command::new("npm").arg("--version").output() {
-        Ok(output) if output.status.success() => Some(PathBuf::from("npm")),
-        _ => missing(what, "npm is not on the PATH: install Node.js 20 with npm"),
-    }
+    on_path("npm", what, "install Node.js 20 with npm")
 }
 
 /// Runs a user's command `program args` in the app folder `app` (`npm install`, `npx cdk

@@ -22,8 +22,9 @@
 //! [`document`](super::json::document): AWS's own keys (`Sid`, `Effect`, ...), in the same
 //! order, a string or a list as documented. The permission policy's statements go through
 //! `iam.PolicyStatement.fromJson` into a `PolicyDocument` that is never minimized (apps with
-//! `cdk init`'s `minimizePolicies` flag would merge statements without Sids); the trust policy replaces the one `assumedBy` builds on the
-//! `CfnRole`, so its documented Sid and conditions survive. Every string is built in Rust
+//! `cdk init`'s `minimizePolicies` flag would merge statements without Sids); the trust
+//! policy replaces the one `assumedBy` builds on the `CfnRole`, so its documented Sid and
+//! conditions survive. Every string is built in Rust
 //! from escaped text ([`Ts`] and [`Cdk`]) and printed with the visible opt-out `|safe`; raw
 //! values (names, descriptions) go through the TypeScript escaper inside quotes.
 
@@ -153,7 +154,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         });
         roles.push(role);
     }
-    let usage = unit
+    let usage: Vec<String> = unit
         .members
         .iter()
         .flat_map(|member| {
@@ -173,6 +174,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         )
     };
     let (test, test_file) = cdk_test::render(unit, &constructs, HEADER)?;
+    let project = cdk_project::files(unit, &constructs, &stack_id, &usage, &test_file)?;
     let app = AppTs {
         header: HEADER,
         usage,
@@ -191,12 +193,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
     let mut artifacts = vec![unit.artifact("cdk", "bin/app.ts", run(&app, "bin/app.ts")?)];
     artifacts.extend(libs);
     artifacts.push(unit.artifact("cdk", &test_file, test));
-    artifacts.extend(cdk_project::files(
-        unit,
-        &constructs,
-        &stack_id,
-        &test_file,
-    )?);
+    artifacts.extend(project);
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(artifacts)
 }

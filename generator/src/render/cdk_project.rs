@@ -13,6 +13,7 @@
 use askama::Template;
 use serde_json::{Map, Value, json};
 
+use super::cdk_test;
 use super::names::Unit;
 use super::{Artifact, json_file, run};
 use crate::error::RenderError;
@@ -53,14 +54,16 @@ pub struct ConstructInfo {
 }
 
 /// The project's files: `package.json`, `tsconfig.json`, `cdk.json`, `.gitignore` and
-/// `README.md`, for an app whose stack is `stack_id` and whose test file is `test_file`.
+/// `README.md`, for an app whose stack is `stack_id`, synthesized with the `-c KEY=EXAMPLE`
+/// options `usage`, and whose test file is `test_file`.
 pub fn files(
     unit: &Unit<'_>,
     constructs: &[ConstructInfo],
     stack_id: &str,
+    usage: &[String],
     test_file: &str,
 ) -> Result<Vec<Artifact>, RenderError> {
-    let readme = readme(unit, constructs, stack_id)?;
+    let readme = readme(unit, constructs, stack_id, usage)?;
     Ok(vec![
         unit.artifact("cdk", ".gitignore", GITIGNORE.to_owned()),
         unit.artifact("cdk", "README.md", readme),
@@ -174,7 +177,7 @@ struct Readme<'a> {
     /// Every context value the app reads, in order.
     context: Vec<ContextValue>,
     /// `-c key=EXAMPLE` for each required context value, code.
-    usage: Vec<String>,
+    usage: &'a [String],
     /// The construct a user copies into an existing app: the first one.
     example: ConstructExample,
     aws_cdk_lib: &'static str,
@@ -217,10 +220,10 @@ fn readme(
     unit: &Unit<'_>,
     constructs: &[ConstructInfo],
     stack_id: &str,
+    usage: &[String],
 ) -> Result<String, RenderError> {
     let mut roles = Vec::new();
     let mut context = Vec::new();
-    let mut usage = Vec::new();
     for (member, construct) in unit.members.iter().zip(constructs) {
         let (names, spec) = (&member.names, member.role.spec);
         roles.push(ReadmeRole {
@@ -238,13 +241,10 @@ fn readme(
             name_output: names.logical_id("RoleName"),
         });
         for &field in &construct.open {
-            let key = names.context_key(&field.camel_name());
-            let example = field.rule().example;
-            usage.push(format!("-c {key}={example}"));
             context.push(ContextValue {
-                key,
+                key: names.context_key(&field.camel_name()),
                 description: field.description().to_owned(),
-                example,
+                example: field.rule().example,
                 list: field.is_list(),
                 required: true,
             });
@@ -264,26 +264,8 @@ fn readme(
     let example = ConstructExample {
         class: first.class.clone(),
         file: first.file.clone(),
-        module: format!(
-            "./{}",
-            first
-                .file
-                .trim_start_matches("lib/")
-                .trim_end_matches(".ts")
-        ),
-        props: first
-            .open
-            .iter()
-            .map(|field| {
-                let example = field.rule().example;
-                let value = if field.is_list() {
-                    format!("['{example}']")
-                } else {
-                    format!("'{example}'")
-                };
-                format!("  {}: {value},", field.camel_name())
-            })
-            .collect(),
+        module: first.module.replacen("../lib/", "./", 1),
+        props: cdk_test::example_props(&first.open, 2),
     };
     let readme = Readme {
         source: unit.source(),

@@ -83,8 +83,17 @@ fn props(open: &[Field]) -> String {
     if open.is_empty() {
         return "{}".to_owned();
     }
-    let lines: Vec<String> = open
-        .iter()
+    let lines: String = example_props(open, 4)
+        .into_iter()
+        .map(|line| line + "\n")
+        .collect();
+    format!("{{\n{lines}  }}")
+}
+
+/// One `name: 'example',` line per open field, indented `indent` spaces, code: the props a
+/// construct is given in the app's test and in the README's example.
+pub fn example_props(open: &[Field], indent: usize) -> Vec<String> {
+    open.iter()
         .map(|&field| {
             let value = format!("'{}'", escaped(TypeScript, Example::value(field)));
             let value = if field.is_list() {
@@ -92,10 +101,9 @@ fn props(open: &[Field]) -> String {
             } else {
                 value
             };
-            format!("    {}: {value},\n", field.camel_name())
+            format!("{:indent$}{}: {value},", "", field.camel_name())
         })
-        .collect();
-    format!("{{\n{}  }}", lines.concat())
+        .collect()
 }
 
 /// `document` with the examples, as indented JSON: a TypeScript object literal.
