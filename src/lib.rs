@@ -22,7 +22,7 @@ mod declared;
 pub use connector_roles_generator::render::{listing, render};
 pub use connector_roles_generator::stack::Stack;
 pub use connector_roles_generator::write::{
-    Access, Drift, Outcome, OutputLock, Overwrite, Wait, WriteError, drift, not_ours, write,
+    Access, Drift, Link, Outcome, OutputLock, Overwrite, Wait, WriteError, drift, not_ours, write,
     write_all,
 };
 pub use connector_roles_generator::{

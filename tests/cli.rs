@@ -825,7 +825,8 @@ fn a_locked_output_folder_waits_or_fails_at_once() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "{dir} is being written by another connector-roles run"
+            "{dir} is being written by another connector-roles run (process {}: ",
+            std::process::id()
         )),
         "{stderr}"
     );
@@ -847,7 +848,10 @@ fn a_locked_output_folder_waits_or_fails_at_once() {
     assert!(output.status.success(), "{stderr}");
     assert_eq!(
         stderr
-            .matches("waiting for another connector-roles run")
+            .matches(&format!(
+                "waiting for another connector-roles run (process {}: ",
+                std::process::id()
+            ))
             .count(),
         1,
         "{stderr}"
@@ -1018,4 +1022,93 @@ fn read_errors_say_reading() {
         stderr.contains(".connector-roles-manifest.json: Is a directory"),
         "{stderr}"
     );
+}
+
+/// A symbolic link where a role folder, a format folder, a folder below it, a file or the
+/// manifest goes is refused with exit 2 naming the link and its target, by `generate` and
+/// `check` alike; `--force` replaces the link itself. Nothing outside `--out` changes, not
+/// even a stale temporary file in the link's target.
+#[cfg(unix)]
+#[test]
+fn links_inside_the_output_folder_are_never_followed() {
+    for entry in [
+        "orders-mysql",
+        "orders-mysql/cloudformation",
+        "orders-mysql/cdk/bin",
+        "orders-mysql/cloudformation/template.yaml",
+        "orders-mysql/.connector-roles-manifest.json",
+    ] {
+        let folder = tempfile::tempdir().unwrap();
+        let out = folder.path().join("out");
+        let dir = out.to_str().unwrap();
+        assert!(run(&["generate", ORDERS, "--out", dir]).status.success());
+        // The link's target: a copy of what was there, and a temporary file of ours by name.
+        let at = out.join(entry);
+        let elsewhere = folder.path().join("elsewhere");
+        if at.is_dir() {
+            std::fs::rename(&at, &elsewhere).unwrap();
+            std::fs::write(elsewhere.join(".connector-roles-1-0.tmp"), "theirs").unwrap();
+        } else {
+            std::fs::write(&elsewhere, "theirs\n").unwrap();
+            std::fs::remove_file(&at).unwrap();
+        }
+        std::os::unix::fs::symlink(&elsewhere, &at).unwrap();
+        let outside = snapshot_of(&elsewhere);
+        let inside = snapshot(&out);
+
+        for command in ["generate", "check"] {
+            let output = run(&[command, ORDERS, "--out", dir]);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{entry}, {command}: {stderr}"
+            );
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            let named = format!("{} -> {}", at.display(), elsewhere.display());
+            assert!(stderr.contains(&named), "{entry}, {command}: {stderr}");
+            assert!(stderr.contains("symbolic link"), "{stderr}");
+            assert_eq!(snapshot_of(&elsewhere), outside, "{entry}, {command}");
+            assert_eq!(snapshot(&out), inside, "{entry}, {command}");
+        }
+
+        let forced = run(&["generate", ORDERS, "--out", dir, "--force"]);
+        assert!(forced.status.success(), "{entry}: {forced:?}");
+        let kind = std::fs::symlink_metadata(&at).unwrap().file_type();
+        assert!(!kind.is_symlink(), "{entry} is a real folder or file again");
+        assert_eq!(
+            snapshot_of(&elsewhere),
+            outside,
+            "{entry}: the target is untouched"
+        );
+        assert!(run(&["check", ORDERS, "--out", dir]).status.success());
+        assert!(run(&["generate", ORDERS, "--out", dir]).status.success());
+    }
+}
+
+/// The output folder itself may be a link, or be reached through one: the user named it.
+#[cfg(unix)]
+#[test]
+fn the_output_folder_may_be_a_link() {
+    let folder = tempfile::tempdir().unwrap();
+    let real = folder.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let out = folder.path().join("out");
+    std::os::unix::fs::symlink(&real, &out).unwrap();
+    let dir = out.to_str().unwrap();
+    assert!(run(&["generate", ORDERS, "--out", dir]).status.success());
+    assert!(real.join("orders-mysql/policy/trust-policy.json").is_file());
+    assert!(run(&["check", ORDERS, "--out", dir]).status.success());
+}
+
+/// A file's contents, or every file under a folder (by relative path; temporary files too).
+fn snapshot_of(path: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    if path.is_dir() {
+        files_under(path)
+            .into_iter()
+            .map(|f| (f.clone().into(), std::fs::read(path.join(f)).unwrap()))
+            .collect()
+    } else {
+        [(path.to_path_buf(), std::fs::read(path).unwrap())].into()
+    }
 }

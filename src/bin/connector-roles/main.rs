@@ -46,7 +46,8 @@ enum Command {
         /// Print the files to standard output instead of writing them.
         #[arg(long)]
         stdout: bool,
-        /// Overwrite files that connector-roles did not write or that were edited since.
+        /// Overwrite files that connector-roles did not write or that were edited since, and
+        /// replace symbolic links where its folders or files go (never writing through them).
         #[arg(long)]
         force: bool,
         /// Fail at once (exit 3) when another run is writing to the output folder, instead
@@ -238,7 +239,7 @@ fn generate(
     let lock = lock(&specs.out, wait, Access::Write)?;
     if overwrite == Overwrite::OnlyOurs {
         let mut refused = Vec::new();
-        for spec in roles.iter().filter(|s| specs.out.join(&s.name).exists()) {
+        for spec in &roles {
             refused.extend(lock.not_ours(&artifacts(spec, formats)?).map_err(failed)?);
         }
         if !refused.is_empty() {
@@ -263,22 +264,23 @@ fn generate(
 /// Locks the output folder `out`, saying once on standard error when it waits for another
 /// run.
 fn lock(out: &Path, wait: Wait, access: Access) -> Result<OutputLock, Failure> {
-    OutputLock::acquire_saying(out, wait, access, |out| {
+    OutputLock::acquire_saying(out, wait, access, |out, holder| {
+        let holder = holder.map(|h| format!(" ({h})")).unwrap_or_default();
         let _ = writeln!(
             std::io::stderr(),
-            "waiting for another connector-roles run writing to {} ...",
+            "waiting for another connector-roles run{holder} writing to {} ...",
             out.display()
         );
     })
     .map_err(failed)
 }
 
-/// A write that failed: files that are not ours are refused input; a lock held by another
+/// A write that failed: files that are not ours and links where ours go are refused input; a lock held by another
 /// run (with --no-wait) and anything else are I/O and environment failures.
 fn failed(error: WriteError) -> Failure {
     match error {
-        WriteError::NotOurs(_) => Failure::invalid(error),
-        WriteError::Locked(_) | WriteError::Io { .. } | WriteError::Read { .. } => {
+        WriteError::NotOurs(_) | WriteError::Links(_) => Failure::invalid(error),
+        WriteError::Locked { .. } | WriteError::Io { .. } | WriteError::Read { .. } => {
             Failure::io(error)
         }
     }
