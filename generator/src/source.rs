@@ -1,7 +1,14 @@
 //! Finds the `connector_role!` invocations of a Rust source file without compiling it, for
 //! the CLI: in items, in modules and in function bodies, by the macro's last path segment.
+//!
+//! The file is not parsed whole: a syntax tree of a 3 MB file takes hundreds of megabytes,
+//! and its tokens over a hundred. A scan of its bytes ([`invocations`]), which knows
+//! comments, strings, raw strings and character literals, finds each invocation's
+//! delimited body; only those are read as tokens and parsed. As the compiler would, the
+//! bodies of other macros' invocations and of `macro_rules!` definitions are not searched:
+//! what is inside them is not code yet.
 
-use syn::visit::Visit;
+use proc_macro2::{TokenStream, TokenTree};
 
 use crate::declaration::check_all;
 use crate::parse::Declarations;
@@ -25,23 +32,37 @@ pub struct SourceError {
 /// recursively, and this bounds the stack it takes (real code nests a few dozen levels).
 pub const MAX_NESTING: usize = 128;
 
+/// The longest body a `connector_role!` invocation may have, in bytes: a declaration is a few
+/// kilobytes, and this bounds the memory its tokens take.
+pub const MAX_INVOCATION: usize = 1 << 20;
+
 /// Every role declared in `source`, or every error, as the macro would report them.
 pub fn roles(source: &str) -> Result<Vec<RoleSpec>, Vec<SourceError>> {
-    check_nesting(source).map_err(|e| vec![e])?;
-    let file = syn::parse_file(source).map_err(|e| vec![located(&e)])?;
-    let mut finder = Finder {
-        invocations: Vec::new(),
-    };
-    finder.visit_file(&file);
     let mut specs = Vec::new();
     let mut errors = Vec::new();
-    for tokens in finder.invocations {
-        match syn::parse2::<Declarations>(tokens) {
+    for body in invocations(source).map_err(|e| vec![e])? {
+        let tokens: TokenStream = match source[body.start..body.end].parse() {
+            Ok(tokens) => tokens,
+            Err(error) => {
+                let (line, column) = body.locate(proc_macro2::LexError::span(&error).start());
+                errors.push(SourceError {
+                    line,
+                    column,
+                    message: format!("cannot be read as Rust tokens: {error}"),
+                });
+                continue;
+            }
+        };
+        // The body is one delimited group; the declarations are inside it.
+        let Some(TokenTree::Group(group)) = tokens.into_iter().next() else {
+            continue;
+        };
+        match syn::parse2::<Declarations>(group.stream()) {
             Ok(declarations) => match check_all(&declarations) {
                 Ok(checked) => specs.extend(checked.into_iter().map(|(spec, _)| spec)),
-                Err(more) => errors.extend(more.iter().map(located)),
+                Err(more) => errors.extend(more.iter().map(|e| body.located(e))),
             },
-            Err(error) => errors.push(located(&error)),
+            Err(error) => errors.push(body.located(&error)),
         }
     }
     if errors.is_empty() {
@@ -51,91 +72,182 @@ pub fn roles(source: &str) -> Result<Vec<RoleSpec>, Vec<SourceError>> {
     }
 }
 
-fn located(error: &syn::Error) -> SourceError {
-    let start = error.span().start();
-    SourceError {
-        line: start.line,
-        column: start.column + 1,
-        message: error.to_string(),
+/// The delimited body of an invocation in a source file: its bytes, and where it starts, for
+/// locating what is found in it in the file.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    start: usize,
+    end: usize,
+    /// The line of `start`, from 1.
+    line: usize,
+    /// The column of `start`, in characters from 1.
+    column: usize,
+}
+
+impl Item {
+    /// A place in the item's text (as proc-macro2 gives it: line from 1, column from 0) as
+    /// a line and column (from 1) in the file.
+    fn locate(&self, at: proc_macro2::LineColumn) -> (usize, usize) {
+        let line = self.line + at.line - 1;
+        let column = if at.line == 1 {
+            self.column + at.column
+        } else {
+            at.column + 1
+        };
+        (line, column)
+    }
+
+    /// `error`, located in the file.
+    fn located(&self, error: &syn::Error) -> SourceError {
+        let (line, column) = self.locate(error.span().start());
+        SourceError {
+            line,
+            column,
+            message: error.to_string(),
+        }
     }
 }
 
-struct Finder {
-    invocations: Vec<proc_macro2::TokenStream>,
-}
-
-impl<'ast> Visit<'ast> for Finder {
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|segment| segment.ident == MACRO)
-        {
-            self.invocations.push(mac.tokens.clone());
-        }
-        syn::visit::visit_macro(self, mac);
-    }
-}
-
-/// An error at the first delimiter nested deeper than [`MAX_NESTING`] levels, found by a
-/// scan that skips comments, strings, raw strings and character literals (and uses no
-/// stack per level).
-fn check_nesting(source: &str) -> Result<(), SourceError> {
-    let chars: Vec<char> = source.chars().collect();
-    let (mut i, mut depth, mut line, mut column) = (0, 0usize, 1, 1);
-    // Advances past `count` characters, keeping the line and column.
-    let skip = |i: &mut usize, count: usize, line: &mut usize, column: &mut usize| {
-        for _ in 0..count {
-            if chars.get(*i) == Some(&'\n') {
-                (*line, *column) = (*line + 1, 1);
-            } else {
-                *column += 1;
-            }
-            *i += 1;
-        }
+/// The body of each `connector_role!` invocation in `source` (any path to the macro, any
+/// delimiter), outside other macros' bodies, or an error at the first delimiter nested deeper
+/// than [`MAX_NESTING`] levels or at a body longer than [`MAX_INVOCATION`]. A scan of the
+/// bytes that skips comments, strings, raw strings and character literals, with no stack
+/// and no memory per character.
+fn invocations(source: &str) -> Result<Vec<Item>, SourceError> {
+    let bytes = source.as_bytes();
+    let mut found = Vec::new();
+    // Each open delimiter: whether it opens a macro's body, and where, if the macro is ours.
+    let mut open: Vec<(bool, Option<Item>)> = Vec::new();
+    let mut before = Before::Other;
+    let (mut i, mut line, mut column) = (0, 1, 1);
+    let error = |line, column, message: String| SourceError {
+        line,
+        column,
+        message,
     };
-    while i < chars.len() {
-        let rest = &chars[i..];
-        let starts_token = i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let starts_token = i == 0 || !is_ident_byte(bytes[i - 1]);
+        // Whitespace and comments keep what came before; every other token replaces it.
+        let mut next = Before::Other;
         let length = match rest {
-            ['/', '/', ..] => rest.iter().position(|&c| c == '\n').unwrap_or(rest.len()),
-            ['/', '*', ..] => block_comment(rest),
-            ['"', ..] => quoted(rest, '"'),
-            ['r' | 'b' | 'c', ..] if starts_token => raw_string(rest).unwrap_or(1),
-            ['\'', '\\', ..] => quoted(rest, '\''),
-            ['\'', _, '\'', ..] => 3,
-            ['(' | '[' | '{', ..] => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(SourceError {
-                        line,
-                        column,
-                        message: format!(
-                            "nested more than {MAX_NESTING} levels deep; connector-roles reads files nested at most that deep"
-                        ),
-                    });
+            [b' ' | b'\t' | b'\n' | b'\r', ..] => {
+                next = before;
+                1
+            }
+            [b'/', b'/', ..] => {
+                next = before;
+                rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len())
+            }
+            [b'/', b'*', ..] => {
+                next = before;
+                block_comment(rest)
+            }
+            [b'"', ..] => quoted(rest, b'"'),
+            [b'r' | b'b' | b'c', ..] if starts_token && raw_string(rest).is_some() => {
+                raw_string(rest).unwrap_or(1)
+            }
+            [b'\'', b'\\', ..] => quoted(rest, b'\''),
+            [b'\'', ..] => char_literal(rest).unwrap_or(1),
+            [first, ..] if starts_token && is_ident_byte(*first) && !first.is_ascii_digit() => {
+                let length = rest.iter().take_while(|&&b| is_ident_byte(b)).count();
+                let ident = &rest[..length];
+                next = match before {
+                    Before::Bang { rules: true, .. } => Before::RulesName,
+                    _ => Before::Ident {
+                        ours: ident == MACRO.as_bytes(),
+                        rules: ident == b"macro_rules",
+                    },
+                };
+                length
+            }
+            [b'!', ..] => {
+                if let Before::Ident { ours, rules } = before {
+                    next = Before::Bang { ours, rules };
                 }
                 1
             }
-            [')' | ']' | '}', ..] => {
-                depth = depth.saturating_sub(1);
+            [b'(' | b'[' | b'{', ..] => {
+                if open.len() == MAX_NESTING {
+                    return Err(error(
+                        line,
+                        column,
+                        format!(
+                            "nested more than {MAX_NESTING} levels deep; connector-roles reads files nested at most that deep"
+                        ),
+                    ));
+                }
+                let body = matches!(before, Before::Bang { .. } | Before::RulesName);
+                let in_a_body = open.iter().any(|(body, _)| *body);
+                let ours = matches!(before, Before::Bang { ours: true, .. }) && !in_a_body;
+                let item = Item {
+                    start: i,
+                    end: i,
+                    line,
+                    column,
+                };
+                open.push((body, ours.then_some(item)));
+                1
+            }
+            [b')' | b']' | b'}', ..] => {
+                if let Some((_, Some(mut item))) = open.pop() {
+                    item.end = i + 1;
+                    if item.end - item.start > MAX_INVOCATION {
+                        return Err(error(
+                            item.line,
+                            item.column,
+                            format!(
+                                "this `{MACRO}!` invocation is {} bytes long; connector-roles reads invocations of at most {} KiB (a declaration is a few)",
+                                item.end - item.start,
+                                MAX_INVOCATION >> 10
+                            ),
+                        ));
+                    }
+                    found.push(item);
+                }
                 1
             }
             _ => 1,
         };
-        skip(&mut i, length.max(1), &mut line, &mut column);
+        let end = (i + length.max(1)).min(bytes.len());
+        // Advances past the token, keeping the line and the column in characters.
+        for &byte in &bytes[i..end] {
+            if byte == b'\n' {
+                (line, column) = (line + 1, 1);
+            } else if byte & 0xC0 != 0x80 {
+                column += 1;
+            }
+        }
+        (i, before) = (end, next);
     }
-    Ok(())
+    Ok(found)
+}
+
+/// The last token before the scan's position that matters for finding invocations.
+#[derive(Debug, Clone, Copy)]
+enum Before {
+    /// Anything else.
+    Other,
+    /// An identifier: the macro's name, or `macro_rules`.
+    Ident { ours: bool, rules: bool },
+    /// An identifier and `!`: a delimiter now opens a macro's body.
+    Bang { ours: bool, rules: bool },
+    /// `macro_rules! name`: a delimiter now opens the definition's body.
+    RulesName,
+}
+
+/// Whether `byte` can be part of an identifier (non-ASCII bytes are taken as such).
+fn is_ident_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
 /// The length of the block comment at the start of `text`, nested ones included.
-fn block_comment(text: &[char]) -> usize {
+fn block_comment(text: &[u8]) -> usize {
     let (mut i, mut depth) = (0, 0);
     while i < text.len() {
         match &text[i..] {
-            ['/', '*', ..] => (depth, i) = (depth + 1, i + 2),
-            ['*', '/', ..] => {
+            [b'/', b'*', ..] => (depth, i) = (depth + 1, i + 2),
+            [b'*', b'/', ..] => {
                 (depth, i) = (depth - 1, i + 2);
                 if depth == 0 {
                     return i;
@@ -148,11 +260,11 @@ fn block_comment(text: &[char]) -> usize {
 }
 
 /// The length of the literal at the start of `text` that `quote` closes, escapes skipped.
-fn quoted(text: &[char], quote: char) -> usize {
+fn quoted(text: &[u8], quote: u8) -> usize {
     let mut i = 1;
     while i < text.len() {
         match text[i] {
-            '\\' => i += 2,
+            b'\\' => i += 2,
             c if c == quote => return i + 1,
             _ => i += 1,
         }
@@ -160,25 +272,39 @@ fn quoted(text: &[char], quote: char) -> usize {
     text.len()
 }
 
+/// The length of the character literal (`'a'`, `'é'`) at the start of `text`; `None` for a
+/// lifetime or label (`'a`).
+fn char_literal(text: &[u8]) -> Option<usize> {
+    let first = *text.get(1)?;
+    // The length of the UTF-8 character from its first byte.
+    let width = match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    };
+    (text.get(1 + width) == Some(&b'\'')).then_some(2 + width)
+}
+
 /// The length of the raw string (`r"…"`, `br#"…"#`, `cr##"…"##`) at the start of `text`.
-fn raw_string(text: &[char]) -> Option<usize> {
+fn raw_string(text: &[u8]) -> Option<usize> {
     let prefix = match text {
-        ['r', ..] => 1,
-        ['b' | 'c', 'r', ..] => 2,
+        [b'r', ..] => 1,
+        [b'b' | b'c', b'r', ..] => 2,
         _ => return None,
     };
-    let hashes = text[prefix..].iter().take_while(|&&c| c == '#').count();
-    if text.get(prefix + hashes) != Some(&'"') {
+    let hashes = text[prefix..].iter().take_while(|&&c| c == b'#').count();
+    if text.get(prefix + hashes) != Some(&b'"') {
         return None;
     }
     let body = prefix + hashes + 1;
     (body..text.len())
         .find(|&i| {
-            text[i] == '"'
+            text[i] == b'"'
                 && text[i + 1..]
                     .iter()
                     .take(hashes)
-                    .filter(|&&c| c == '#')
+                    .filter(|&&c| c == b'#')
                     .count()
                     == hashes
         })
@@ -239,6 +365,39 @@ mod infra {
     fn delimiters_in_comments_strings_and_characters_do_not_nest() {
         let noise = "// {{{{\n/* {{ /* {{ */ {{ */ \"{{\\\"{{\" r#\"{{\"# b\"{{\" '{' '\\'' 'a: ";
         let source = format!("fn f() {{ {} }}", noise.repeat(200));
-        assert!(check_nesting(&source).is_ok(), "{source}");
+        assert!(invocations(&source).is_ok(), "{source}");
+    }
+
+    #[test]
+    fn other_macros_bodies_comments_and_strings_are_not_searched() {
+        let decl = |name: &str| format!("connector_role! {{ {name} {{ connector: rds_mysql }} }}");
+        let source = format!(
+            "macro_rules! m {{ () => {{ {} }} }}\nquote::quote! {{ {} }}\n// {}\n/* {} */\nconst S: &str = r#\"{}\"#;\nfn f(x: bool) {{ if !x {{ {} }} let c = '{{'; }}\nconnector_roles :: connector_role ! ( {} );\n",
+            decl("InRules"),
+            decl("InQuote"),
+            decl("InLineComment"),
+            decl("InBlockComment"),
+            decl("InRawString"),
+            decl("InFunction"),
+            "Spaced { connector: rds_mysql }",
+        );
+        let names: Vec<String> = roles(&source)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["in-function", "spaced"]);
+    }
+
+    #[test]
+    fn an_invocation_over_the_cap_is_an_error_at_its_body() {
+        let tags: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\": \"v\"")).collect();
+        let source = format!(
+            "\n  connector_role! {{ A {{ connector: rds_mysql, tags: {{ {} }} }} }}",
+            tags.join(", ")
+        );
+        let errors = roles(&source).unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column), (2, 19));
+        assert!(errors[0].message.contains("at most 1024 KiB"), "{errors:?}");
     }
 }
