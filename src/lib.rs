@@ -31,3 +31,10 @@ pub use connector_roles_generator::{
 };
 pub use connector_roles_macros::connector_role;
 pub use declared::ConnectorRole;
+
+/// What `connector_role!`'s expansion names, reached through the path given by
+/// `crate = path;` (`::connector_roles` by default). Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::declared::ConnectorRole;
+}

@@ -14,6 +14,8 @@
 //! - Terraform: HashiCorp's HCL parser (hcl2json) reads every `.tf` file; checkov; the module
 //!   evaluated with hcl-rs.
 //! - Policy JSON: read with serde_json, placeholders filled.
+//! - Cargo: a crate depending on connector-roles under another name and without its CLI
+//!   (`tests/renamed/`) compiles `connector_role!` with `crate = ::roles;` and runs.
 //!
 //! `support::toolchain` runs the tools, or says why it skips one (under `CI=true` a missing
 //! tool fails). Every command and its output are printed: `tools/test` runs these tests in a
@@ -72,6 +74,27 @@ mod real_toolchains {
     #[test]
     fn cdk_construct_in_a_host_app() {
         cdk_host::check();
+    }
+
+    /// A crate that renames its dependency on connector-roles (`roles = { package =
+    /// "connector-roles", default-features = false }`) builds and runs `connector_role!`:
+    /// the expansion goes through `crate = ::roles;`, not a hard-coded `::connector_roles`.
+    #[test]
+    fn macro_through_a_renamed_dependency() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let output = std::process::Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--locked", "--manifest-path"])
+            .arg(format!("{root}/tests/renamed/Cargo.toml"))
+            .env("CARGO_TARGET_DIR", format!("{root}/target/renamed"))
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let trust: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            trust["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"],
+            "arn:aws:qbusiness:us-east-1:{{source_account}}:application/{{application_id}}"
+        );
     }
 
     #[test]

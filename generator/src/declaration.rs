@@ -37,7 +37,7 @@ pub fn check_all(
 ) -> Result<Vec<(RoleSpec, &Declaration)>, Vec<syn::Error>> {
     let mut specs = Vec::new();
     let mut errors = Vec::new();
-    for declaration in &declarations.0 {
+    for declaration in &declarations.roles {
         match check(declaration) {
             Ok(spec) => {
                 if specs

@@ -25,7 +25,14 @@ use syn::{Attribute, Ident, LitInt, LitStr, Token, Visibility, braced, bracketed
 
 /// Every role of one `connector_role!` invocation.
 #[derive(Clone)]
-pub struct Declarations(pub Vec<Declaration>);
+pub struct Declarations {
+    /// `crate = path;` before the roles: the path the expansion reaches the
+    /// `connector-roles` crate by, for a dependency renamed in `Cargo.toml` (as serde's
+    /// `#[serde(crate = "...")]`); `None` for `::connector_roles`.
+    pub krate: Option<syn::Path>,
+    /// The roles, in written order.
+    pub roles: Vec<Declaration>,
+}
 
 /// One role: `/// docs` `pub Name { field: value, ... }`.
 #[derive(Clone)]
@@ -104,16 +111,30 @@ impl Declaration {
 
 impl Parse for Declarations {
     fn parse(input: ParseStream<'_>) -> syn::Result<Declarations> {
-        let mut declarations = Vec::new();
+        let krate = if input.peek(Token![crate]) && input.peek2(Token![=]) {
+            input.parse::<Token![crate]>()?;
+            input.parse::<Token![=]>()?;
+            let path = input.call(syn::Path::parse_mod_style).map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    "expected the path of the connector-roles crate, as in `crate = ::roles;`",
+                )
+            })?;
+            input.parse::<Token![;]>()?;
+            Some(path)
+        } else {
+            None
+        };
+        let mut roles = Vec::new();
         while !input.is_empty() {
-            declarations.push(input.parse()?);
+            roles.push(input.parse()?);
         }
-        if declarations.is_empty() {
+        if roles.is_empty() {
             return Err(
                 input.error("expected a role, as in `pub OrdersMySql { connector: rds_mysql }`")
             );
         }
-        Ok(Declarations(declarations))
+        Ok(Declarations { krate, roles })
     }
 }
 

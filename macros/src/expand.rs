@@ -10,6 +10,11 @@ use quote::quote;
 /// The types and impls of every role, or the errors with, for each role, a type whose
 /// associated items exist (so the only errors a user sees are the real ones).
 pub fn expand(declarations: &Declarations) -> TokenStream {
+    let krate = match &declarations.krate {
+        Some(path) => quote!(#path),
+        None => quote!(::connector_roles),
+    };
+    let typed = |declaration, json: &str, artifacts| role(&krate, declaration, json, artifacts);
     match check_all(declarations) {
         Ok(specs) => specs
             .iter()
@@ -19,7 +24,7 @@ pub fn expand(declarations: &Declarations) -> TokenStream {
                         let (path, contents) = (&a.path, &a.contents);
                         quote!((#path, #contents))
                     });
-                    role(declaration, &spec.to_json(), quote!(&[#(#files),*]))
+                    typed(declaration, &spec.to_json(), quote!(&[#(#files),*]))
                 }
                 Err(error) => {
                     syn::Error::new(declaration.ident.span(), error.to_string()).to_compile_error()
@@ -28,13 +33,20 @@ pub fn expand(declarations: &Declarations) -> TokenStream {
             .collect(),
         Err(errors) => {
             let errors = errors.iter().map(syn::Error::to_compile_error);
-            let fallbacks = declarations.0.iter().map(|d| role(d, "", quote!(&[])));
+            let fallbacks = declarations.roles.iter().map(|d| typed(d, "", quote!(&[])));
             quote!(#(#errors)* #(#fallbacks)*)
         }
     }
 }
 
-fn role(declaration: &Declaration, json: &str, artifacts: TokenStream) -> TokenStream {
+/// One role's type and impl; `krate` is the path to the `connector-roles` crate, whose
+/// hidden `__private` module holds what the expansion names.
+fn role(
+    krate: &TokenStream,
+    declaration: &Declaration,
+    json: &str,
+    artifacts: TokenStream,
+) -> TokenStream {
     let Declaration {
         attrs, vis, ident, ..
     } = declaration;
@@ -43,7 +55,7 @@ fn role(declaration: &Declaration, json: &str, artifacts: TokenStream) -> TokenS
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         #vis struct #ident;
 
-        impl ::connector_roles::ConnectorRole for #ident {
+        impl #krate::__private::ConnectorRole for #ident {
             const SPEC_JSON: &'static str = #json;
             const ARTIFACTS: &'static [(&'static str, &'static str)] = #artifacts;
         }
