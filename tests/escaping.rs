@@ -1,8 +1,9 @@
 //! Escaping by construction, proven by each format's real parser: every free-text value a
 //! user supplies (the description, the path, a tag's key and value) is either rejected with
 //! an error naming the field and the rule, or read back by the format's parser as exactly the
-//! same string. Property tests feed arbitrary Unicode to every field at once (10,000 cases
-//! per format); a corpus of hand-picked nasty strings runs as named cases in each field.
+//! same string. Property tests feed arbitrary Unicode to every field at once
+//! (`PROPTEST_CASES` per format: `tools/test` sets 10,000, a plain `cargo test` runs
+//! proptest's 256); a corpus of hand-picked nasty strings runs as named cases in each field.
 
 mod support;
 
@@ -420,7 +421,7 @@ fn texts() -> impl Strategy<Value = Texts> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn yaml_reads_back_every_accepted_text(texts in texts()) {
