@@ -11,19 +11,44 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 /// Exit code for `check` drift and for an audited role that differs.
-pub const DIFFERS: u8 = 1;
+const DIFFERS: u8 = 1;
 /// Exit code for invalid input; nothing is written.
-pub const INVALID: u8 = 2;
+const INVALID: u8 = 2;
 /// Exit code for an I/O or environment failure.
-pub const IO: u8 = 3;
+const IO: u8 = 3;
 /// Exit code when standard output was closed by its reader (128 + SIGPIPE).
-pub const CLOSED_PIPE: u8 = 141;
+const CLOSED_PIPE: u8 = 141;
+
+/// How a command that ran to its end went: each is an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    /// Exit 0.
+    Success,
+    /// Exit 1: `check` found drift, or `audit` a role that differs.
+    Differs,
+}
+
+impl From<Done> for ExitCode {
+    fn from(done: Done) -> ExitCode {
+        match done {
+            Done::Success => ExitCode::SUCCESS,
+            Done::Differs => ExitCode::from(DIFFERS),
+        }
+    }
+}
+
+/// The exit codes, for `--help`.
+pub const EXIT_CODES_HELP: &str = "Exit codes: 0 success; 1 drift (check) or a role that differs \
+    (audit); 2 invalid input, nothing written; 3 an I/O or environment failure (disk full, \
+    permission denied, an output folder locked with --no-wait); 141 standard output closed by \
+    its reader.";
 
 /// A failed command.
 #[derive(Debug)]
 pub enum Failure {
-    /// The input is invalid: each line of the message names the file, the field and the rule.
-    Invalid(String),
+    /// The input is invalid: each problem names the file, the field and the rule (and may
+    /// carry an excerpt on the lines after its first).
+    Invalid(Vec<String>),
     /// Reading or writing failed for a reason outside the input (disk full, permissions).
     Io(String),
     /// Standard output's reader went away: end quietly.
@@ -31,25 +56,29 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// An invalid-input failure, its message starting `error: `.
+    /// An invalid-input failure with one problem.
     pub fn invalid(message: impl std::fmt::Display) -> Failure {
-        Failure::Invalid(format!("error: {message}"))
+        Failure::Invalid(vec![message.to_string()])
     }
 
-    /// An I/O failure, its message starting `error: `.
+    /// An I/O failure.
     pub fn io(message: impl std::fmt::Display) -> Failure {
-        Failure::Io(format!("error: {message}"))
+        Failure::Io(message.to_string())
     }
 
-    /// Reports the failure on standard error and returns its exit code.
+    /// Reports the failure on standard error, each problem on a line starting `error: `,
+    /// and returns its exit code. The one place that prints errors.
     pub fn exit(self) -> ExitCode {
-        let (code, message) = match self {
-            Failure::Invalid(message) => (INVALID, message),
-            Failure::Io(message) => (IO, message),
+        let (code, messages) = match self {
+            Failure::Invalid(messages) => (INVALID, messages),
+            Failure::Io(message) => (IO, vec![message]),
             Failure::ClosedPipe => return ExitCode::from(CLOSED_PIPE),
         };
-        // Nothing more can be said when standard error fails too.
-        let _ = writeln!(io::stderr().lock(), "{message}");
+        let mut stderr = io::stderr().lock();
+        for message in messages {
+            // Nothing more can be said when standard error fails too.
+            let _ = writeln!(stderr, "error: {message}");
+        }
         ExitCode::from(code)
     }
 }

@@ -28,8 +28,12 @@ impl Select {
         let mut errors = Vec::new();
         for id in &self.connectors {
             match catalog::find(id)
-                .ok_or_else(|| format!("error: --connector {id}: not a documented connector (see `connector-roles list`)"))
-                .and_then(|c| RoleSpec::default_for(c, None).map_err(|e| format!("error: {e}")))
+                .ok_or_else(|| {
+                    format!(
+                        "--connector {id}: not a documented connector (see `connector-roles list`)"
+                    )
+                })
+                .and_then(|c| RoleSpec::default_for(c, None).map_err(|e| e.to_string()))
             {
                 Ok(spec) => roles.push(spec),
                 Err(message) => errors.push(message),
@@ -49,7 +53,7 @@ impl Select {
         for spec in roles {
             match spec.at_revision(revision) {
                 Ok(spec) => at_revision.push(spec),
-                Err(e) => errors.push(format!("error: --revision for {}: {e}", spec.name)),
+                Err(e) => errors.push(format!("--revision for {}: {e}", spec.name)),
             }
         }
         if errors.is_empty() {

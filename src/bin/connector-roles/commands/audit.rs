@@ -1,13 +1,12 @@
 //! `connector-roles audit`: compares a role that exists with the documented one.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::Args;
 use connector_roles::RoleSpec;
 use connector_roles::audit::{Source, audit};
 
-use crate::failure::{self, Failure};
+use crate::failure::{self, Done, Failure};
 use crate::input;
 
 #[derive(Args)]
@@ -40,7 +39,7 @@ enum ReportFormat {
 }
 
 /// Prints the report; exits 0 when the role is the documented one, 1 when it differs.
-pub fn run(args: &AuditArgs) -> Result<ExitCode, Failure> {
+pub fn run(args: &AuditArgs) -> Result<Done, Failure> {
     let spec = spec(args)?;
     let texts = args
         .inputs
@@ -59,16 +58,16 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode, Failure> {
         ReportFormat::Json => failure::print(&format!("{}\n", report.json()))?,
     }
     Ok(if report.is_equal() {
-        ExitCode::SUCCESS
+        Done::Success
     } else {
-        ExitCode::from(failure::DIFFERS)
+        Done::Differs
     })
 }
 
 /// The one declaration of the spec file to audit against.
 fn spec(args: &AuditArgs) -> Result<RoleSpec, Failure> {
     let file = args.spec.display();
-    let mut specs = super::read_spec(&args.spec)?;
+    let mut specs = crate::specs::read_spec(&args.spec)?;
     if let Some(name) = &args.name {
         specs.retain(|spec| &spec.name == name);
     }

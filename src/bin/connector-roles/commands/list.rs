@@ -3,6 +3,14 @@
 
 use connector_roles::catalog;
 
+use crate::failure::{self, Done, Failure};
+
+/// Prints the table.
+pub fn run() -> Result<Done, Failure> {
+    failure::print(&table())?;
+    Ok(Done::Success)
+}
+
 /// One line per connector under a header, columns aligned.
 pub fn table() -> String {
     let rows: Vec<[String; 4]> = catalog::all()

@@ -1,0 +1,53 @@
+//! `connector-roles generate`: writes each spec's artifacts, or prints them.
+
+use connector_roles::{Access, Format, Overwrite, Wait, WriteError, listing};
+
+use super::{failed, lock};
+use crate::failure::{self, Done, Failure};
+use crate::specs::{SpecArgs, artifacts, read_specs};
+
+/// Checks every spec, then renders and writes one spec at a time, so memory stays flat
+/// however many roles there are. Nothing is written when a spec is invalid or, without
+/// `--force`, when any target is not ours: existing output folders are checked first. The
+/// output folder is locked from that check until the last manifest is written, so that two
+/// runs never mix their files.
+pub fn run(
+    specs: &SpecArgs,
+    formats: &[Format],
+    stdout: bool,
+    overwrite: Overwrite,
+    wait: Wait,
+) -> Result<Done, Failure> {
+    let roles = read_specs(specs)?;
+    if stdout {
+        let mut all = Vec::new();
+        for spec in &roles {
+            all.extend(artifacts(spec, formats)?);
+        }
+        failure::print(&listing(&all))?;
+        return Ok(Done::Success);
+    }
+    let lock = lock(&specs.out, wait, Access::Write)?;
+    if overwrite == Overwrite::OnlyOurs {
+        let mut refused = Vec::new();
+        for spec in &roles {
+            refused.extend(lock.not_ours(&artifacts(spec, formats)?).map_err(failed)?);
+        }
+        if !refused.is_empty() {
+            return Err(failed(WriteError::NotOurs(refused)));
+        }
+    }
+    // Every target is ours or absent (checked above), so the writes need not check again.
+    for spec in &roles {
+        let written = lock
+            .write(&artifacts(spec, formats)?, Overwrite::Force)
+            .map_err(failed)?;
+        let mut lines = String::new();
+        for (path, outcome) in written {
+            let outcome = format!("{outcome:?}").to_lowercase();
+            lines.push_str(&format!("{outcome:<9} {}\n", path.display()));
+        }
+        failure::print(&lines)?;
+    }
+    Ok(Done::Success)
+}
