@@ -36,12 +36,13 @@ use super::cdk_project::{self, ConstructInfo};
 use super::cdk_test;
 use super::escape::{TypeScript, escaped};
 use super::names::{Member, Unit};
-use super::view::{self, ItemView, StatementView};
+use super::tree::{self, Node};
+use super::view::ItemView;
 use super::{Artifact, run};
 use crate::error::RenderError;
 use crate::field::{Field, pascal_case};
 use crate::interp::{Idiom, Interp, Piece};
-use crate::model::{OneOrMany, PolicyDocument};
+use crate::model::PolicyDocument;
 use crate::properties::RoleProperties;
 use crate::role::RoleModel;
 use crate::rules::{ROLE_NAME, Rule};
@@ -426,13 +427,6 @@ impl Ts {
         Ts::Code(quoted(text))
     }
 
-    fn one_or_many(values: OneOrMany<Ts>) -> Ts {
-        match values {
-            OneOrMany::One(value) => value,
-            OneOrMany::Many(values) => Ts::Array(values),
-        }
-    }
-
     /// The value on one line, appended to `out`.
     fn write_inline(&self, out: &mut String) {
         match self {
@@ -543,64 +537,33 @@ fn key(name: &str) -> Cow<'_, str> {
     }
 }
 
-/// A policy document as a TypeScript object literal, in the JSON renderer's shape.
+/// A policy document as a TypeScript object literal: the policy tree, printed.
 fn policy(document: &PolicyDocument) -> Ts {
-    let statements = view::statements(document, &Cdk)
-        .into_iter()
-        .map(statement)
-        .collect();
-    Ts::Object(vec![
-        ("Version".to_owned(), Ts::string(&document.version)),
-        ("Statement".to_owned(), Ts::Array(statements)),
-    ])
+    ts(tree::document(document, &Cdk))
 }
 
-fn statement(statement: StatementView) -> Ts {
-    let mut object = Vec::new();
-    if let Some(sid) = &statement.sid {
-        object.push(("Sid".to_owned(), Ts::string(sid)));
-    }
-    object.push(("Effect".to_owned(), Ts::string(&statement.effect)));
-    if let Some(service) = &statement.principal_service {
-        object.push((
-            "Principal".to_owned(),
-            Ts::Object(vec![("Service".to_owned(), Ts::string(service))]),
-        ));
-    }
-    object.push((
-        "Action".to_owned(),
-        Ts::one_or_many(statement.actions.map(|a| Ts::string(a))),
-    ));
-    if let Some(resources) = statement.resources {
-        object.push(("Resource".to_owned(), items(resources)));
-    }
-    if !statement.conditions.is_empty() {
-        let operators = statement
-            .conditions
-            .into_iter()
-            .map(|operator| {
-                let keys = operator
-                    .keys
-                    .into_iter()
-                    .map(|(key, values)| (key, items(values)))
-                    .collect();
-                (operator.operator, Ts::Object(keys))
-            })
-            .collect();
-        object.push(("Condition".to_owned(), Ts::Object(operators)));
-    }
-    Ts::Object(object)
-}
-
-/// A `Resource` or a condition's values: a single item over an open list is the list itself,
-/// items over open lists are spread into the array.
-fn items(items: OneOrMany<ItemView>) -> Ts {
-    match items {
-        OneOrMany::One(ItemView::Each(field, code)) => Ts::Code(each(field, code)),
-        items => Ts::one_or_many(items.map(|item| match item {
-            ItemView::One(code) => Ts::Code(code.clone()),
-            ItemView::Each(field, code) => Ts::Spread(each(*field, code.clone())),
-        })),
+/// A tree node as TypeScript: text as a quoted literal, code as it is; an item over an open
+/// list alone is the list itself, in a list it is spread into the array.
+fn ts(node: Node) -> Ts {
+    match node {
+        Node::Text(text) => Ts::string(&text),
+        Node::Item(ItemView::One(code)) => Ts::Code(code),
+        Node::Item(ItemView::Each(field, code)) => Ts::Code(each(field, code)),
+        Node::List(items) => Ts::Array(
+            items
+                .into_iter()
+                .map(|item| match item {
+                    Node::Item(ItemView::Each(field, code)) => Ts::Spread(each(field, code)),
+                    item => ts(item),
+                })
+                .collect(),
+        ),
+        Node::Object(entries) => Ts::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| (key.as_str().to_owned(), ts(value)))
+                .collect(),
+        ),
     }
 }
 

@@ -11,11 +11,11 @@
 use serde_json::{Map, Value, json};
 
 use super::names::Unit;
-use super::view::{self, ItemView};
+use super::tree::{self, Json};
 use super::{Artifact, json_file};
 use crate::field::Field;
 use crate::interp::Idiom;
-use crate::model::{OneOrMany, PolicyDocument};
+use crate::model::PolicyDocument;
 use crate::role::RoleModel;
 
 /// Renders `policy/permission-policy.json`, `policy/trust-policy.json` and
@@ -28,11 +28,11 @@ pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
             let folder = member.names.policy_folder();
             let role = &member.role;
             [
-                ("permission-policy.json", document(&role.permission_policy)),
-                ("trust-policy.json", document(&role.trust_policy)),
-                ("role.json", create_role(role)),
+                ("permission-policy.json", document_file(&role.permission_policy)),
+                ("trust-policy.json", document_file(&role.trust_policy)),
+                ("role.json", json_file(&create_role(role))),
             ]
-            .map(|(file, json)| unit.artifact(&folder, file, json_file(&json)))
+            .map(|(file, text)| unit.artifact(&folder, file, text))
         })
         .collect()
 }
@@ -86,58 +86,23 @@ pub fn document(policy: &PolicyDocument) -> Value {
 /// A policy document with strings printed by `idiom` and each one-per-element resource or
 /// condition value of an open list written `elements` times.
 pub(crate) fn document_with(policy: &PolicyDocument, idiom: &impl Idiom, elements: usize) -> Value {
-    let statements = view::statements(policy, idiom)
-        .into_iter()
-        .map(|statement| {
-            let mut object = Map::new();
-            if let Some(sid) = &statement.sid {
-                object.insert("Sid".into(), json!(sid));
-            }
-            object.insert("Effect".into(), json!(statement.effect));
-            if let Some(service) = &statement.principal_service {
-                object.insert("Principal".into(), json!({ "Service": service }));
-            }
-            object.insert(
-                "Action".into(),
-                one_or_many(statement.actions.map(|a| json!(a))),
-            );
-            if let Some(resources) = &statement.resources {
-                object.insert("Resource".into(), items(resources, elements));
-            }
-            if !statement.conditions.is_empty() {
-                let operators = statement.conditions.into_iter().map(|operator| {
-                    let keys = operator
-                        .keys
-                        .into_iter()
-                        .map(|(key, values)| (key, items(&values, elements)));
-                    (operator.operator, Value::Object(keys.collect()))
-                });
-                object.insert("Condition".into(), Value::Object(operators.collect()));
-            }
-            Value::Object(object)
-        })
-        .collect::<Vec<_>>();
-    json!({ "Version": policy.version, "Statement": statements })
+    let node = tree::document(policy, idiom);
+    serde_json::to_value(Json {
+        node: &node,
+        elements,
+    })
+    .expect("a policy tree serializes")
 }
 
-/// A `Resource` or a condition's values, each item over an open list written `elements`
-/// times.
-fn items(items: &OneOrMany<ItemView>, elements: usize) -> Value {
-    let times = |item: &ItemView| if item.is_each() { elements } else { 1 };
-    match items {
-        OneOrMany::Many(items) => Value::Array(
-            items
-                .iter()
-                .flat_map(|item| std::iter::repeat_n(json!(item.code()), times(item)))
-                .collect(),
-        ),
-        OneOrMany::One(item) => json!(item.code()),
-    }
-}
-
-fn one_or_many(values: OneOrMany<Value>) -> Value {
-    match values {
-        OneOrMany::One(value) => value,
-        OneOrMany::Many(values) => Value::Array(values),
-    }
+/// A policy document's file: pretty-printed JSON ending with a newline, serialized from the
+/// tree without building a JSON value first.
+fn document_file(policy: &PolicyDocument) -> String {
+    let node = tree::document(policy, &Documented);
+    let mut text = serde_json::to_string_pretty(&Json {
+        node: &node,
+        elements: 1,
+    })
+    .expect("a policy tree serializes");
+    text.push('\n');
+    text
 }

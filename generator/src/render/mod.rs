@@ -16,6 +16,7 @@ pub mod escape;
 pub mod json;
 pub mod names;
 pub mod terraform;
+pub mod tree;
 pub mod view;
 
 use std::fmt;

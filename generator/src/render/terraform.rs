@@ -29,13 +29,14 @@ use askama::Template;
 
 use super::escape::{self, Hcl};
 use super::names::{Member, Names, Unit};
-use super::view::{self, ItemView, StatementView};
+use super::tree::{self, Node};
+use super::view::ItemView;
 use super::{Artifact, run};
 use crate::catalog::CheckovSkip;
 use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
-use crate::model::{OneOrMany, PolicyDocument};
+use crate::model::PolicyDocument;
 use crate::rules::{self, ROLE_NAME};
 
 /// The output folder.
@@ -540,85 +541,50 @@ fn usage(unit: &Unit<'_>) -> String {
     out
 }
 
-/// A policy document as an HCL object expression: the keys and key order of the JSON
-/// renderer's [`document`](super::json::document), AWS's own key names.
+/// A policy document as an HCL object expression: the policy tree, printed.
 fn document(policy: &PolicyDocument, idiom: &Terraform<'_>) -> Expr {
-    let statements = view::statements(policy, idiom)
-        .into_iter()
-        .map(|view| statement(view, idiom.0))
-        .collect();
-    Expr::Object(vec![
-        ("Version".into(), Expr::Code(quoted(&policy.version))),
-        ("Statement".into(), Expr::List(statements)),
-    ])
+    expr(tree::document(policy, idiom), idiom.0)
 }
 
-fn statement(statement: StatementView, names: &Names) -> Expr {
-    let mut entries = Vec::new();
-    if let Some(sid) = &statement.sid {
-        entries.push(("Sid".to_owned(), Expr::Code(quoted(sid))));
+/// A tree node as HCL: text as a quoted string, code as it is, keys bare when they may be.
+fn expr(node: Node, names: &Names) -> Expr {
+    match node {
+        Node::Text(text) => Expr::Code(quoted(&text)),
+        Node::Item(ItemView::One(code)) => Expr::Code(code),
+        each @ Node::Item(ItemView::Each(..)) => items_expr(std::slice::from_ref(&each), names),
+        Node::List(items) if items.iter().any(Node::is_each) => items_expr(&items, names),
+        Node::List(items) => Expr::List(items.into_iter().map(|item| expr(item, names)).collect()),
+        Node::Object(entries) => Expr::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| (object_key(key.as_str()), expr(value, names)))
+                .collect(),
+        ),
     }
-    entries.push(("Effect".to_owned(), Expr::Code(quoted(&statement.effect))));
-    if let Some(service) = &statement.principal_service {
-        let principal = vec![("Service".into(), Expr::Code(quoted(service)))];
-        entries.push(("Principal".into(), Expr::Object(principal)));
-    }
-    let actions = statement.actions.map(|action| Expr::Code(quoted(action)));
-    entries.push(("Action".into(), one_or_many(actions)));
-    if let Some(resources) = &statement.resources {
-        entries.push(("Resource".into(), items_expr(resources, names)));
-    }
-    if !statement.conditions.is_empty() {
-        let operators = statement
-            .conditions
-            .into_iter()
-            .map(|operator| {
-                let keys = operator
-                    .keys
-                    .into_iter()
-                    .map(|(key, values)| (object_key(&key), items_expr(&values, names)))
-                    .collect();
-                (object_key(&operator.operator), Expr::Object(keys))
-            })
-            .collect();
-        entries.push(("Condition".into(), Expr::Object(operators)));
-    }
-    Expr::Object(entries)
 }
 
-/// A statement's `Resource` or a condition's values: as documented when every item is one
-/// string; with items over open list fields, a `for` expression each, concatenated with lists
-/// of the single strings between them, in documented order.
-fn items_expr(items: &OneOrMany<ItemView>, names: &Names) -> Expr {
-    if !items.items().iter().any(ItemView::is_each) {
-        return one_or_many(items.map(|item| Expr::Code(item.code().to_owned())));
-    }
+/// Resource or condition values with items over open lists: a `for` expression each,
+/// concatenated with lists of the single strings between them, in documented order.
+fn items_expr(items: &[Node], names: &Names) -> Expr {
     let mut parts: Vec<Expr> = Vec::new();
-    for item in items.items() {
+    for item in items {
         match item {
-            ItemView::One(code) => match parts.last_mut() {
-                Some(Expr::List(arns)) => arns.push(Expr::Code(code.clone())),
-                _ => parts.push(Expr::List(vec![Expr::Code(code.clone())])),
-            },
-            ItemView::Each(field, code) => {
+            Node::Item(ItemView::Each(field, code)) => {
                 let list = names.terraform(field.name());
                 parts.push(Expr::Code(format!(
                     "[for {ELEMENT} in var.{list} : {code}]"
                 )));
             }
+            other => match parts.last_mut() {
+                Some(Expr::List(arns)) => arns.push(expr(other.clone(), names)),
+                _ => parts.push(Expr::List(vec![expr(other.clone(), names)])),
+            },
         }
     }
     if parts.len() == 1 {
         parts.remove(0)
     } else {
         Expr::Call("concat", parts)
-    }
-}
-
-fn one_or_many(values: OneOrMany<Expr>) -> Expr {
-    match values {
-        OneOrMany::One(value) => value,
-        OneOrMany::Many(values) => Expr::List(values),
     }
 }
 
@@ -1004,22 +970,22 @@ mod tests {
 
     #[test]
     fn resources_mixing_arns_and_lists_concatenate() {
-        let one = |code: &str| ItemView::One(code.into());
-        let each = |field, code: &str| ItemView::Each(field, code.into());
-        let resources = OneOrMany::Many(vec![
+        let one = |code: &str| Node::Item(ItemView::One(code.into()));
+        let each = |field, code: &str| Node::Item(ItemView::Each(field, code.into()));
+        let resources = Node::List(vec![
             one("\"arn:a\""),
             one("\"arn:b\""),
             each(Field::SubnetIds, "\"x/${id}\""),
             one("\"arn:c\""),
         ]);
         assert_eq!(
-            items_expr(&resources, &Names::alone("x")).code(0),
+            expr(resources, &Names::alone("x")).code(0),
             "concat(\n  [\n    \"arn:a\",\n    \"arn:b\",\n  ],\n  \
              [for id in var.subnet_ids : \"x/${id}\"],\n  [\"arn:c\"],\n)"
         );
-        let only = OneOrMany::One(each(Field::SecurityGroupIds, "\"x/${id}\""));
+        let only = each(Field::SecurityGroupIds, "\"x/${id}\"");
         assert_eq!(
-            items_expr(&only, &Names::stacked("orders-mysql")).code(0),
+            expr(only, &Names::stacked("orders-mysql")).code(0),
             "[for id in var.orders_mysql_security_group_ids : \"x/${id}\"]"
         );
     }
