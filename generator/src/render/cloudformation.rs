@@ -12,13 +12,13 @@ use askama::Template;
 
 use super::escape::{Yaml, escaped};
 use super::names::{Member, Names, Unit};
-use super::view::{self, ItemView, StatementView};
+use super::tree::{self, Key, Node};
+use super::view::ItemView;
 use super::{Artifact, run};
 use crate::catalog::CheckovSkip;
 use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::{Idiom, Interp, Piece};
-use crate::model::OneOrMany;
 use crate::properties::RoleProperties;
 use crate::rules::ROLE_NAME;
 
@@ -60,8 +60,10 @@ struct RoleYaml<'a> {
     /// The checkov checks skipped on the resource holding the permission policy.
     checkov_skips: Vec<&'static CheckovSkip>,
     policy_name: String,
-    trust: Vec<StatementView>,
-    permission: Vec<StatementView>,
+    /// The trust policy document, as YAML lines (each after a newline) under its key.
+    trust: String,
+    /// The permission policy document, the same, indented for where it goes.
+    permission: String,
     /// The outputs' logical IDs.
     arn_output: String,
     name_output: String,
@@ -161,11 +163,9 @@ fn role<'a>(
 ) -> RoleYaml<'a> {
     let (names, role) = (&member.names, &member.role);
     let idiom = Cfn(names);
-    let mut permission = view::statements(&role.permission_policy, &idiom);
+    let mut permission = tree::document(&role.permission_policy, &idiom);
     let mut list_conditions = Vec::new();
-    for statement in &mut permission {
-        expand_lists(statement, names, &mut list_conditions);
-    }
+    expand_lists(&mut permission, names, &mut list_conditions);
     parameters.extend(role.parameters.iter().map(|field| parameter(*field, names)));
     let role_name = match &role.spec.role_name {
         Some(name) => quoted(name),
@@ -202,8 +202,17 @@ fn role<'a>(
             }),
         checkov_skips: role.checkov_skips(),
         policy_name: role.policy_name(),
-        trust: view::statements(&role.trust_policy, &idiom),
-        permission,
+        trust: yaml(&tree::document(&role.trust_policy, &idiom), 8),
+        // Under the managed policy's `PolicyDocument`, or the inline policy's, two levels
+        // deeper.
+        permission: yaml(
+            &permission,
+            if role.managed_policy_description().is_some() {
+                8
+            } else {
+                12
+            },
+        ),
         arn_output: names.logical_id("RoleArn"),
         name_output: names.logical_id("RoleName"),
     }
@@ -268,31 +277,32 @@ fn topic_groups(parameters: &[Parameter]) -> Vec<(String, Vec<String>)> {
 
 /// Replaces each one-per-element resource or condition value by [`MAX_ELEMENTS`] slots,
 /// adding the conditions that guard slots after the first.
-fn expand_lists(
-    statement: &mut StatementView,
-    names: &Names,
-    conditions: &mut Vec<(String, String)>,
-) {
-    let values = statement
-        .conditions
-        .iter_mut()
-        .flat_map(|operator| operator.keys.iter_mut().map(|(_, values)| values));
-    for items in statement.resources.iter_mut().chain(values) {
-        expand_items(items, names, conditions);
+fn expand_lists(node: &mut Node, names: &Names, conditions: &mut Vec<(String, String)>) {
+    if node.items().iter().any(Node::is_each) {
+        let items = std::mem::replace(node, Node::List(Vec::new()));
+        *node = Node::List(expand_items(items.items(), names, conditions));
+        return;
+    }
+    match node {
+        Node::List(items) => items
+            .iter_mut()
+            .for_each(|item| expand_lists(item, names, conditions)),
+        Node::Object(entries) => entries
+            .iter_mut()
+            .for_each(|(_, value)| expand_lists(value, names, conditions)),
+        Node::Text(_) | Node::Item(_) => {}
     }
 }
 
+/// `items` with each item over an open list replaced by its slots.
 fn expand_items(
-    items: &mut OneOrMany<ItemView>,
+    items: &[Node],
     names: &Names,
     conditions: &mut Vec<(String, String)>,
-) {
-    if !items.items().iter().any(ItemView::is_each) {
-        return;
-    }
-    let mut expanded = Vec::with_capacity(items.items().len() * MAX_ELEMENTS);
-    for item in items.items() {
-        let ItemView::Each(field, content) = item else {
+) -> Vec<Node> {
+    let mut expanded = Vec::with_capacity(items.len() * MAX_ELEMENTS);
+    for item in items {
+        let Node::Item(ItemView::Each(field, content)) = item else {
             expanded.push(item.clone());
             continue;
         };
@@ -308,7 +318,7 @@ fn expand_items(
             };
             let arn = format!("!Sub [{content}, {{{ELEMENT}: {element}}}]");
             if slot == 0 {
-                expanded.push(ItemView::One(arn));
+                expanded.push(Node::Item(ItemView::One(arn)));
             } else {
                 let condition =
                     names.logical_id(&format!("Has{}{}", field.pascal_name(), slot + 1));
@@ -318,11 +328,84 @@ fn expand_items(
                         format!("!Not [!Equals [{element}, \"\"]]"),
                     ));
                 }
-                expanded.push(ItemView::One(format!(
+                expanded.push(Node::Item(ItemView::One(format!(
                     "!If [{condition}, {arn}, !Ref AWS::NoValue]"
-                )));
+                ))));
             }
         }
     }
-    *items = OneOrMany::Many(expanded);
+    expanded
+}
+
+/// `node`, an object or a list, as YAML block lines at `indent`, each after a newline (the
+/// template joins its lines so). Text is quoted and escaped; code is written as it is; the
+/// policy language's keys are bare, the documentation's (condition operators and keys)
+/// quoted.
+fn yaml(node: &Node, indent: usize) -> String {
+    let mut out = String::new();
+    yaml_block(&mut out, node, indent);
+    out
+}
+
+fn yaml_block(out: &mut String, node: &Node, indent: usize) {
+    match node {
+        Node::Object(entries) => {
+            for (key, value) in entries {
+                yaml_line(out, indent);
+                yaml_entry(out, key, value, indent);
+            }
+        }
+        Node::List(items) => {
+            for item in items {
+                yaml_line(out, indent);
+                out.push_str("- ");
+                match item {
+                    // The first key follows the dash; the others line up under it.
+                    Node::Object(entries) => {
+                        for (i, (key, value)) in entries.iter().enumerate() {
+                            if i > 0 {
+                                yaml_line(out, indent + 2);
+                            }
+                            yaml_entry(out, key, value, indent + 2);
+                        }
+                    }
+                    other => yaml_value(out, other, indent + 2),
+                }
+            }
+        }
+        scalar => yaml_value(out, scalar, indent),
+    }
+}
+
+/// `key:` and its value: a scalar after it, a block on the lines below.
+fn yaml_entry(out: &mut String, key: &Key, value: &Node, indent: usize) {
+    match key {
+        Key::Grammar(key) => out.push_str(key),
+        Key::Data(key) => out.push_str(&quoted(key)),
+    }
+    out.push(':');
+    match value {
+        Node::List(items) if items.is_empty() => out.push_str(" []"),
+        Node::Object(entries) if entries.is_empty() => out.push_str(" {}"),
+        Node::List(_) | Node::Object(_) => yaml_block(out, value, indent + 2),
+        scalar => {
+            out.push(' ');
+            yaml_value(out, scalar, indent);
+        }
+    }
+}
+
+/// A value where it stands: text quoted, code as it is, a block on the lines below.
+fn yaml_value(out: &mut String, node: &Node, indent: usize) {
+    match node {
+        Node::Text(text) => out.push_str(&quoted(text)),
+        Node::Item(item) => out.push_str(item.code()),
+        block => yaml_block(out, block, indent),
+    }
+}
+
+/// A new line at `indent`.
+fn yaml_line(out: &mut String, indent: usize) {
+    out.push('\n');
+    out.extend(std::iter::repeat_n(' ', indent));
 }
