@@ -10,6 +10,7 @@ use crate::interp::Idiom;
 use crate::model::PolicyDocument;
 use crate::properties::PolicyKind;
 use crate::render::cloudformation::MAX_ELEMENTS;
+use crate::render::tree::{self, Json};
 use crate::role::RoleModel;
 use crate::spec::RoleSpec;
 
@@ -46,11 +47,38 @@ impl Idiom for Longest {
     }
 }
 
-/// The size of `policy` as IAM counts it, open values at their longest.
+/// The size of `policy` as IAM counts it, open values at their longest: the characters of
+/// its compact JSON but whitespace, counted as serde_json writes them (no text is kept).
 pub fn size(policy: &PolicyDocument) -> usize {
-    let document = crate::render::json::document_with(policy, &Longest, MAX_ELEMENTS);
-    let compact = serde_json::to_string(&document).expect("JSON serializes");
-    compact.chars().filter(|c| !c.is_whitespace()).count()
+    let node = tree::document(policy, &Longest);
+    let mut counter = NonWhitespace(0);
+    let json = Json {
+        node: &node,
+        elements: MAX_ELEMENTS,
+    };
+    serde_json::to_writer(&mut counter, &json).expect("counting cannot fail");
+    counter.0
+}
+
+/// Counts the characters written to it that are not whitespace.
+struct NonWhitespace(usize);
+
+impl std::io::Write for NonWhitespace {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += match std::str::from_utf8(bytes) {
+            Ok(text) => text.chars().filter(|c| !c.is_whitespace()).count(),
+            // A write that splits a character: count the characters' first bytes.
+            Err(_) => bytes
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80 && !b.is_ascii_whitespace())
+                .count(),
+        };
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Checks the role's permission policy against IAM's limit for its kind: the inline
