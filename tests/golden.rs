@@ -51,7 +51,11 @@ fn every_matrix_case_matches_its_golden_files() {
             .map(|a| golden.join(&a.path))
             .collect();
         for stray in files_under(&root).difference(&expected) {
-            differ.push(format!("{}: {} is not generated", case.name, stray.display()));
+            differ.push(format!(
+                "{}: {} is not generated",
+                case.name,
+                stray.display()
+            ));
         }
         folders.insert(case.folder.clone());
     }

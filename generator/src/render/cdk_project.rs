@@ -10,6 +10,8 @@
 //! jest, `@swc/jest`, `@swc/core` and `@types/jest` add some 280 packages and native
 //! binaries to every install.
 
+use std::sync::LazyLock;
+
 use askama::Template;
 use serde_json::{Map, Value, json};
 
@@ -67,13 +69,13 @@ pub fn files(
     Ok(vec![
         unit.artifact("cdk", ".gitignore", GITIGNORE.to_owned()),
         unit.artifact("cdk", "README.md", readme),
-        unit.artifact("cdk", "cdk.json", json_file(&cdk_json())),
+        unit.artifact("cdk", "cdk.json", CDK_JSON.clone()),
         unit.artifact(
             "cdk",
             "package.json",
             json_file(&package_json(unit, test_file)),
         ),
-        unit.artifact("cdk", "tsconfig.json", json_file(&tsconfig_json())),
+        unit.artifact("cdk", "tsconfig.json", TSCONFIG_JSON.clone()),
     ])
 }
 
@@ -110,6 +112,12 @@ fn package_json(unit: &Unit<'_>, test_file: &str) -> Value {
 
 /// `tsconfig.json`: `cdk init`'s, with Node's types only (no jest). `noEmit`: `tsc` only
 /// type-checks, `tsx` runs the TypeScript.
+/// `tsconfig.json`, the same for every app: built once.
+static TSCONFIG_JSON: LazyLock<String> = LazyLock::new(|| json_file(&tsconfig_json()));
+
+/// `cdk.json`, the same for every app: built once.
+static CDK_JSON: LazyLock<String> = LazyLock::new(|| json_file(&cdk_json()));
+
 fn tsconfig_json() -> Value {
     json!({
         "compilerOptions": {

@@ -13,9 +13,9 @@ use askama::Template;
 
 use super::cdk_project::ConstructInfo;
 use super::escape::{TypeScript, escaped};
-use super::json::document_with;
 use super::names::Unit;
 use super::run;
+use super::tree::{self, Json};
 use crate::error::RenderError;
 use crate::field::Field;
 use crate::interp::Idiom;
@@ -108,10 +108,13 @@ pub fn example_props(open: &[Field], indent: usize) -> Vec<String> {
 
 /// `document` with the examples, as indented JSON: a TypeScript object literal.
 fn expected(document: &PolicyDocument) -> String {
-    let json = document_with(document, &Example, 1);
-    serde_json::to_string_pretty(&json)
-        .expect("a policy document serializes")
-        .replace('\n', "\n    ")
+    let node = tree::document(document, &Example);
+    serde_json::to_string_pretty(&Json {
+        node: &node,
+        elements: 1,
+    })
+    .expect("a policy tree serializes")
+    .replace('\n', "\n    ")
 }
 
 /// Prints every open reference as the value the test gives it.

@@ -28,7 +28,10 @@ pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
             let folder = member.names.policy_folder();
             let role = &member.role;
             [
-                ("permission-policy.json", document_file(&role.permission_policy)),
+                (
+                    "permission-policy.json",
+                    document_file(&role.permission_policy),
+                ),
                 ("trust-policy.json", document_file(&role.trust_policy)),
                 ("role.json", json_file(&create_role(role))),
             ]
@@ -80,16 +83,10 @@ impl Idiom for Documented {
 
 /// A policy document as AWS writes it, keys in AWS's order, open values as placeholders.
 pub fn document(policy: &PolicyDocument) -> Value {
-    document_with(policy, &Documented, 1)
-}
-
-/// A policy document with strings printed by `idiom` and each one-per-element resource or
-/// condition value of an open list written `elements` times.
-pub(crate) fn document_with(policy: &PolicyDocument, idiom: &impl Idiom, elements: usize) -> Value {
-    let node = tree::document(policy, idiom);
+    let node = tree::document(policy, &Documented);
     serde_json::to_value(Json {
         node: &node,
-        elements,
+        elements: 1,
     })
     .expect("a policy tree serializes")
 }
