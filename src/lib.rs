@@ -19,7 +19,10 @@
 
 mod declared;
 
+pub use connector_roles_generator::front::rust::source;
+pub use connector_roles_generator::model::catalog;
 pub use connector_roles_generator::render::{listing, render};
+pub use connector_roles_generator::spec::properties;
 pub use connector_roles_generator::stack::Stack;
 pub use connector_roles_generator::write::{
     Access, Drift, Link, Outcome, OutputLock, Overwrite, Wait, WriteError, drift, not_ours, write,
@@ -27,7 +30,6 @@ pub use connector_roles_generator::write::{
 };
 pub use connector_roles_generator::{
     Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, audit,
-    catalog, properties, source,
 };
 pub use connector_roles_macros::connector_role;
 pub use declared::ConnectorRole;

@@ -12,7 +12,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use connector_roles_generator::parse::Declarations;
+use connector_roles_generator::front::rust::parse::Declarations;
 use connector_roles_generator::render::render;
 use connector_roles_generator::{Format, RoleSpec, declaration};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

@@ -26,7 +26,7 @@ impl fmt::Display for SpecError {
 /// The longest part of a value an error message quotes.
 const QUOTED: usize = 200;
 
-/// `value` in quotes, escaped; past [`QUOTED`] characters its start and its length.
+/// `value` in quotes, escaped; past 200 characters its start and its length.
 pub fn quoted(value: &str) -> String {
     match value.char_indices().nth(QUOTED) {
         None => format!("{value:?}"),

@@ -1,36 +1,30 @@
-//! The engine behind `connector-roles`: everything but the macro.
-//!
-//! A declaration (JSON spec, and later the `connector_role!` macro and `.rs` files) becomes a
-//! validated [`RoleSpec`]; the [`catalog`] of documented connectors resolves it into a
-//! [`RoleModel`]; one renderer per target under [`render`] prints that model as
-//! CloudFormation YAML, an AWS CDK construct, a Terraform module and the raw policy JSON.
+//! The engine behind `connector-roles`: everything but the macro. The folders are the
+//! pipeline's stages (`ARCHITECTURE.md` walks one declaration through them):
 //!
 //! ```text
-//! spec.json ─> RoleSpec ── catalog ──> RoleModel ──> cloudformation | cdk | terraform | json
+//! front (json | rust) ─> spec ─> model (catalog, policy, role, tree) ─> render ─> write
+//!                                  └──────────────────────────────────> audit
 //! ```
+//!
+//! A declaration (a JSON spec, `connector_role!`, a `.rs` file: [`front`]) becomes a
+//! validated [`RoleSpec`] ([`spec`]); the [`model::catalog`] of documented connectors
+//! resolves it into a [`RoleModel`]; its policies are laid out once as a
+//! [`model::tree`]; one renderer per target under [`render`] prints them as CloudFormation
+//! YAML, an AWS CDK app, a Terraform module and the raw policy JSON; [`write`](mod@write) puts the files
+//! on disk. [`audit`] compares a deployed role with the model.
 
 pub mod audit;
-pub mod catalog;
-pub mod declaration;
-pub mod duplicate_keys;
 pub mod error;
-pub mod field;
-pub mod interp;
-pub mod limits;
+pub mod front;
 pub mod model;
-pub mod parse;
-pub mod properties;
 pub mod render;
-pub mod role;
-pub mod rules;
-pub mod source;
 pub mod spec;
 pub mod stack;
 pub mod write;
 
 pub use error::{RenderError, SpecError, SpecErrors};
-pub use field::Field;
+pub use model::field::Field;
+pub use model::role::RoleModel;
 pub use render::{Artifact, Format};
-pub use role::RoleModel;
 pub use spec::RoleSpec;
 pub use stack::Stack;

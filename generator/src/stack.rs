@@ -30,8 +30,8 @@
 use crate::error::{RenderError, SpecError, SpecErrors};
 use crate::render::names::{Names, Unit};
 use crate::render::{Artifact, Format, render_unit};
-use crate::rules::{self, SPEC_NAME};
 use crate::spec::RoleSpec;
+use crate::spec::rules::{self, SPEC_NAME};
 
 /// Connector roles deployed together, rendered as one template, one app and one module.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! Code generation: one unit struct per role implementing `ConnectorRole`, with the
 //! checked spec and every artifact rendered at compile time.
 
-use connector_roles_generator::declaration::check_all;
-use connector_roles_generator::parse::{Declaration, Declarations};
+use connector_roles_generator::front::rust::declaration::check_all;
+use connector_roles_generator::front::rust::parse::{Declaration, Declarations};
 use connector_roles_generator::render::{Format, render};
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -4,7 +4,7 @@
 
 mod expand;
 
-use connector_roles_generator::parse::Declarations;
+use connector_roles_generator::front::rust::parse::Declarations;
 use proc_macro::TokenStream;
 
 /// Declares one or more connector roles, checked at compile time.

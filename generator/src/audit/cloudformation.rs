@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::grant::{list, read_document, unresolved_what};
 use super::intrinsics::Evaluator;
 use super::{AuditError, Found};
-use crate::field::Field;
+use crate::model::field::Field;
 use crate::spec::{Bound, RoleSpec};
 
 const ROLE: &str = "AWS::IAM::Role";

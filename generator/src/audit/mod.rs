@@ -30,11 +30,11 @@ pub use finding::{Finding, FindingKind, PolicyKind};
 use grant::{Grant, read_document};
 pub use report::Report;
 
-use crate::field::Field;
-use crate::model::PolicyDocument;
+use crate::model::field::Field;
+use crate::model::policy::PolicyDocument;
+use crate::model::role::RoleModel;
 use crate::render::json;
-use crate::role::RoleModel;
-use crate::rules::partition_of_region;
+use crate::spec::rules::partition_of_region;
 use crate::spec::{Bound, RoleSpec};
 
 /// One input file: its name, for messages, and its text.

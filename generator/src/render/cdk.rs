@@ -25,7 +25,7 @@
 //! `cdk init`'s `minimizePolicies` flag would merge statements without Sids); the trust
 //! policy replaces the one `assumedBy` builds on the `CfnRole`, so its documented Sid and
 //! conditions survive. Every string is built in Rust
-//! from escaped text ([`Ts`] and [`Cdk`]) and printed with the visible opt-out `|safe`; raw
+//! from escaped text (`Ts` and `Cdk`) and printed with the visible opt-out `|safe`; raw
 //! values (names, descriptions) go through the TypeScript escaper inside quotes.
 
 use std::borrow::Cow;
@@ -36,16 +36,16 @@ use super::cdk_project::{self, ConstructInfo};
 use super::cdk_test;
 use super::escape::{TypeScript, escaped};
 use super::names::{Member, Unit};
-use super::tree::{self, Node};
-use super::view::ItemView;
 use super::{Artifact, run};
 use crate::error::RenderError;
-use crate::field::{Field, pascal_case};
-use crate::interp::{Idiom, Interp, Piece};
-use crate::model::PolicyDocument;
-use crate::properties::RoleProperties;
-use crate::role::RoleModel;
-use crate::rules::{ROLE_NAME, Rule};
+use crate::model::field::{Field, pascal_case};
+use crate::model::interp::{Idiom, Interp, Piece};
+use crate::model::policy::PolicyDocument;
+use crate::model::role::RoleModel;
+use crate::model::tree::{self, Node};
+use crate::model::view::ItemView;
+use crate::spec::properties::RoleProperties;
+use crate::spec::rules::{ROLE_NAME, Rule};
 
 /// The first line of every generated TypeScript file (JSON files cannot hold comments).
 const HEADER: &str =

@@ -19,7 +19,7 @@ use super::cdk_test;
 use super::names::Unit;
 use super::{Artifact, json_file, run};
 use crate::error::RenderError;
-use crate::field::Field;
+use crate::model::field::Field;
 
 /// The `aws-cdk-lib` version the project pins (as `tools/package.json` does).
 pub const AWS_CDK_LIB: &str = "2.276.0";
@@ -262,7 +262,7 @@ fn readme(
                 key: names.context_key("roleName"),
                 description: "The IAM role's name; CloudFormation generates one when unset"
                     .to_owned(),
-                example: crate::rules::ROLE_NAME.example,
+                example: crate::spec::rules::ROLE_NAME.example,
                 list: false,
                 required: false,
             });

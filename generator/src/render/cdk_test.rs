@@ -4,7 +4,7 @@
 //! documented one: a user who widens, adds or drops a permission in `lib/` sees it fail.
 //!
 //! The expected policies are the JSON renderer's documents with every open value given the
-//! example the test passes for it ([`Example`]), and the stack's partition, account and
+//! example the test passes for it (`Example`), and the stack's partition, account and
 //! region those of [`DEPLOYMENT`], which the test resolves the template's pseudo parameters
 //! to. It compares as IAM reads policies: `"a"` is `["a"]`, and order does not matter (with
 //! `cdk init`'s feature flags the CDK sorts actions).
@@ -15,11 +15,11 @@ use super::cdk_project::ConstructInfo;
 use super::escape::{TypeScript, escaped};
 use super::names::Unit;
 use super::run;
-use super::tree::{self, Json};
 use crate::error::RenderError;
-use crate::field::Field;
-use crate::interp::Idiom;
-use crate::model::PolicyDocument;
+use crate::model::field::Field;
+use crate::model::interp::Idiom;
+use crate::model::policy::PolicyDocument;
+use crate::model::tree::{self, Json};
 
 /// The deployment the test resolves the stack's pseudo parameters for: partition, account,
 /// region, as the documentation's examples write them.

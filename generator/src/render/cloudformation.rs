@@ -12,15 +12,15 @@ use askama::Template;
 
 use super::escape::{Yaml, escaped};
 use super::names::{Member, Names, Unit};
-use super::tree::{self, Key, Node};
-use super::view::ItemView;
 use super::{Artifact, run};
-use crate::catalog::CheckovSkip;
 use crate::error::RenderError;
-use crate::field::Field;
-use crate::interp::{Idiom, Interp, Piece};
-use crate::properties::RoleProperties;
-use crate::rules::ROLE_NAME;
+use crate::model::catalog::CheckovSkip;
+use crate::model::field::Field;
+use crate::model::interp::{Idiom, Interp, Piece};
+use crate::model::tree::{self, Key, Node};
+use crate::model::view::ItemView;
+use crate::spec::properties::RoleProperties;
+use crate::spec::rules::ROLE_NAME;
 
 /// How many elements of an open list parameter the template turns into ARNs.
 pub const MAX_ELEMENTS: usize = 8;

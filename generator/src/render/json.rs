@@ -11,12 +11,12 @@
 use serde_json::{Map, Value, json};
 
 use super::names::Unit;
-use super::tree::{self, Json};
 use super::{Artifact, json_file};
-use crate::field::Field;
-use crate::interp::Idiom;
-use crate::model::PolicyDocument;
-use crate::role::RoleModel;
+use crate::model::field::Field;
+use crate::model::interp::Idiom;
+use crate::model::policy::PolicyDocument;
+use crate::model::role::RoleModel;
+use crate::model::tree::{self, Json};
 
 /// Renders `policy/permission-policy.json`, `policy/trust-policy.json` and
 /// `policy/role.json` for a role alone, the same under `policy/NAME/` for each role of a

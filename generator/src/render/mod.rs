@@ -1,9 +1,9 @@
-//! One renderer per target format, each printing a [`RoleModel`](crate::role::RoleModel), or
+//! One renderer per target format, each printing a [`RoleModel`](crate::model::role::RoleModel), or
 //! the roles of a stack, as one [`Unit`] of output ([`names`] says how the roles' names are
 //! kept apart).
 //!
 //! Renderers share everything but their idiom: the model decides what is bound and what is
-//! open, [`Interp::render`](crate::interp::Interp::render) walks each string, and a
+//! open, [`Interp::render`](crate::model::interp::Interp::render) walks each string, and a
 //! renderer only says how its format writes literal text and a reference. Templates live in
 //! `generator/templates/`; `askama.toml` gives each extension an escaper of its own
 //! ([`escape`]).
@@ -16,8 +16,6 @@ pub mod escape;
 pub mod json;
 pub mod names;
 pub mod terraform;
-pub mod tree;
-pub mod view;
 
 use std::fmt;
 use std::str::FromStr;

@@ -37,9 +37,9 @@
 //! tests render adversarial names (`x`, `x-role`, `x-role-arn`, ...) and check every
 //! namespace for duplicates.
 
-use crate::field::pascal_case;
+use crate::model::field::pascal_case;
+use crate::model::role::RoleModel;
 use crate::render::Artifact;
-use crate::role::RoleModel;
 use crate::spec::RoleSpec;
 
 /// The names one role takes in a unit of output.
@@ -269,7 +269,7 @@ impl<'a> Unit<'a> {
     }
 
     /// Whether any role references the open `field`.
-    pub fn references(&self, field: crate::field::Field) -> bool {
+    pub fn references(&self, field: crate::model::field::Field) -> bool {
         self.members.iter().any(|m| m.role.references(field))
     }
 }

@@ -20,7 +20,7 @@
 //! name to its ARN. A role alone is the same module with unprefixed names and resources
 //! named `this` ([`names`](super::names)).
 //!
-//! Code is built here from escaped pieces ([`Expr`] prints it as `terraform fmt` would) and
+//! Code is built here from escaped pieces (`Expr` prints it as `terraform fmt` would) and
 //! printed with `|safe`; user values the templates print themselves go through `{{ value }}`
 //! inside double quotes, which the `.tf` extension escapes with [`escape::Hcl`]. Templates
 //! use `whitespace = "preserve"` so they read as the file they write.
@@ -29,15 +29,15 @@ use askama::Template;
 
 use super::escape::{self, Hcl};
 use super::names::{Member, Names, Unit};
-use super::tree::{self, Node};
-use super::view::ItemView;
 use super::{Artifact, run};
-use crate::catalog::CheckovSkip;
 use crate::error::RenderError;
-use crate::field::Field;
-use crate::interp::{Idiom, Interp, Piece};
-use crate::model::PolicyDocument;
-use crate::rules::{self, ROLE_NAME};
+use crate::model::catalog::CheckovSkip;
+use crate::model::field::Field;
+use crate::model::interp::{Idiom, Interp, Piece};
+use crate::model::policy::PolicyDocument;
+use crate::model::tree::{self, Node};
+use crate::model::view::ItemView;
+use crate::spec::rules::{self, ROLE_NAME};
 
 /// The output folder.
 const FOLDER: &str = "terraform";

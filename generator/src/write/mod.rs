@@ -18,7 +18,7 @@
 //!   them.
 //! - Nothing is read or written through a symbolic link below the output folder: every folder
 //!   and file under it is opened relative to the folder above without following links
-//!   ([`nofollow`]). A link where a folder or file of ours goes is refused
+//!   (`nofollow.rs`). A link where a folder or file of ours goes is refused
 //!   ([`WriteError::Links`]) unless forced, which replaces the link itself.
 //!
 //! The output folder itself may be a link, or be reached through one: the user named it.
@@ -126,7 +126,7 @@ pub fn write(
 }
 
 impl OutputLock {
-    /// [`write`] under this lock.
+    /// [`write()`] under this lock.
     pub fn write(
         &self,
         artifacts: &[Artifact],
@@ -157,7 +157,7 @@ impl OutputLock {
     }
 }
 
-/// The targets of `artifacts` under `out` that [`write`] refuses to overwrite without
+/// The targets of `artifacts` under `out` that [`write()`] refuses to overwrite without
 /// [`Overwrite::Force`]: files that exist with other contents and that the manifest does not
 /// know. Lets a caller that writes in several calls check them all before writing any.
 /// Links where our folders or files go are [`WriteError::Links`].

@@ -23,9 +23,9 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::field::Field;
-pub use crate::model::Part;
-use crate::model::{PolicyDocument, Statement};
+use crate::model::field::Field;
+pub use crate::model::policy::Part;
+use crate::model::policy::{PolicyDocument, Statement};
 
 /// One documented connector.
 #[derive(Debug)]
@@ -161,15 +161,17 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> T {
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     let definitions: BTreeMap<String, Definition> = parse(
         "statements.json",
-        include_str!("../catalog/statements.json"),
+        include_str!("../../catalog/statements.json"),
     );
     let shapes: BTreeMap<String, ShapeEntry> =
-        parse("shapes.json", include_str!("../catalog/shapes.json"));
-    let revisions: BTreeMap<String, RevisionEntry> =
-        parse("revisions.json", include_str!("../catalog/revisions.json"));
+        parse("shapes.json", include_str!("../../catalog/shapes.json"));
+    let revisions: BTreeMap<String, RevisionEntry> = parse(
+        "revisions.json",
+        include_str!("../../catalog/revisions.json"),
+    );
     let entries: Vec<ConnectorEntry> = parse(
         "connectors.json",
-        include_str!("../catalog/connectors.json"),
+        include_str!("../../catalog/connectors.json"),
     );
     let connectors = entries
         .into_iter()

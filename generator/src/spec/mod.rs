@@ -3,17 +3,20 @@
 //! A [`RoleSpec`] is what every front end (JSON spec, macro, `.rs` file) produces: the
 //! connector, the names, and each field either bound to a checked value or left open.
 
+pub mod limits;
+pub mod properties;
+pub mod rules;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{self, Connector, Part, Policies};
-use crate::duplicate_keys;
 use crate::error::{SpecError, SpecErrors};
-use crate::field::Field;
-use crate::limits;
-use crate::properties::{self, PolicyKind, RoleProperties, Tag};
-use crate::rules::{self, ROLE_NAME, SPEC_NAME};
+use crate::front::json::duplicate_keys;
+use crate::model::catalog::{self, Connector, Part, Policies};
+use crate::model::field::Field;
+use properties::{PolicyKind, RoleProperties, Tag};
+use rules::{ROLE_NAME, SPEC_NAME};
 
 /// A field's bound value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -702,7 +705,7 @@ pub(crate) mod fixtures {
     /// The example spec of `examples/specs/orders-mysql.json` without `role_name` and
     /// `source_account`, changed by `edit`.
     pub(crate) fn bound(edit: impl FnOnce(&mut serde_json::Value)) -> RoleSpec {
-        let text = include_str!("../../examples/specs/orders-mysql.json");
+        let text = include_str!("../../../examples/specs/orders-mysql.json");
         let mut json: serde_json::Value = serde_json::from_str(text).expect("the example is JSON");
         json.as_object_mut().expect("an object").remove("role_name");
         json["values"]

@@ -6,7 +6,7 @@
 //! bound fields with their text, so a renderer only ever sees references to open fields and
 //! prints each in its own idiom through [`Interp::render`].
 
-use crate::field::Field;
+use crate::model::field::Field;
 
 /// One piece of an interpolated string.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,8 @@
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use super::view::{self, ItemView, StatementView};
-use crate::interp::Idiom;
-use crate::model::{OneOrMany, PolicyDocument};
+use crate::model::interp::Idiom;
+use crate::model::policy::{OneOrMany, PolicyDocument};
 
 /// One value of a policy document.
 #[derive(Debug, Clone)]

@@ -16,7 +16,7 @@
 //! }
 //! ```
 //!
-//! The parser checks only the shape; [`declaration`](crate::declaration) checks the fields.
+//! The parser checks only the shape; [`declaration`](crate::front::rust::declaration) checks the fields.
 
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};

@@ -2,7 +2,7 @@
 //! the CLI: in items, in modules and in function bodies, by the macro's last path segment.
 //!
 //! The file is not parsed whole: a syntax tree of a 3 MB file takes hundreds of megabytes,
-//! and its tokens over a hundred. A scan of its bytes ([`invocations`]), which knows
+//! and its tokens over a hundred. A scan of its bytes, which knows
 //! comments, strings, raw strings and character literals, finds each invocation's
 //! delimited body; only those are read as tokens and parsed. As the compiler would, the
 //! bodies of other macros' invocations and of `macro_rules!` definitions are not searched:
@@ -10,8 +10,8 @@
 
 use proc_macro2::{TokenStream, TokenTree};
 
-use crate::declaration::check_all;
-use crate::parse::Declarations;
+use crate::front::rust::declaration::check_all;
+use crate::front::rust::parse::Declarations;
 use crate::spec::RoleSpec;
 
 /// The name the macro is invoked by.

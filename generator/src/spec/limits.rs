@@ -5,14 +5,14 @@
 //! here fits whatever values are supplied at deploy time.
 
 use crate::error::SpecError;
-use crate::field::Field;
-use crate::interp::Idiom;
-use crate::model::PolicyDocument;
-use crate::properties::PolicyKind;
+use crate::model::field::Field;
+use crate::model::interp::Idiom;
+use crate::model::policy::PolicyDocument;
+use crate::model::role::RoleModel;
+use crate::model::tree::{self, Json};
 use crate::render::cloudformation::MAX_ELEMENTS;
-use crate::render::tree::{self, Json};
-use crate::role::RoleModel;
 use crate::spec::RoleSpec;
+use crate::spec::properties::PolicyKind;
 
 /// The most characters all inline policies of one role may hold together.
 pub const INLINE_POLICIES: usize = 10_240;

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::rules::{Violation, check_not_a_cdk_token};
+use crate::spec::rules::{Violation, check_not_a_cdk_token};
 
 /// The role's properties a spec may set; every one is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

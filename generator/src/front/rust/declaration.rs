@@ -10,9 +10,9 @@
 use proc_macro2::Span;
 use syn::{Ident, LitInt, LitStr};
 
-use crate::catalog::Part;
-use crate::field::Field;
-use crate::parse::{Declaration, Declarations, Entry, Value};
+use crate::front::rust::parse::{Declaration, Declarations, Entry, Value};
+use crate::model::catalog::Part;
+use crate::model::field::Field;
 use crate::spec::{Builder, RoleSpec};
 
 const CONNECTOR: &str = "connector";

@@ -1,11 +1,11 @@
 //! A spec resolved against its connector: the policies every renderer prints.
 
-use crate::catalog::CheckovSkip;
-use crate::field::Field;
-use crate::field::pascal_case;
-use crate::interp::Interp;
-use crate::model::{PolicyDocument, Statement};
-use crate::properties::PolicyKind;
+use crate::model::catalog::CheckovSkip;
+use crate::model::field::Field;
+use crate::model::field::pascal_case;
+use crate::model::interp::Interp;
+use crate::model::policy::{PolicyDocument, Statement};
+use crate::spec::properties::PolicyKind;
 use crate::spec::{Bound, RoleSpec};
 
 /// The role of one spec: the documented policies with the optional parts chosen and the

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::field::Field;
+use crate::model::field::Field;
 
 /// A rule a value must follow: a pattern, the rule in words and a valid example.
 #[derive(Debug)]

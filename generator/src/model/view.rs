@@ -5,9 +5,9 @@
 //! decides how to lay out an [`ItemView::Each`] (one string per element of an open list), in
 //! a `Resource` or in a condition's values.
 
-use crate::field::Field;
-use crate::interp::Idiom;
-use crate::model::{Item, OneOrMany, PolicyDocument};
+use crate::model::field::Field;
+use crate::model::interp::Idiom;
+use crate::model::policy::{Item, OneOrMany, PolicyDocument};
 
 /// One statement, its strings already printed as code of the target format.
 #[derive(Debug, Clone)]

@@ -11,8 +11,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::field::Field;
-use crate::interp::Interp;
+use crate::model::field::Field;
+use crate::model::interp::Interp;
 
 /// A value the documentation writes either as one item or as a list.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,6 @@
+//! `connector_role!`: its syntax ([`parse`]), its checks ([`declaration`], shared by the
+//! macro and the CLI), and finding its invocations in a `.rs` file ([`source`]).
+
+pub mod declaration;
+pub mod parse;
+pub mod source;
