@@ -24,7 +24,7 @@ pub mod write;
 
 pub use error::{RenderError, SpecError, SpecErrors};
 pub use model::field::Field;
-pub use model::role::RoleModel;
 pub use render::{Artifact, Format};
 pub use spec::RoleSpec;
+pub use spec::role::RoleModel;
 pub use stack::Stack;

@@ -32,8 +32,8 @@ pub use report::Report;
 
 use crate::model::field::Field;
 use crate::model::policy::PolicyDocument;
-use crate::model::role::RoleModel;
-use crate::render::json;
+use crate::model::tree;
+use crate::spec::role::RoleModel;
 use crate::spec::rules::partition_of_region;
 use crate::spec::{Bound, RoleSpec};
 
@@ -154,7 +154,7 @@ fn compare_with(spec: &RoleSpec, found: &Found) -> Vec<Finding> {
     let model = RoleModel::new(spec);
     // The documented policies go through the same reader as the role's, as JSON.
     let grants = |policy: &PolicyDocument| -> Vec<Grant> {
-        read_document(&json::document(policy), "the documented policy")
+        read_document(&tree::documented(policy), "the documented policy")
             .expect("the JSON renderer writes policy documents the reader reads")
     };
     let mut findings = Vec::new();
@@ -324,7 +324,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::render::json::document;
+    use crate::model::tree::documented as document;
     use crate::spec::fixtures;
 
     /// The orders spec (its source account left open: the role's), and its two documented

@@ -6,6 +6,10 @@
 
 use std::fmt;
 
+/// How many elements of an open list a CloudFormation template turns into ARNs (it cannot
+/// map over a list), and so how many IAM's size check counts for one.
+pub const MAX_ELEMENTS: usize = 8;
+
 /// One value of a connector role: a documented placeholder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
@@ -79,7 +83,8 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// Whether the field holds a list (one ARN is emitted per element).
+    /// Whether the field holds a list (one ARN is emitted per element; a CloudFormation
+    /// template, which cannot map over a list, gives an open one [`MAX_ELEMENTS`] slots).
     pub fn is_list(self) -> bool {
         matches!(self, Field::SubnetIds | Field::SecurityGroupIds)
     }

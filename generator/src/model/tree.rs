@@ -8,6 +8,7 @@
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use super::view::{self, ItemView, StatementView};
+use crate::model::field::Field;
 use crate::model::interp::Idiom;
 use crate::model::policy::{OneOrMany, PolicyDocument};
 
@@ -41,6 +42,30 @@ impl Key {
             Key::Data(key) => key,
         }
     }
+}
+
+/// Prints open references as the documentation's placeholders (`{{account_id}}`).
+pub struct Documented;
+
+impl Idiom for Documented {
+    fn text(&self, out: &mut String, text: &str) {
+        out.push_str(text);
+    }
+
+    fn reference(&self, out: &mut String, field: Field) {
+        out.push_str(field.placeholder());
+    }
+}
+
+/// A policy document as AWS's page writes it, as a JSON value: keys in AWS's order, open
+/// values as placeholders.
+pub fn documented(policy: &PolicyDocument) -> serde_json::Value {
+    let node = document(policy, &Documented);
+    serde_json::to_value(Json {
+        node: &node,
+        elements: 1,
+    })
+    .expect("a policy tree serializes")
 }
 
 /// The document `policy`, its resource and condition values printed by `idiom`.

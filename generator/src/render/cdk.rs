@@ -18,9 +18,9 @@
 //! - `package.json`, `tsconfig.json`, `cdk.json` (`npx tsc && npx tsx bin/app.ts`),
 //!   `.gitignore` and `README.md` ([`cdk_project`]).
 //!
-//! Both policies are TypeScript object literals shaped like the JSON renderer's
-//! [`document`](super::json::document): AWS's own keys (`Sid`, `Effect`, ...), in the same
-//! order, a string or a list as documented. The permission policy's statements go through
+//! Both policies are TypeScript object literals printed from the policy
+//! [`tree`](crate::model::tree), as every format prints it: AWS's own keys (`Sid`, `Effect`,
+//! ...), in the same order, a string or a list as documented. The permission policy's statements go through
 //! `iam.PolicyStatement.fromJson` into a `PolicyDocument` that is never minimized (apps with
 //! `cdk init`'s `minimizePolicies` flag would merge statements without Sids); the trust
 //! policy replaces the one `assumedBy` builds on the `CfnRole`, so its documented Sid and
@@ -41,10 +41,10 @@ use crate::error::RenderError;
 use crate::model::field::{Field, pascal_case};
 use crate::model::interp::{Idiom, Interp, Piece};
 use crate::model::policy::PolicyDocument;
-use crate::model::role::RoleModel;
 use crate::model::tree::{self, Node};
 use crate::model::view::ItemView;
 use crate::spec::properties::RoleProperties;
+use crate::spec::role::RoleModel;
 use crate::spec::rules::{ROLE_NAME, Rule};
 
 /// The first line of every generated TypeScript file (JSON files cannot hold comments).

@@ -22,8 +22,7 @@ use crate::model::view::ItemView;
 use crate::spec::properties::RoleProperties;
 use crate::spec::rules::ROLE_NAME;
 
-/// How many elements of an open list parameter the template turns into ARNs.
-pub const MAX_ELEMENTS: usize = 8;
+pub use crate::model::field::MAX_ELEMENTS;
 
 /// The name of the `!Sub` variable that holds one list element.
 const ELEMENT: &str = "Element";

@@ -12,11 +12,9 @@ use serde_json::{Map, Value, json};
 
 use super::names::Unit;
 use super::{Artifact, json_file};
-use crate::model::field::Field;
-use crate::model::interp::Idiom;
 use crate::model::policy::PolicyDocument;
-use crate::model::role::RoleModel;
 use crate::model::tree::{self, Json};
+use crate::spec::role::RoleModel;
 
 /// Renders `policy/permission-policy.json`, `policy/trust-policy.json` and
 /// `policy/role.json` for a role alone, the same under `policy/NAME/` for each role of a
@@ -68,33 +66,10 @@ fn create_role(role: &RoleModel<'_>) -> Value {
     Value::Object(object)
 }
 
-/// Prints open references as the documentation's placeholders.
-struct Documented;
-
-impl Idiom for Documented {
-    fn text(&self, out: &mut String, text: &str) {
-        out.push_str(text);
-    }
-
-    fn reference(&self, out: &mut String, field: Field) {
-        out.push_str(field.placeholder());
-    }
-}
-
-/// A policy document as AWS writes it, keys in AWS's order, open values as placeholders.
-pub fn document(policy: &PolicyDocument) -> Value {
-    let node = tree::document(policy, &Documented);
-    serde_json::to_value(Json {
-        node: &node,
-        elements: 1,
-    })
-    .expect("a policy tree serializes")
-}
-
 /// A policy document's file: pretty-printed JSON ending with a newline, serialized from the
 /// tree without building a JSON value first.
 fn document_file(policy: &PolicyDocument) -> String {
-    let node = tree::document(policy, &Documented);
+    let node = tree::document(policy, &tree::Documented);
     let mut text = serde_json::to_string_pretty(&Json {
         node: &node,
         elements: 1,

@@ -1,4 +1,4 @@
-//! One renderer per target format, each printing a [`RoleModel`](crate::model::role::RoleModel), or
+//! One renderer per target format, each printing a [`RoleModel`](crate::spec::role::RoleModel), or
 //! the roles of a stack, as one [`Unit`] of output ([`names`] says how the roles' names are
 //! kept apart).
 //!

@@ -38,9 +38,9 @@
 //! namespace for duplicates.
 
 use crate::model::field::pascal_case;
-use crate::model::role::RoleModel;
 use crate::render::Artifact;
 use crate::spec::RoleSpec;
+use crate::spec::role::RoleModel;
 
 /// The names one role takes in a unit of output.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,13 +6,13 @@
 
 use crate::error::SpecError;
 use crate::model::field::Field;
+use crate::model::field::MAX_ELEMENTS;
 use crate::model::interp::Idiom;
 use crate::model::policy::PolicyDocument;
-use crate::model::role::RoleModel;
 use crate::model::tree::{self, Json};
-use crate::render::cloudformation::MAX_ELEMENTS;
 use crate::spec::RoleSpec;
 use crate::spec::properties::PolicyKind;
+use crate::spec::role::RoleModel;
 
 /// The most characters all inline policies of one role may hold together.
 pub const INLINE_POLICIES: usize = 10_240;

@@ -1,3 +1,174 @@
-//! The JSON spec's own checks, beyond what serde reads.
+//! The JSON spec: [`RoleSpec::from_json`] reads one (serde, then every field through the
+//! spec's [`Builder`], every problem reported at once with its path), and
+//! [`RoleSpec::to_json`] writes one back; [`duplicate_keys`] finds the keys serde keeps only
+//! the last of.
 
 pub mod duplicate_keys;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{SpecError, SpecErrors};
+use crate::model::catalog::Part;
+use crate::model::field::Field;
+use crate::spec::properties::PolicyKind;
+use crate::spec::{Bound, Builder, RoleSpec};
+
+/// The JSON spec, as written.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct JsonSpec {
+    connector: String,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    tags: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions_boundary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_session_duration: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    values: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    include: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vpc: Option<JsonVpc>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct JsonVpc {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subnet_ids: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    security_group_ids: Option<Vec<String>>,
+}
+
+impl RoleSpec {
+    /// Reads and validates a JSON spec, reporting every problem found.
+    pub fn from_json(text: &str) -> Result<RoleSpec, SpecErrors> {
+        let json: JsonSpec = serde_json::from_str(text).map_err(|e| {
+            SpecErrors(vec![SpecError {
+                path: String::new(),
+                value: None,
+                rule: e.to_string(),
+            }])
+        })?;
+        let mut builder = Builder::new(&json.connector, &json.name, json.role_name.as_deref());
+        if let Some(description) = &json.description {
+            builder.description("description", description);
+        }
+        if let Some(revision) = &json.revision {
+            builder.revision("revision", revision);
+        }
+        properties(&mut builder, &json);
+        for path in duplicate_keys::find(text) {
+            builder.error(
+                &path,
+                None,
+                "is given twice; each key of a JSON object is given once".into(),
+            );
+        }
+        for (key, value) in &json.values {
+            builder.scalar(&format!("values.{key}"), key, value);
+        }
+        for (i, part) in json.include.iter().enumerate() {
+            builder.include(&format!("include[{i}]"), part);
+        }
+        if let Some(vpc) = &json.vpc {
+            builder.part(Part::Vpc);
+            for (field, list) in [
+                (Field::SubnetIds, &vpc.subnet_ids),
+                (Field::SecurityGroupIds, &vpc.security_group_ids),
+            ] {
+                if let Some(list) = list {
+                    builder.list(&format!("vpc.{field}"), field, list);
+                }
+            }
+        }
+        builder.finish()
+    }
+
+    /// The spec as a JSON spec that [`RoleSpec::from_json`] reads back as the same spec.
+    pub fn to_json(&self) -> String {
+        let values = self
+            .values
+            .iter()
+            .filter_map(|(field, bound)| match bound {
+                Bound::One(value) => Some((field.name().to_owned(), value.clone())),
+                Bound::List(_) => None,
+            })
+            .collect();
+        let vpc = self.parts.contains(&Part::Vpc).then(|| JsonVpc {
+            subnet_ids: self.list(Field::SubnetIds).map(<[String]>::to_vec),
+            security_group_ids: self.list(Field::SecurityGroupIds).map(<[String]>::to_vec),
+        });
+        let json = JsonSpec {
+            connector: self.connector.id.clone(),
+            name: self.name.clone(),
+            role_name: self.role_name.clone(),
+            description: self.description.clone(),
+            path: self.properties.path.clone(),
+            tags: self
+                .properties
+                .tags
+                .iter()
+                .map(|tag| (tag.key.clone(), tag.value.clone().into()))
+                .collect(),
+            permissions_boundary: self.properties.permissions_boundary.clone(),
+            max_session_duration: self.properties.max_session_duration.map(Into::into),
+            policy: (self.properties.policy != PolicyKind::default())
+                .then(|| self.properties.policy.name().to_owned()),
+            revision: self.revision.clone(),
+            values,
+            include: self
+                .parts
+                .iter()
+                .filter(|part| **part != Part::Vpc)
+                .map(|part| part.name().to_owned())
+                .collect(),
+            vpc,
+        };
+        serde_json::to_string_pretty(&json).expect("specs serialize")
+    }
+}
+
+/// The role properties of a JSON spec, whose JSON types are checked here.
+fn properties(builder: &mut Builder, json: &JsonSpec) {
+    if let Some(role_path) = &json.path {
+        builder.path("path", role_path);
+    }
+    let fit = builder.tags_fit("tags", json.tags.len());
+    for (key, value) in json.tags.iter().filter(|_| fit) {
+        let path = format!("tags.{key}");
+        match value.as_str() {
+            Some(value) => builder.tag(&path, key, value),
+            None => builder.error(&path, None, "must be a string (a tag's value)".into()),
+        }
+    }
+    if let Some(arn) = &json.permissions_boundary {
+        builder.permissions_boundary("permissions_boundary", arn);
+    }
+    match json.max_session_duration.as_ref().map(|v| (v, v.as_u64())) {
+        Some((_, Some(seconds))) => builder.max_session_duration("max_session_duration", seconds),
+        Some((value, None)) => builder.error(
+            "max_session_duration",
+            Some(&value.to_string()),
+            "must be a whole number of seconds, for example 7200".into(),
+        ),
+        None => {}
+    }
+    if let Some(kind) = &json.policy {
+        builder.policy("policy", kind);
+    }
+}
