@@ -19,7 +19,7 @@
 //!   `.gitignore` and `README.md` ([`cdk_project`]).
 //!
 //! Both policies are TypeScript object literals printed from the policy
-//! [tree](crate::model::tree), as every format prints it: AWS's own keys (`Sid`, `Effect`,
+//! [`crate::model::tree`], as every format prints it: AWS's own keys (`Sid`, `Effect`,
 //! ...), in the same order, a string or a list as documented. The permission policy's statements go through
 //! `iam.PolicyStatement.fromJson` into a `PolicyDocument` that is never minimized (apps with
 //! `cdk init`'s `minimizePolicies` flag would merge statements without Sids); the trust
