@@ -28,21 +28,18 @@
 //! from escaped text (`Ts` and `Cdk`) and printed with the visible opt-out `|safe`; raw
 //! values (names, descriptions) go through the TypeScript escaper inside quotes.
 
-use std::borrow::Cow;
+mod ts;
+
+use ts::policy;
 
 use askama::Template;
 
 use super::cdk_project::{self, ConstructInfo};
 use super::cdk_test;
-use super::escape::{TypeScript, escaped};
 use super::names::{Member, Unit};
 use super::{Artifact, run};
 use crate::error::RenderError;
 use crate::model::field::{Field, pascal_case};
-use crate::model::interp::{Idiom, Interp, Piece};
-use crate::model::policy::PolicyDocument;
-use crate::model::tree::{self, Node};
-use crate::model::view::ItemView;
 use crate::spec::properties::RoleProperties;
 use crate::spec::role::RoleModel;
 use crate::spec::rules::{ROLE_NAME, Rule};
@@ -345,228 +342,6 @@ impl Prop {
     }
 }
 
-/// Prints interpolated strings as the contents of TypeScript template literals in the
-/// construct's constructor: text escaped, open partition, account and region as the
-/// stack's (`${partition}`), an open source account as `${account}`, a parameter as
-/// `${props.applicationId}`, and an element of a list field as the `map` callback's
-/// variable (`${subnetId}`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Cdk;
-
-impl Idiom for Cdk {
-    fn text(&self, out: &mut String, text: &str) {
-        out.push_str(&escaped(TypeScript, text));
-    }
-
-    fn reference(&self, out: &mut String, field: Field) {
-        out.push_str("${");
-        out.push_str(&reference(field));
-        out.push('}');
-    }
-
-    /// The string as a TypeScript expression: a fully literal string is `'...'`, a lone
-    /// reference is the bare expression, anything else a template literal `` `...` ``.
-    fn expression(&self, interp: &Interp) -> String {
-        match (interp.as_literal(), interp.pieces()) {
-            (Some(text), _) => quoted(text),
-            (None, [Piece::Ref(field)]) => reference(*field),
-            _ => format!("`{}`", interp.render(self)),
-        }
-    }
-}
-
-/// One ARN per element of the open list `field`, given the expression of one ARN over the
-/// element: `props.subnetIds.map((subnetId) => ...)`.
-fn each(field: Field, code: String) -> String {
-    let list = format!("props.{}", field.camel_name());
-    if code == element(field) {
-        list
-    } else {
-        format!("{list}.map(({}) => {code})", element(field))
-    }
-}
-
-/// The TypeScript expression of an open field.
-fn reference(field: Field) -> String {
-    match field {
-        Field::Partition => "partition".to_owned(),
-        Field::AccountId | Field::SourceAccount => "account".to_owned(),
-        Field::Region => "region".to_owned(),
-        field if field.is_list() => element(field),
-        field => format!("props.{}", field.camel_name()),
-    }
-}
-
-/// The `map` callback's variable for one element of a list field: `subnetId`.
-fn element(field: Field) -> String {
-    let name = field.camel_name();
-    name.strip_suffix('s')
-        .map_or_else(|| format!("{name}Element"), str::to_owned)
-}
-
-/// `'text'`, escaped.
-fn quoted(text: &str) -> String {
-    format!("'{}'", escaped(TypeScript, text))
-}
-
-/// A TypeScript value laid out by the renderer: object literals for the policies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Ts {
-    /// An expression, already code.
-    Code(String),
-    /// `...expression`, in an array.
-    Spread(String),
-    /// `[a, b]`.
-    Array(Vec<Ts>),
-    /// `{ key: value }`, keys raw (printed bare when they are identifiers, else quoted).
-    Object(Vec<(String, Ts)>),
-}
-
-impl Ts {
-    fn string(text: &str) -> Ts {
-        Ts::Code(quoted(text))
-    }
-
-    /// The value on one line, appended to `out`.
-    fn write_inline(&self, out: &mut String) {
-        match self {
-            Ts::Code(code) => out.push_str(code),
-            Ts::Spread(code) => {
-                out.push_str("...");
-                out.push_str(code);
-            }
-            Ts::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    item.write_inline(out);
-                }
-                out.push(']');
-            }
-            Ts::Object(entries) if entries.is_empty() => out.push_str("{}"),
-            Ts::Object(entries) => {
-                out.push_str("{ ");
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push_str(&key(k));
-                    out.push_str(": ");
-                    v.write_inline(out);
-                }
-                out.push_str(" }");
-            }
-        }
-    }
-
-    /// Objects of more than two keys (statements) always take one line per key.
-    fn must_break(&self) -> bool {
-        match self {
-            Ts::Code(_) | Ts::Spread(_) => false,
-            Ts::Array(items) => items.iter().any(Ts::must_break),
-            Ts::Object(entries) => entries.len() > 2 || entries.iter().any(|(_, v)| v.must_break()),
-        }
-    }
-
-    /// The value as code, continuing lines at `indent`, when it starts at `column`.
-    fn layout(&self, indent: usize, column: usize) -> String {
-        let mut out = String::new();
-        self.write(&mut out, indent, column);
-        out
-    }
-
-    /// Appends the value: on one line when it may and fits, else one item or key a line.
-    /// Each value is tried inline at most once, and never when it must break.
-    fn write(&self, out: &mut String, indent: usize, column: usize) {
-        if !self.must_break() {
-            let start = out.len();
-            self.write_inline(out);
-            // Leave room for the `,` or `;` that follows.
-            if column + (out.len() - start) < WIDTH {
-                return;
-            }
-            out.truncate(start);
-        }
-        match self {
-            Ts::Code(_) | Ts::Spread(_) => self.write_inline(out),
-            Ts::Array(items) => {
-                out.push_str("[\n");
-                for item in items {
-                    spaces(out, indent + 2);
-                    item.write(out, indent + 2, indent + 2);
-                    out.push_str(",\n");
-                }
-                spaces(out, indent);
-                out.push(']');
-            }
-            Ts::Object(entries) => {
-                out.push_str("{\n");
-                for (k, v) in entries {
-                    let k = key(k);
-                    spaces(out, indent + 2);
-                    out.push_str(&k);
-                    out.push_str(": ");
-                    v.write(out, indent + 2, indent + 2 + k.len() + 2);
-                    out.push_str(",\n");
-                }
-                spaces(out, indent);
-                out.push('}');
-            }
-        }
-    }
-}
-
-/// Appends `count` spaces.
-fn spaces(out: &mut String, count: usize) {
-    out.extend(std::iter::repeat_n(' ', count));
-}
-
-/// An object key: bare when it is an identifier (`Sid`), else quoted (`'aws:SourceArn'`).
-fn key(name: &str) -> Cow<'_, str> {
-    let mut chars = name.chars();
-    let is_identifier = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-    if is_identifier {
-        Cow::Borrowed(name)
-    } else {
-        Cow::Owned(quoted(name))
-    }
-}
-
-/// A policy document as a TypeScript object literal: the policy tree, printed.
-fn policy(document: &PolicyDocument) -> Ts {
-    ts(tree::document(document, &Cdk))
-}
-
-/// A tree node as TypeScript: text as a quoted literal, code as it is; an item over an open
-/// list alone is the list itself, in a list it is spread into the array.
-fn ts(node: Node) -> Ts {
-    match node {
-        Node::Text(text) => Ts::string(&text),
-        Node::Item(ItemView::One(code)) => Ts::Code(code),
-        Node::Item(ItemView::Each(field, code)) => Ts::Code(each(field, code)),
-        Node::List(items) => Ts::Array(
-            items
-                .into_iter()
-                .map(|item| match item {
-                    Node::Item(ItemView::Each(field, code)) => Ts::Spread(each(field, code)),
-                    item => ts(item),
-                })
-                .collect(),
-        ),
-        Node::Object(entries) => Ts::Object(
-            entries
-                .into_iter()
-                .map(|(key, value)| (key.as_str().to_owned(), ts(value)))
-                .collect(),
-        ),
-    }
-}
-
 /// The service principal of the trust policy, for `assumedBy`.
 fn trust_service(role: &RoleModel<'_>, file: &str) -> Result<String, RenderError> {
     role.trust_policy
@@ -666,8 +441,11 @@ fn identifier(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::ts::{Cdk, quoted};
     use super::*;
+    use crate::model::interp::{Idiom, Interp};
     use crate::render::cdk_project::{AWS_CDK_LIB, CONSTRUCTS, TYPESCRIPT};
+    use crate::render::escape::{TypeScript, escaped};
     use crate::render::{Format, render as render_spec};
     use crate::spec::{RoleSpec, fixtures};
 
@@ -869,34 +647,6 @@ mod tests {
     }
 
     #[test]
-    fn strings_print_as_quoted_template_or_bare_code() {
-        let literal = Interp::parse("arn:aws:s3:::bucket/*");
-        assert_eq!(Cdk.expression(&literal), "'arn:aws:s3:::bucket/*'");
-        let single = Interp::parse("{{source_account}}");
-        assert_eq!(Cdk.expression(&single), "account");
-        let mixed = Interp::parse("arn:{{partition}}:kms:{{region}}:{{account_id}}:key/[[key_id]]");
-        assert_eq!(
-            Cdk.expression(&mixed),
-            "`arn:${partition}:kms:${region}:${account}:key/${props.keyId}`"
-        );
-        let subnet =
-            Interp::parse("arn:{{partition}}:ec2:us-east-1:111122223333:subnet/[[subnet_ids]]");
-        assert_eq!(
-            each(Field::SubnetIds, Cdk.expression(&subnet)),
-            "props.subnetIds.map((subnetId) => `arn:${partition}:ec2:us-east-1:111122223333:subnet/${subnetId}`)"
-        );
-        assert_eq!(
-            each(
-                Field::SecurityGroupIds,
-                Cdk.expression(&Interp::parse("[[security_group]]"))
-            ),
-            "props.securityGroupIds"
-        );
-    }
-
-    /// Role names are validated today, so the escaping is tested where it happens: the
-    /// escaper the templates use for `{{ value }}`, and the idiom's text pieces.
-    #[test]
     fn hostile_text_stays_inside_its_literal() {
         let hostile = r#"Role'"\`${x}"#;
         let escaped_value = escaped(TypeScript, hostile);
@@ -953,24 +703,6 @@ mod tests {
         assert_eq!(
             comment_block(2, &["x", "", "y"]),
             "  /**\n   * x\n   *\n   * y\n   */"
-        );
-    }
-
-    #[test]
-    fn long_values_break_and_short_ones_stay_inline() {
-        let short = Ts::Object(vec![(
-            "Service".into(),
-            Ts::string("qbusiness.amazonaws.com"),
-        )]);
-        assert_eq!(short.layout(0, 0), "{ Service: 'qbusiness.amazonaws.com' }");
-        let statement = Ts::Object(vec![
-            ("Sid".into(), Ts::string("S")),
-            ("Effect".into(), Ts::string("Allow")),
-            ("Action".into(), Ts::Array(vec![Ts::string("s3:GetObject")])),
-        ]);
-        assert_eq!(
-            statement.layout(0, 0),
-            "{\n  Sid: 'S',\n  Effect: 'Allow',\n  Action: ['s3:GetObject'],\n}"
         );
     }
 }
