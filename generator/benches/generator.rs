@@ -12,9 +12,10 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+use connector_roles_generator::front::rust::declaration;
 use connector_roles_generator::front::rust::parse::Declarations;
 use connector_roles_generator::render::render;
-use connector_roles_generator::{Format, RoleSpec, declaration};
+use connector_roles_generator::{Format, RoleSpec};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 const SPEC_JSON: &str = include_str!("../../examples/specs/orders-mysql.json");

@@ -22,7 +22,7 @@
 //!
 //! Code is built here from escaped pieces (`Expr` prints it as `terraform fmt` would) and
 //! printed with `|safe`; user values the templates print themselves go through `{{ value }}`
-//! inside double quotes, which the `.tf` extension escapes with [`escape::Hcl`]. Templates
+//! inside double quotes, which the `.tf` extension escapes with [`Hcl`](crate::render::escape::Hcl). Templates
 //! use `whitespace = "preserve"` so they read as the file they write.
 
 mod hcl;
