@@ -54,15 +54,25 @@ impl fmt::Display for SpecErrors {
     }
 }
 
-/// A template failed to render.
+/// Rendering failed: a template, or something the model lacks that a format needs.
 #[derive(Debug, thiserror::Error)]
-#[error("rendering {file}: {source}")]
-pub struct RenderError {
-    /// The artifact being rendered.
-    pub file: String,
-    /// What askama reported.
-    #[source]
-    pub source: askama::Error,
+pub enum RenderError {
+    /// A template failed to render.
+    #[error("rendering {file}: {source}")]
+    Template {
+        /// The artifact being rendered.
+        file: String,
+        /// What askama reported.
+        #[source]
+        source: askama::Error,
+    },
+    /// A stack was rendered before any role was added to it.
+    #[error("stack {0:?} holds no roles: add one with Stack::add")]
+    EmptyStack(String),
+    /// A connector's trust policy names no service principal, which the CDK's `assumedBy`
+    /// needs (the catalog tests keep this from happening).
+    #[error("the trust policy of connector {0} names no service principal")]
+    NoServicePrincipal(String),
 }
 
 #[cfg(test)]

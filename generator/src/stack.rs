@@ -95,13 +95,7 @@ impl Stack {
     /// Renders the stack in each of `formats`; a stack without roles has nothing to render.
     pub fn render(&self, formats: &[Format]) -> Result<Vec<Artifact>, RenderError> {
         if self.roles.is_empty() {
-            return Err(RenderError {
-                file: self.name.clone(),
-                source: askama::Error::custom(format!(
-                    "stack {:?} holds no roles: add one with Stack::add",
-                    self.name
-                )),
-            });
+            return Err(RenderError::EmptyStack(self.name.clone()));
         }
         render_unit(&Unit::stack(&self.name, &self.roles), formats)
     }

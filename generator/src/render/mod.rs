@@ -140,7 +140,7 @@ pub(crate) fn render_unit(
 /// Runs an askama template, naming the file on failure. The text ends with one newline
 /// (askama drops a template's final newline).
 fn run(template: &impl askama::Template, file: &str) -> Result<String, RenderError> {
-    let mut text = template.render().map_err(|source| RenderError {
+    let mut text = template.render().map_err(|source| RenderError::Template {
         file: file.to_owned(),
         source,
     })?;

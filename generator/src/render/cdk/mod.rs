@@ -240,7 +240,7 @@ fn construct<'a>(role: &RoleModel<'a>) -> Result<(String, ConstructTs<'a>), Rend
         description: role.description(),
         properties: &role.spec.properties,
         managed_policy_description: role.managed_policy_description(),
-        service: trust_service(role, &lib_file)?,
+        service: trust_service(role)?,
         policy_name: role.policy_name(),
         trust_policy: policy(&role.trust_policy)
             .layout(BODY_INDENT, BODY_INDENT + "const trustPolicy = ".len()),
@@ -343,18 +343,12 @@ impl Prop {
 }
 
 /// The service principal of the trust policy, for `assumedBy`.
-fn trust_service(role: &RoleModel<'_>, file: &str) -> Result<String, RenderError> {
+fn trust_service(role: &RoleModel<'_>) -> Result<String, RenderError> {
     role.trust_policy
         .statements
         .iter()
         .find_map(|s| s.principal_service.clone())
-        .ok_or_else(|| RenderError {
-            file: file.to_owned(),
-            source: askama::Error::custom(format!(
-                "the trust policy of connector {} names no service principal",
-                role.spec.connector.id
-            )),
-        })
+        .ok_or_else(|| RenderError::NoServicePrincipal(role.spec.connector.id.clone()))
 }
 
 /// The `Stack.of(this)` values the policies use: `partition, account, region`, or none.
