@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use super::case;
+
 /// How many elements of an open list a CloudFormation template turns into ARNs (it cannot
 /// map over a list), and so how many IAM's size check counts for one.
 pub const MAX_ELEMENTS: usize = 8;
@@ -131,16 +133,12 @@ impl Field {
 
     /// The field's name in PascalCase, for CloudFormation parameters: `AccountId`.
     pub fn pascal_name(self) -> String {
-        pascal_case(self.name())
+        case::pascal(self.name())
     }
 
     /// The field's name in camelCase, for CDK props: `accountId`.
     pub fn camel_name(self) -> String {
-        let pascal = self.pascal_name();
-        let mut chars = pascal.chars();
-        chars.next().map_or_else(String::new, |first| {
-            first.to_ascii_lowercase().to_string() + chars.as_str()
-        })
+        case::lower_first(&self.pascal_name())
     }
 
     /// A sentence describing the field, for parameter and variable descriptions.
@@ -169,17 +167,4 @@ impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// `orders-mysql` or `input_bucket_name` in PascalCase: `OrdersMysql`, `InputBucketName`.
-pub fn pascal_case(name: &str) -> String {
-    name.split(['-', '_'])
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect()
 }

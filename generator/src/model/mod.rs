@@ -4,6 +4,7 @@
 //! document (laid out from [`view`]) that every renderer prints. It imports nothing from the
 //! other stages; a spec resolves to a role with it ([`crate::spec::role`]).
 
+pub mod case;
 pub mod catalog;
 pub mod field;
 pub mod interp;

@@ -37,7 +37,7 @@
 //! tests render adversarial names (`x`, `x-role`, `x-role-arn`, ...) and check every
 //! namespace for duplicates.
 
-use crate::model::field::pascal_case;
+use crate::model::case;
 use crate::render::Artifact;
 use crate::spec::RoleSpec;
 use crate::spec::role::RoleModel;
@@ -75,17 +75,17 @@ impl Names {
 
     /// The prefix in PascalCase: empty alone, `OrdersMysql` in a stack.
     pub fn pascal(&self) -> String {
-        self.prefix(pascal_case)
+        self.prefix(case::pascal)
     }
 
     /// The prefix in snake_case: empty alone, `orders_mysql` in a stack.
     pub fn snake(&self) -> String {
-        self.prefix(|name| name.replace('-', "_"))
+        self.prefix(case::snake)
     }
 
     /// The prefix in camelCase: empty alone, `ordersMysql` in a stack.
     pub fn camel(&self) -> String {
-        lower_first(&self.pascal())
+        case::lower_first(&self.pascal())
     }
 
     fn prefix(&self, case: impl Fn(&str) -> String) -> String {
@@ -105,7 +105,7 @@ impl Names {
     /// A TypeScript variable: [`Names::logical_id`] in camelCase (`connectorRole` alone,
     /// `ordersMysqlConnectorRole` in a stack).
     pub fn variable(&self, name: &str) -> String {
-        lower_first(&self.logical_id(name))
+        case::lower_first(&self.logical_id(name))
     }
 
     /// A CDK context key: the prop alone, `ordersMysql.applicationId` in a stack.
@@ -173,14 +173,6 @@ fn stack_description(specs: &[RoleSpec]) -> String {
         description.push_str(&spec.name);
     }
     description
-}
-
-/// `text` with its first character in lower case.
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_ascii_lowercase().to_string() + chars.as_str()
-    })
 }
 
 /// One role of a unit, resolved, with its names.

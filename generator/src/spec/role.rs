@@ -1,8 +1,8 @@
 //! A spec resolved against its connector: the policies every renderer prints.
 
+use crate::model::case;
 use crate::model::catalog::CheckovSkip;
 use crate::model::field::Field;
-use crate::model::field::pascal_case;
 use crate::model::interp::Interp;
 use crate::model::policy::{PolicyDocument, Statement};
 use crate::spec::properties::PolicyKind;
@@ -72,7 +72,7 @@ impl<'a> RoleModel<'a> {
 
     /// The spec's name in PascalCase: `OrdersMysql`.
     pub fn pascal_name(&self) -> String {
-        pascal_case(&self.spec.name)
+        case::pascal(&self.spec.name)
     }
 
     /// The name of the role's inline permission policy.

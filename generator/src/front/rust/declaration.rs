@@ -11,6 +11,7 @@ use proc_macro2::Span;
 use syn::{Ident, LitInt, LitStr};
 
 use crate::front::rust::parse::{Declaration, Declarations, Entry, Value};
+use crate::model::case;
 use crate::model::catalog::Part;
 use crate::model::field::Field;
 use crate::spec::{Builder, RoleSpec};
@@ -151,7 +152,7 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
         }
         None => {
             checker.spans.push((NAME.into(), declaration.ident.span()));
-            kebab_case(&declaration.ident.to_string())
+            case::kebab(&declaration.ident.to_string())
         }
     };
     let mut builder = Builder::new(
@@ -479,29 +480,6 @@ fn unknown(key: &str, expected: &[&str]) -> String {
     )
 }
 
-/// `OrdersMySql` to `orders-my-sql`: the spec name a role gets without `name`.
-pub fn kebab_case(ident: &str) -> String {
-    let chars: Vec<char> = ident.chars().collect();
-    let mut out = String::with_capacity(ident.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '_' {
-            out.push('-');
-            continue;
-        }
-        let boundary = c.is_ascii_uppercase()
-            && i > 0
-            && (chars[i - 1].is_ascii_lowercase()
-                || chars[i - 1].is_ascii_digit()
-                || chars.get(i + 1).is_some_and(char::is_ascii_lowercase)
-                    && chars[i - 1].is_ascii_uppercase());
-        if boundary && !out.ends_with('-') {
-            out.push('-');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,13 +495,6 @@ mod tests {
             .iter()
             .map(ToString::to_string)
             .collect()
-    }
-
-    #[test]
-    fn names_come_from_the_type() {
-        assert_eq!(kebab_case("OrdersMySql"), "orders-my-sql");
-        assert_eq!(kebab_case("RDSOrders"), "rds-orders");
-        assert_eq!(kebab_case("Orders2Db"), "orders2-db");
     }
 
     #[test]

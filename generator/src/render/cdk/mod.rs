@@ -39,7 +39,8 @@ use super::cdk_test;
 use super::names::{Member, Unit};
 use super::{Artifact, run};
 use crate::error::RenderError;
-use crate::model::field::{Field, pascal_case};
+use crate::model::case;
+use crate::model::field::Field;
 use crate::spec::properties::RoleProperties;
 use crate::spec::role::RoleModel;
 use crate::spec::rules::{ROLE_NAME, Rule};
@@ -164,11 +165,11 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         .collect();
     let props = || roles.iter().flat_map(|role| &role.props);
     let stack_id = if unit.stacked {
-        format!("{}Stack", identifier(&pascal_case(unit.folder)))
+        format!("{}Stack", identifier(&case::pascal(unit.folder)))
     } else {
         format!(
             "{}ConnectorRoleStack",
-            identifier(&pascal_case(unit.folder))
+            identifier(&case::pascal(unit.folder))
         )
     };
     let (test, test_file) = cdk_test::render(unit, &constructs, HEADER)?;
@@ -289,7 +290,7 @@ impl Prop {
         } else {
             format!(
                 "{} (for example `{}`).",
-                capitalized(rule.description),
+                case::upper_first(rule.description),
                 rule.example
             )
         };
@@ -327,7 +328,7 @@ impl Prop {
                     "",
                     &format!(
                         "{} (for example `{}`).",
-                        capitalized(ROLE_NAME.description),
+                        case::upper_first(ROLE_NAME.description),
                         ROLE_NAME.example
                     ),
                     "",
@@ -388,14 +389,6 @@ fn core_imports(role: &RoleModel<'_>, props: &[Prop]) -> String {
 /// The rule in words with its example, for the construct's error messages.
 fn rule_words(rule: &Rule) -> String {
     format!("{} (for example {})", rule.description, rule.example)
-}
-
-/// `text` with its first letter in upper case.
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().collect::<String>() + chars.as_str()
-    })
 }
 
 /// `text` made safe for a comment: on one line, and unable to close a block comment.
