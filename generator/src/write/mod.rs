@@ -203,10 +203,7 @@ fn open_existing(out: &Path) -> Result<Option<Dir>, WriteError> {
 
 fn drift_in(out: &Dir, artifacts: &[Artifact]) -> Result<Vec<Drift>, WriteError> {
     let mut drifted = Vec::new();
-    let mut links = Vec::new();
-    for folder in Folder::group(artifacts) {
-        let on_disk = folder.look(out)?;
-        links.extend(on_disk.links);
+    for (folder, on_disk) in look_all(out, &Folder::group(artifacts))? {
         for ((relative, artifact), existing) in folder.files.iter().zip(on_disk.files) {
             let path = out.path(folder.name).join(relative);
             match existing {
@@ -217,11 +214,7 @@ fn drift_in(out: &Dir, artifacts: &[Artifact]) -> Result<Vec<Drift>, WriteError>
             }
         }
     }
-    if links.is_empty() {
-        Ok(drifted)
-    } else {
-        Err(WriteError::Links(links))
-    }
+    Ok(drifted)
 }
 
 /// The targets of `folders` that exist with other contents and whose hash the manifest does
@@ -229,10 +222,7 @@ fn drift_in(out: &Dir, artifacts: &[Artifact]) -> Result<Vec<Drift>, WriteError>
 /// every link where our folders or files go.
 fn refusals(out: &Dir, folders: &[Folder]) -> Result<Vec<PathBuf>, WriteError> {
     let mut refused = Vec::new();
-    let mut links = Vec::new();
-    for folder in folders {
-        let on_disk = folder.look(out)?;
-        links.extend(on_disk.links);
+    for (folder, on_disk) in look_all(out, folders)? {
         for ((relative, artifact), existing) in folder.files.iter().zip(on_disk.files) {
             let ours = match existing {
                 None => true,
@@ -250,8 +240,24 @@ fn refusals(out: &Dir, folders: &[Folder]) -> Result<Vec<PathBuf>, WriteError> {
             }
         }
     }
+    Ok(refused)
+}
+
+/// What is on disk for each of `folders`, or [`WriteError::Links`] with every link found
+/// where our folders or files go.
+fn look_all<'f, 'a>(
+    out: &Dir,
+    folders: &'f [Folder<'a>],
+) -> Result<Vec<(&'f Folder<'a>, OnDisk)>, WriteError> {
+    let mut links = Vec::new();
+    let mut looked = Vec::with_capacity(folders.len());
+    for folder in folders {
+        let mut on_disk = folder.look(out)?;
+        links.append(&mut on_disk.links);
+        looked.push((folder, on_disk));
+    }
     if links.is_empty() {
-        Ok(refused)
+        Ok(looked)
     } else {
         Err(WriteError::Links(links))
     }
@@ -300,7 +306,7 @@ impl<'a> Folder<'a> {
     fn subfolders(&self) -> BTreeSet<&'a str> {
         self.files
             .iter()
-            .map(|(relative, _)| relative.rsplit_once('/').map_or("", |(folder, _)| folder))
+            .map(|(relative, _)| split(relative).0)
             .flat_map(|folder| {
                 let mut ancestors = vec![""];
                 ancestors.extend(folder.match_indices('/').map(|(i, _)| &folder[..i]));
@@ -320,16 +326,14 @@ impl<'a> Folder<'a> {
     ) -> Result<BTreeMap<&'a str, Dir>, WriteError> {
         let mut open: BTreeMap<&'a str, Dir> = BTreeMap::new();
         for folder in self.subfolders() {
-            let (parent, name) = match folder.rsplit_once('/') {
-                _ if folder.is_empty() => (out, self.name),
-                Some((parent, name)) => match open.get(parent) {
+            let (parent, name) = if folder.is_empty() {
+                (out, self.name)
+            } else {
+                let (parent, name) = split(folder);
+                match open.get(parent) {
                     Some(parent) => (parent, name),
                     None => continue,
-                },
-                None => match open.get("") {
-                    Some(parent) => (parent, folder),
-                    None => continue,
-                },
+                }
             };
             let io = |source| WriteError::Io {
                 path: parent.path(name),
@@ -373,14 +377,17 @@ impl<'a> Folder<'a> {
                 open.get(folder).and_then(|folder| read(folder, name))
             })
             .collect();
-        let known = match open.get("").and_then(|root| read(root, MANIFEST)) {
-            Some(Ok(manifest)) => manifest::parse(&manifest.bytes),
-            Some(Err(source)) => {
-                return Err(WriteError::Read {
-                    path: out.path(self.name).join(MANIFEST),
-                    source,
-                });
-            }
+        let known = match open.get("") {
+            Some(root) => match read_manifest(root)? {
+                Found::Link(target) => {
+                    links.push(Link {
+                        path: root.path(MANIFEST),
+                        target,
+                    });
+                    Known::new()
+                }
+                found => found.known(),
+            },
             None => Known::new(),
         };
         Ok(OnDisk {
@@ -420,16 +427,8 @@ impl<'a> Folder<'a> {
                 source,
             })?;
         }
-        let known = match root.read(MANIFEST) {
-            Ok(Found::Present(manifest)) => manifest::parse(&manifest.bytes),
-            Ok(Found::Absent | Found::Link(_)) => Known::new(),
-            Err(source) => {
-                return Err(WriteError::Read {
-                    path: root.path(MANIFEST),
-                    source,
-                });
-            }
-        };
+        // A link where the manifest goes is replaced with the manifest, like any file.
+        let known = read_manifest(root)?.known();
         let new: Known = self
             .files
             .iter()
@@ -465,6 +464,26 @@ impl<'a> Folder<'a> {
     }
 }
 
+/// The manifest in the output folder `root`, read without following a link.
+fn read_manifest(root: &Dir) -> Result<Found<Known>, WriteError> {
+    root.read(MANIFEST)
+        .map(|found| found.map(|manifest| manifest::parse(&manifest.bytes)))
+        .map_err(|source| WriteError::Read {
+            path: root.path(MANIFEST),
+            source,
+        })
+}
+
+impl Found<Known> {
+    /// The hashes the manifest lists; none when there is no manifest, or a link in its place.
+    fn known(self) -> Known {
+        match self {
+            Found::Present(known) => known,
+            Found::Absent | Found::Link(_) => Known::new(),
+        }
+    }
+}
+
 /// A path relative to an output folder as its folder (`""` for the output folder itself)
 /// and file name.
 fn split(relative: &str) -> (&str, &str) {
@@ -480,13 +499,13 @@ fn write_if_changed(folder: &Dir, name: &str, contents: &[u8]) -> io::Result<Out
             folder.replace(name, contents, Some(&existing))?;
             Ok(Outcome::Updated)
         }
-        Found::Link(_) => {
+        // A link is replaced by the file, not followed.
+        found => {
             folder.replace(name, contents, None)?;
-            Ok(Outcome::Updated)
-        }
-        Found::Absent => {
-            folder.replace(name, contents, None)?;
-            Ok(Outcome::Created)
+            Ok(match found {
+                Found::Absent => Outcome::Created,
+                _ => Outcome::Updated,
+            })
         }
     }
 }

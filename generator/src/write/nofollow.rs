@@ -24,6 +24,17 @@ pub(crate) enum Found<T> {
     Present(T),
 }
 
+impl<T> Found<T> {
+    /// What is found, with `f` applied to what is present.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Found<U> {
+        match self {
+            Found::Present(present) => Found::Present(f(present)),
+            Found::Absent => Found::Absent,
+            Found::Link(target) => Found::Link(target),
+        }
+    }
+}
+
 /// An existing file's contents and permission bits.
 pub(crate) struct Contents {
     pub bytes: Vec<u8>,
@@ -69,13 +80,11 @@ impl Dir {
             name,
             rustix::fs::openat(&self.file, name, flags, Mode::empty()),
         )
-        .map(|found| match found {
-            Found::Present(fd) => Found::Present(Dir {
+        .map(|found| {
+            found.map(|fd| Dir {
                 file: fd.into(),
                 path: self.path(name),
-            }),
-            Found::Absent => Found::Absent,
-            Found::Link(target) => Found::Link(target),
+            })
         })
     }
 
