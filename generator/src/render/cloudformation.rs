@@ -348,31 +348,30 @@ fn yaml(node: &Node, indent: usize) -> String {
 
 fn yaml_block(out: &mut String, node: &Node, indent: usize) {
     match node {
-        Node::Object(entries) => {
-            for (key, value) in entries {
-                yaml_line(out, indent);
-                yaml_entry(out, key, value, indent);
-            }
-        }
+        Node::Object(entries) => yaml_entries(out, entries, indent, true),
         Node::List(items) => {
             for item in items {
                 yaml_line(out, indent);
                 out.push_str("- ");
                 match item {
                     // The first key follows the dash; the others line up under it.
-                    Node::Object(entries) => {
-                        for (i, (key, value)) in entries.iter().enumerate() {
-                            if i > 0 {
-                                yaml_line(out, indent + 2);
-                            }
-                            yaml_entry(out, key, value, indent + 2);
-                        }
-                    }
+                    Node::Object(entries) => yaml_entries(out, entries, indent + 2, false),
                     other => yaml_value(out, other, indent + 2),
                 }
             }
         }
         scalar => yaml_value(out, scalar, indent),
+    }
+}
+
+/// An object's entries at `indent`, each on a line of its own but the first when it follows
+/// a list's dash.
+fn yaml_entries(out: &mut String, entries: &[(Key, Node)], indent: usize, first_on_new_line: bool) {
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 || first_on_new_line {
+            yaml_line(out, indent);
+        }
+        yaml_entry(out, key, value, indent);
     }
 }
 
