@@ -13,24 +13,19 @@ fn run(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().expect("the CLI runs")
 }
 
+/// Every file under `root` (through links, as a reader of the folder sees it), by its path
+/// relative to `root`, sorted.
 fn files_under(root: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut folders = vec![root.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                files.push(
-                    path.strip_prefix(root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                );
-            }
-        }
-    }
+    let mut files: Vec<String> = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| !entry.file_type().is_dir())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(root).unwrap();
+            relative.to_string_lossy().into_owned()
+        })
+        .collect();
     files.sort();
     files
 }

@@ -75,20 +75,10 @@ fn every_matrix_case_matches_its_golden_files() {
 
 /// Every file under `root`, if it exists.
 fn files_under(root: &Path) -> BTreeSet<PathBuf> {
-    let mut files = BTreeSet::new();
-    let mut folders = vec![root.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                files.insert(path);
-            }
-        }
-    }
-    files
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
