@@ -29,13 +29,23 @@ pub trait Idiom {
     fn text(&self, out: &mut String, text: &str);
     /// Appends a reference to the open `field` (one element, for a list field).
     fn reference(&self, out: &mut String, field: Field);
-    /// The whole string as an expression of the format (quoted, or a substitution).
-    /// Defaults to the bare rendering.
+    /// Appends the whole string as an expression of the format (quoted, or a
+    /// substitution). Defaults to the bare rendering.
+    fn write_expression(&self, out: &mut String, interp: &Interp)
+    where
+        Self: Sized,
+    {
+        interp.render_into(out, self);
+    }
+
+    /// The whole string as an expression of the format.
     fn expression(&self, interp: &Interp) -> String
     where
         Self: Sized,
     {
-        interp.render(self)
+        let mut out = String::new();
+        self.write_expression(&mut out, interp);
+        out
     }
 }
 
@@ -118,13 +128,18 @@ impl Interp {
     /// Prints the string with `idiom`.
     pub fn render(&self, idiom: &impl Idiom) -> String {
         let mut out = String::new();
+        self.render_into(&mut out, idiom);
+        out
+    }
+
+    /// Appends the string, printed with `idiom`, to `out`.
+    pub fn render_into(&self, out: &mut String, idiom: &impl Idiom) {
         for piece in &self.pieces {
             match piece {
-                Piece::Text(text) => idiom.text(&mut out, text),
-                Piece::Ref(field) => idiom.reference(&mut out, *field),
+                Piece::Text(text) => idiom.text(out, text),
+                Piece::Ref(field) => idiom.reference(out, *field),
             }
         }
-        out
     }
 
     /// Joins adjacent text pieces, so a fully bound string is one piece.

@@ -1,7 +1,7 @@
 //! What the documentation says: the [`catalog`] of documented connectors (their policies as
 //! data), the [`field`]s a spec binds or leaves open, the [`interp`]olated strings policies
 //! are written in, the [`policy`] model, and the format-neutral [`tree`] of a policy
-//! document (laid out from [`view`]) that every renderer prints. It imports nothing from the
+//! document that every renderer prints, each with its own [`interp::Idiom`]. It imports nothing from the
 //! other stages; a spec resolves to a role with it ([`crate::spec::role`]).
 
 pub mod case;
@@ -10,4 +10,3 @@ pub mod field;
 pub mod interp;
 pub mod policy;
 pub mod tree;
-pub mod view;

@@ -7,37 +7,37 @@
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use super::view::{self, ItemView, StatementView};
 use crate::model::field::Field;
 use crate::model::interp::Idiom;
-use crate::model::policy::{OneOrMany, PolicyDocument};
+use crate::model::policy::{Item, OneOrMany, PolicyDocument, Statement};
 
-/// One value of a policy document.
+/// One value of a policy document, borrowed from the [`PolicyDocument`] it lays out.
 #[derive(Debug, Clone)]
-pub enum Node {
+pub enum Node<'a> {
     /// Literal text (a Sid, an action, the version): the printer quotes and escapes it.
-    Text(String),
-    /// A resource or condition value, already printed as code by the format's idiom.
-    Item(ItemView),
+    Text(&'a str),
+    /// A resource or condition value: the printer writes it as code of its format, with its
+    /// [`Idiom`].
+    Item(&'a Item),
     /// A list.
-    List(Vec<Node>),
+    List(Vec<Node<'a>>),
     /// An object, keys in order.
-    Object(Vec<(Key, Node)>),
+    Object(Vec<(Key<'a>, Node<'a>)>),
 }
 
 /// An object key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Key {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'a> {
     /// A key of the policy language itself (`Sid`, `Service`, ...).
     Grammar(&'static str),
     /// A key the documentation chose: a condition operator or a condition key.
-    Data(String),
+    Data(&'a str),
 }
 
-impl Key {
+impl<'a> Key<'a> {
     /// The key's text.
-    pub fn as_str(&self) -> &str {
-        match self {
+    pub fn as_str(&self) -> &'a str {
+        match *self {
             Key::Grammar(key) => key,
             Key::Data(key) => key,
         }
@@ -60,104 +60,114 @@ impl Idiom for Documented {
 /// A policy document as AWS's page writes it, as a JSON value: keys in AWS's order, open
 /// values as placeholders.
 pub fn documented(policy: &PolicyDocument) -> serde_json::Value {
-    let node = document(policy, &Documented);
-    serde_json::to_value(Json {
-        node: &node,
-        elements: 1,
-    })
-    .expect("a policy tree serializes")
+    serde_json::to_value(Json::new(&document(policy), &Documented, 1))
+        .expect("a policy tree serializes")
 }
 
-/// The document `policy`, its resource and condition values printed by `idiom`.
-pub fn document(policy: &PolicyDocument, idiom: &impl Idiom) -> Node {
-    let statements = view::statements(policy, idiom)
-        .into_iter()
-        .map(statement)
-        .collect();
+/// The document `policy` laid out as a tree.
+pub fn document(policy: &PolicyDocument) -> Node<'_> {
     Node::Object(vec![
-        (Key::Grammar("Version"), Node::Text(policy.version.clone())),
-        (Key::Grammar("Statement"), Node::List(statements)),
+        (Key::Grammar("Version"), Node::Text(&policy.version)),
+        (
+            Key::Grammar("Statement"),
+            Node::List(policy.statements.iter().map(statement).collect()),
+        ),
     ])
 }
 
-fn statement(statement: StatementView) -> Node {
+fn statement(statement: &Statement) -> Node<'_> {
     let mut object = Vec::with_capacity(6);
-    if let Some(sid) = statement.sid {
+    if let Some(sid) = &statement.sid {
         object.push((Key::Grammar("Sid"), Node::Text(sid)));
     }
-    object.push((Key::Grammar("Effect"), Node::Text(statement.effect)));
-    if let Some(service) = statement.principal_service {
+    object.push((Key::Grammar("Effect"), Node::Text(&statement.effect)));
+    if let Some(service) = &statement.principal_service {
         let principal = vec![(Key::Grammar("Service"), Node::Text(service))];
         object.push((Key::Grammar("Principal"), Node::Object(principal)));
     }
-    let actions = statement.actions.map(|action| Node::Text(action.clone()));
-    object.push((Key::Grammar("Action"), one_or_many(actions)));
-    if let Some(resources) = statement.resources {
-        object.push((Key::Grammar("Resource"), items(resources)));
+    object.push((
+        Key::Grammar("Action"),
+        one_or_many(&statement.actions, |action| Node::Text(action)),
+    ));
+    if let Some(resources) = &statement.resources {
+        object.push((Key::Grammar("Resource"), one_or_many(resources, Node::Item)));
     }
     if !statement.conditions.is_empty() {
-        let operators = statement
-            .conditions
-            .into_iter()
-            .map(|operator| {
-                let keys = operator
-                    .keys
-                    .into_iter()
-                    .map(|(key, values)| (Key::Data(key), items(values)))
-                    .collect();
-                (Key::Data(operator.operator), Node::Object(keys))
-            })
-            .collect();
+        // Grouped by operator, as IAM writes them, operators in documented order.
+        let mut operators: Vec<(Key, Node)> = Vec::new();
+        for condition in &statement.conditions {
+            let key = (
+                Key::Data(&condition.key),
+                one_or_many(&condition.values, Node::Item),
+            );
+            let operator = Key::Data(&condition.operator);
+            match operators.iter_mut().find(|(o, _)| *o == operator) {
+                Some((_, Node::Object(keys))) => keys.push(key),
+                _ => operators.push((operator, Node::Object(vec![key]))),
+            }
+        }
         object.push((Key::Grammar("Condition"), Node::Object(operators)));
     }
     Node::Object(object)
 }
 
-/// A `Resource` or a condition's values.
-fn items(items: OneOrMany<ItemView>) -> Node {
-    one_or_many(items.map(|item| Node::Item(item.clone())))
-}
-
-fn one_or_many(values: OneOrMany<Node>) -> Node {
+/// A string or a list, as the documentation writes the value.
+fn one_or_many<'a, T>(values: &'a OneOrMany<T>, node: impl Fn(&'a T) -> Node<'a>) -> Node<'a> {
     match values {
-        OneOrMany::One(value) => value,
-        OneOrMany::Many(values) => Node::List(values),
+        OneOrMany::One(value) => node(value),
+        OneOrMany::Many(values) => Node::List(values.iter().map(node).collect()),
     }
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The items of a list, or the node itself.
-    pub fn items(&self) -> &[Node] {
+    pub fn items(&self) -> &[Node<'a>] {
         match self {
             Node::List(items) => items,
             one => std::slice::from_ref(one),
         }
     }
 
+    /// The list field, if this is an item standing for one string per element of it.
+    pub fn each(&self) -> Option<Field> {
+        match self {
+            Node::Item(Item::Each(field, _)) => Some(*field),
+            _ => None,
+        }
+    }
+
     /// Whether this is an item standing for one string per element of an open list.
     pub fn is_each(&self) -> bool {
-        matches!(self, Node::Item(item) if item.is_each())
+        self.each().is_some()
     }
 }
 
-/// A tree as JSON, through serde: an item over an open list written `elements` times in a
-/// list (alone, once).
-pub struct Json<'a> {
-    /// The tree.
-    pub node: &'a Node,
-    /// How many times a list writes an item over an open list.
-    pub elements: usize,
+/// A tree as JSON, through serde, its items printed by an idiom: an item over an open list
+/// written `elements` times in a list (alone, once).
+pub struct Json<'a, I> {
+    node: &'a Node<'a>,
+    idiom: &'a I,
+    elements: usize,
 }
 
-impl Serialize for Json<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let nested = |node| Json {
+impl<'a, I: Idiom> Json<'a, I> {
+    /// `node` as JSON, items printed by `idiom`, each item over an open list `elements`
+    /// times in a list.
+    pub fn new(node: &'a Node<'a>, idiom: &'a I, elements: usize) -> Self {
+        Json {
             node,
-            elements: self.elements,
-        };
+            idiom,
+            elements,
+        }
+    }
+}
+
+impl<I: Idiom> Serialize for Json<'_, I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let nested = |node| Json { node, ..*self };
         match self.node {
             Node::Text(text) => serializer.serialize_str(text),
-            Node::Item(item) => serializer.serialize_str(item.code()),
+            Node::Item(item) => serializer.serialize_str(&item.interp().render(self.idiom)),
             Node::List(items) => {
                 let times = |node: &Node| if node.is_each() { self.elements } else { 1 };
                 let mut list = serializer.serialize_seq(None)?;

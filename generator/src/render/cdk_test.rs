@@ -108,13 +108,10 @@ pub fn example_props(open: &[Field], indent: usize) -> Vec<String> {
 
 /// `document` with the examples, as indented JSON: a TypeScript object literal.
 fn expected(document: &PolicyDocument) -> String {
-    let node = tree::document(document, &Example);
-    serde_json::to_string_pretty(&Json {
-        node: &node,
-        elements: 1,
-    })
-    .expect("a policy tree serializes")
-    .replace('\n', "\n    ")
+    let node = tree::document(document);
+    serde_json::to_string_pretty(&Json::new(&node, &Example, 1))
+        .expect("a policy tree serializes")
+        .replace('\n', "\n    ")
 }
 
 /// Prints every open reference as the value the test gives it.

@@ -10,15 +10,15 @@
 
 use askama::Template;
 
-use super::escape::{Yaml, escaped};
+use super::escape::{Yaml, escape_into};
 use super::names::{Member, Names, Unit};
 use super::{Artifact, run};
 use crate::error::RenderError;
 use crate::model::catalog::CheckovSkip;
 use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
+use crate::model::policy::Item;
 use crate::model::tree::{self, Key, Node};
-use crate::model::view::ItemView;
 use crate::spec::properties::RoleProperties;
 use crate::spec::rules::ROLE_NAME;
 
@@ -80,43 +80,69 @@ struct Parameter {
 /// Prints strings as `!Sub` content: `${` in text is written `${!`, references are pseudo
 /// parameters or the role's parameter names, and one list element is the `${Element}`
 /// variable.
+#[derive(Clone, Copy)]
 struct Cfn<'a>(&'a Names);
 
 impl Idiom for Cfn<'_> {
     fn text(&self, out: &mut String, text: &str) {
-        out.push_str(&text.replace("${", "${!"));
+        let mut pieces = text.split("${");
+        out.push_str(pieces.next().unwrap_or_default());
+        for piece in pieces {
+            out.push_str("${!");
+            out.push_str(piece);
+        }
     }
 
     fn reference(&self, out: &mut String, field: Field) {
         out.push_str("${");
-        out.push_str(&match field {
-            Field::Partition => "AWS::Partition".to_owned(),
-            Field::AccountId | Field::SourceAccount => "AWS::AccountId".to_owned(),
-            Field::Region => "AWS::Region".to_owned(),
-            field if field.is_list() => ELEMENT.to_owned(),
-            field => self.0.logical_id(&field.pascal_name()),
-        });
+        self.name(out, field);
         out.push('}');
     }
 
     /// A literal is a quoted string, anything else a `!Sub`. A string over one list element
     /// is only the quoted `!Sub` content: the renderer pairs it with the element's variable.
-    fn expression(&self, interp: &Interp) -> String {
+    fn write_expression(&self, out: &mut String, interp: &Interp) {
         match (interp.as_literal(), interp.pieces()) {
-            (Some(text), _) => quoted(text),
+            (Some(text), _) => quote_into(out, text),
             (None, [Piece::Ref(field)]) if !field.is_list() => {
-                let mut reference = String::new();
-                self.reference(&mut reference, *field);
-                format!("!Ref {}", &reference[2..reference.len() - 1])
+                out.push_str("!Ref ");
+                self.name(out, *field);
             }
-            (None, _) if interp.list_field().is_some() => quoted(&interp.render(self)),
-            (None, _) => format!("!Sub {}", quoted(&interp.render(self))),
+            (None, _) => {
+                if interp.list_field().is_none() {
+                    out.push_str("!Sub ");
+                }
+                quote_into(out, &interp.render(self));
+            }
+        }
+    }
+}
+
+impl Cfn<'_> {
+    /// The name `!Ref` and `${}` use for an open field: a pseudo parameter, the role's
+    /// parameter, or the list element's variable.
+    fn name(&self, out: &mut String, field: Field) {
+        match field {
+            Field::Partition => out.push_str("AWS::Partition"),
+            Field::AccountId | Field::SourceAccount => out.push_str("AWS::AccountId"),
+            Field::Region => out.push_str("AWS::Region"),
+            field if field.is_list() => out.push_str(ELEMENT),
+            field => out.push_str(&self.0.logical_id(&field.pascal_name())),
         }
     }
 }
 
 fn quoted(text: &str) -> String {
-    format!("\"{}\"", escaped(Yaml, text))
+    let mut out = String::with_capacity(text.len() + 2);
+    quote_into(&mut out, text);
+    out
+}
+
+/// Appends `text` as a YAML double-quoted scalar.
+fn quote_into(out: &mut String, text: &str) {
+    out.push('"');
+    escape_into(out, Yaml, text);
+    out.push('"');
 }
 
 /// Renders `cloudformation/template.yaml`: one template holding every role of the unit.
@@ -162,9 +188,13 @@ fn role<'a>(
 ) -> RoleYaml<'a> {
     let (names, role) = (&member.names, &member.role);
     let idiom = Cfn(names);
-    let mut permission = tree::document(&role.permission_policy, &idiom);
+    let (permission, trust) = (
+        tree::document(&role.permission_policy),
+        tree::document(&role.trust_policy),
+    );
     let mut list_conditions = Vec::new();
-    expand_lists(&mut permission, names, &mut list_conditions);
+    slot_conditions(&permission, names, &mut list_conditions);
+    slot_conditions(&trust, names, &mut list_conditions);
     parameters.extend(role.parameters.iter().map(|field| parameter(*field, names)));
     let role_name = match &role.spec.role_name {
         Some(name) => quoted(name),
@@ -201,11 +231,12 @@ fn role<'a>(
             }),
         checkov_skips: role.checkov_skips(),
         policy_name: role.policy_name(),
-        trust: yaml(&tree::document(&role.trust_policy, &idiom), 8),
+        trust: yaml(&trust, idiom, 8),
         // Under the managed policy's `PolicyDocument`, or the inline policy's, two levels
         // deeper.
         permission: yaml(
             &permission,
+            idiom,
             if role.managed_policy_description().is_some() {
                 8
             } else {
@@ -274,136 +305,161 @@ fn topic_groups(parameters: &[Parameter]) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// Replaces each one-per-element resource or condition value by [`MAX_ELEMENTS`] slots,
-/// adding the conditions that guard slots after the first.
-fn expand_lists(node: &mut Node, names: &Names, conditions: &mut Vec<(String, String)>) {
-    if node.items().iter().any(Node::is_each) {
-        let items = std::mem::replace(node, Node::List(Vec::new()));
-        *node = Node::List(expand_items(items.items(), names, conditions));
-        return;
-    }
+/// Adds the conditions that guard the slots after the first of each resource or condition
+/// value over an open list in `node`, once each, in the order the template uses them.
+fn slot_conditions(node: &Node, names: &Names, conditions: &mut Vec<(String, String)>) {
     match node {
+        Node::Item(Item::Each(field, _)) => {
+            let list = names.logical_id(&field.pascal_name());
+            for slot in 1..MAX_ELEMENTS {
+                let condition = slot_condition(names, *field, slot);
+                if !conditions.iter().any(|(name, _)| *name == condition) {
+                    let element = slot_element(&list, slot);
+                    conditions.push((condition, format!("!Not [!Equals [{element}, \"\"]]")));
+                }
+            }
+        }
         Node::List(items) => items
-            .iter_mut()
-            .for_each(|item| expand_lists(item, names, conditions)),
+            .iter()
+            .for_each(|item| slot_conditions(item, names, conditions)),
         Node::Object(entries) => entries
-            .iter_mut()
-            .for_each(|(_, value)| expand_lists(value, names, conditions)),
+            .iter()
+            .for_each(|(_, value)| slot_conditions(value, names, conditions)),
         Node::Text(_) | Node::Item(_) => {}
     }
 }
 
-/// `items` with each item over an open list replaced by its slots.
-fn expand_items(
-    items: &[Node],
-    names: &Names,
-    conditions: &mut Vec<(String, String)>,
-) -> Vec<Node> {
-    let mut expanded = Vec::with_capacity(items.len() * MAX_ELEMENTS);
-    for item in items {
-        let Node::Item(ItemView::Each(field, content)) = item else {
-            expanded.push(item.clone());
-            continue;
-        };
+/// The condition that is true when the list parameter of `field` has an element at `slot`.
+fn slot_condition(names: &Names, field: Field, slot: usize) -> String {
+    names.logical_id(&format!("Has{}{}", field.pascal_name(), slot + 1))
+}
+
+/// The element at `slot` of the list parameter `list`: `!Select` of the list, or for later
+/// slots of the list padded with empty elements (a missing element is empty, not an error).
+fn slot_element(list: &str, slot: usize) -> String {
+    if slot == 0 {
+        format!("!Select [0, !Ref {list}]")
+    } else {
+        format!(
+            "!Select [{slot}, !Split [\",\", !Sub [\"${{List}}{}\", {{List: !Join [\",\", !Ref {list}]}}]]]",
+            ",".repeat(MAX_ELEMENTS - 1)
+        )
+    }
+}
+
+/// Prints a policy tree as YAML block lines, each after a newline (the template joins its
+/// lines so). Text is quoted and escaped; items are code of [`Cfn`]'s idiom, an item over
+/// an open list one slot a line ([`MAX_ELEMENTS`] of them, the later ones guarded by
+/// [`slot_conditions`]); the policy language's keys are bare, the documentation's (condition
+/// operators and keys) quoted.
+struct YamlPrinter<'a> {
+    out: String,
+    idiom: Cfn<'a>,
+}
+
+/// `node`, an object or a list, as YAML block lines at `indent`.
+fn yaml(node: &Node, idiom: Cfn<'_>, indent: usize) -> String {
+    let mut printer = YamlPrinter {
+        out: String::with_capacity(4096),
+        idiom,
+    };
+    printer.block(node, indent);
+    printer.out
+}
+
+impl YamlPrinter<'_> {
+    fn block(&mut self, node: &Node, indent: usize) {
+        match node {
+            Node::Object(entries) => self.entries(entries, indent, true),
+            Node::List(items) => self.list(items, indent),
+            scalar => self.value(scalar, indent),
+        }
+    }
+
+    /// A list's items at `indent`, one a line after a dash; an item over an open list is its
+    /// slots.
+    fn list(&mut self, items: &[Node], indent: usize) {
+        for item in items {
+            if let Node::Item(Item::Each(field, interp)) = item {
+                self.slots(*field, interp, indent);
+                continue;
+            }
+            self.line(indent);
+            self.out.push_str("- ");
+            match item {
+                // The first key follows the dash; the others line up under it.
+                Node::Object(entries) => self.entries(entries, indent + 2, false),
+                other => self.value(other, indent + 2),
+            }
+        }
+    }
+
+    /// One list item per slot of the open list `field`, each the `!Sub` of `interp` with the
+    /// slot's element.
+    fn slots(&mut self, field: Field, interp: &Interp, indent: usize) {
+        let names = self.idiom.0;
+        let content = self.idiom.expression(interp);
         let list = names.logical_id(&field.pascal_name());
         for slot in 0..MAX_ELEMENTS {
-            let element = if slot == 0 {
-                format!("!Select [0, !Ref {list}]")
-            } else {
-                format!(
-                    "!Select [{slot}, !Split [\",\", !Sub [\"${{List}}{}\", {{List: !Join [\",\", !Ref {list}]}}]]]",
-                    ",".repeat(MAX_ELEMENTS - 1)
-                )
-            };
-            let arn = format!("!Sub [{content}, {{{ELEMENT}: {element}}}]");
+            self.line(indent);
+            let arn = format!(
+                "!Sub [{content}, {{{ELEMENT}: {}}}]",
+                slot_element(&list, slot)
+            );
             if slot == 0 {
-                expanded.push(Node::Item(ItemView::One(arn)));
+                self.out.push_str("- ");
+                self.out.push_str(&arn);
             } else {
-                let condition =
-                    names.logical_id(&format!("Has{}{}", field.pascal_name(), slot + 1));
-                if !conditions.iter().any(|(name, _)| *name == condition) {
-                    conditions.push((
-                        condition.clone(),
-                        format!("!Not [!Equals [{element}, \"\"]]"),
-                    ));
-                }
-                expanded.push(Node::Item(ItemView::One(format!(
-                    "!If [{condition}, {arn}, !Ref AWS::NoValue]"
-                ))));
+                let condition = slot_condition(names, field, slot);
+                self.out
+                    .push_str(&format!("- !If [{condition}, {arn}, !Ref AWS::NoValue]"));
             }
         }
     }
-    expanded
-}
 
-/// `node`, an object or a list, as YAML block lines at `indent`, each after a newline (the
-/// template joins its lines so). Text is quoted and escaped; code is written as it is; the
-/// policy language's keys are bare, the documentation's (condition operators and keys)
-/// quoted.
-fn yaml(node: &Node, indent: usize) -> String {
-    let mut out = String::new();
-    yaml_block(&mut out, node, indent);
-    out
-}
+    /// An object's entries at `indent`, each on a line of its own but the first when it
+    /// follows a list's dash.
+    fn entries(&mut self, entries: &[(Key, Node)], indent: usize, first_on_new_line: bool) {
+        for (i, (key, value)) in entries.iter().enumerate() {
+            if i > 0 || first_on_new_line {
+                self.line(indent);
+            }
+            self.entry(*key, value, indent);
+        }
+    }
 
-fn yaml_block(out: &mut String, node: &Node, indent: usize) {
-    match node {
-        Node::Object(entries) => yaml_entries(out, entries, indent, true),
-        Node::List(items) => {
-            for item in items {
-                yaml_line(out, indent);
-                out.push_str("- ");
-                match item {
-                    // The first key follows the dash; the others line up under it.
-                    Node::Object(entries) => yaml_entries(out, entries, indent + 2, false),
-                    other => yaml_value(out, other, indent + 2),
-                }
+    /// `key:` and its value: a scalar after it, a block on the lines below.
+    fn entry(&mut self, key: Key, value: &Node, indent: usize) {
+        match key {
+            Key::Grammar(key) => self.out.push_str(key),
+            Key::Data(key) => quote_into(&mut self.out, key),
+        }
+        self.out.push(':');
+        match value {
+            Node::List(items) if items.is_empty() => self.out.push_str(" []"),
+            Node::Object(entries) if entries.is_empty() => self.out.push_str(" {}"),
+            Node::List(items) => self.list(items, indent + 2),
+            Node::Object(_) => self.block(value, indent + 2),
+            each if each.is_each() => self.list(each.items(), indent + 2),
+            scalar => {
+                self.out.push(' ');
+                self.value(scalar, indent);
             }
         }
-        scalar => yaml_value(out, scalar, indent),
     }
-}
 
-/// An object's entries at `indent`, each on a line of its own but the first when it follows
-/// a list's dash.
-fn yaml_entries(out: &mut String, entries: &[(Key, Node)], indent: usize, first_on_new_line: bool) {
-    for (i, (key, value)) in entries.iter().enumerate() {
-        if i > 0 || first_on_new_line {
-            yaml_line(out, indent);
-        }
-        yaml_entry(out, key, value, indent);
-    }
-}
-
-/// `key:` and its value: a scalar after it, a block on the lines below.
-fn yaml_entry(out: &mut String, key: &Key, value: &Node, indent: usize) {
-    match key {
-        Key::Grammar(key) => out.push_str(key),
-        Key::Data(key) => out.push_str(&quoted(key)),
-    }
-    out.push(':');
-    match value {
-        Node::List(items) if items.is_empty() => out.push_str(" []"),
-        Node::Object(entries) if entries.is_empty() => out.push_str(" {}"),
-        Node::List(_) | Node::Object(_) => yaml_block(out, value, indent + 2),
-        scalar => {
-            out.push(' ');
-            yaml_value(out, scalar, indent);
+    /// A value where it stands: text quoted, an item as code, a block on the lines below.
+    fn value(&mut self, node: &Node, indent: usize) {
+        match node {
+            Node::Text(text) => quote_into(&mut self.out, text),
+            Node::Item(item) => self.idiom.write_expression(&mut self.out, item.interp()),
+            block => self.block(block, indent),
         }
     }
-}
 
-/// A value where it stands: text quoted, code as it is, a block on the lines below.
-fn yaml_value(out: &mut String, node: &Node, indent: usize) {
-    match node {
-        Node::Text(text) => out.push_str(&quoted(text)),
-        Node::Item(item) => out.push_str(item.code()),
-        block => yaml_block(out, block, indent),
+    /// A new line at `indent`.
+    fn line(&mut self, indent: usize) {
+        self.out.push('\n');
+        self.out.extend(std::iter::repeat_n(' ', indent));
     }
-}
-
-/// A new line at `indent`.
-fn yaml_line(out: &mut String, indent: usize) {
-    out.push('\n');
-    out.extend(std::iter::repeat_n(' ', indent));
 }

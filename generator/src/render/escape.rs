@@ -27,92 +27,124 @@ pub struct Hcl;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Markdown;
 
-impl Escaper for Yaml {
-    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        for c in string.chars() {
-            match c {
-                '\\' => dest.write_str("\\\\")?,
-                '"' => dest.write_str("\\\"")?,
-                '\n' => dest.write_str("\\n")?,
-                '\t' => dest.write_str("\\t")?,
-                c if c.is_control()
-                    || matches!(
-                        c,
-                        '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
-                    ) =>
-                {
-                    write!(dest, "\\u{:04x}", c as u32)?
-                }
-                c => dest.write_char(c)?,
+/// What an escaper writes in place of one character.
+enum Replacement {
+    /// Fixed text (`\n` for a line break).
+    Text(&'static str),
+    /// The character after a backslash.
+    Backslashed(char),
+    /// The character twice (HCL's `$${`).
+    Doubled(char),
+    /// `\u` and four hex digits.
+    Hex4(char),
+    /// `\u{...}`, the code point in hex.
+    HexBraced(char),
+}
+
+/// Writes `string` to `dest`, copying the runs of characters that need no escaping whole and
+/// writing `replace`'s replacement for each character that does (`replace` sees the character
+/// and the text after it).
+fn write_escaped<W: Write>(
+    mut dest: W,
+    string: &str,
+    replace: impl Fn(char, &str) -> Option<Replacement>,
+) -> fmt::Result {
+    let mut run = 0;
+    for (i, c) in string.char_indices() {
+        let next = i + c.len_utf8();
+        let Some(replacement) = replace(c, &string[next..]) else {
+            continue;
+        };
+        dest.write_str(&string[run..i])?;
+        match replacement {
+            Replacement::Text(text) => dest.write_str(text)?,
+            Replacement::Backslashed(c) => {
+                dest.write_char('\\')?;
+                dest.write_char(c)?
             }
+            Replacement::Doubled(c) => {
+                dest.write_char(c)?;
+                dest.write_char(c)?
+            }
+            Replacement::Hex4(c) => write!(dest, "\\u{:04x}", c as u32)?,
+            Replacement::HexBraced(c) => write!(dest, "\\u{{{:x}}}", c as u32)?,
         }
-        Ok(())
+        run = next;
+    }
+    dest.write_str(&string[run..])
+}
+
+impl Escaper for Yaml {
+    fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
+        write_escaped(dest, string, |c, _| match c {
+            '\\' => Some(Replacement::Text("\\\\")),
+            '"' => Some(Replacement::Text("\\\"")),
+            '\n' => Some(Replacement::Text("\\n")),
+            '\t' => Some(Replacement::Text("\\t")),
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
+            {
+                Some(Replacement::Hex4(c))
+            }
+            _ => None,
+        })
     }
 }
 
 impl Escaper for TypeScript {
-    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        for c in string.chars() {
-            match c {
-                '\\' | '\'' | '"' | '`' | '$' => {
-                    dest.write_char('\\')?;
-                    dest.write_char(c)?
-                }
-                '\n' => dest.write_str("\\n")?,
-                '\r' => dest.write_str("\\r")?,
-                c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
-                    write!(dest, "\\u{{{:x}}}", c as u32)?
-                }
-                c => dest.write_char(c)?,
+    fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
+        write_escaped(dest, string, |c, _| match c {
+            '\\' | '\'' | '"' | '`' | '$' => Some(Replacement::Backslashed(c)),
+            '\n' => Some(Replacement::Text("\\n")),
+            '\r' => Some(Replacement::Text("\\r")),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                Some(Replacement::HexBraced(c))
             }
-        }
-        Ok(())
+            _ => None,
+        })
     }
 }
 
 impl Escaper for Hcl {
-    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        let mut chars = string.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => dest.write_str("\\\\")?,
-                '"' => dest.write_str("\\\"")?,
-                '\n' => dest.write_str("\\n")?,
-                '\r' => dest.write_str("\\r")?,
-                '\t' => dest.write_str("\\t")?,
-                '$' | '%' if chars.peek() == Some(&'{') => {
-                    dest.write_char(c)?;
-                    dest.write_char(c)?
-                }
-                c if c.is_control() => write!(dest, "\\u{:04x}", c as u32)?,
-                c => dest.write_char(c)?,
-            }
-        }
-        Ok(())
+    fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
+        write_escaped(dest, string, |c, rest| match c {
+            '\\' => Some(Replacement::Text("\\\\")),
+            '"' => Some(Replacement::Text("\\\"")),
+            '\n' => Some(Replacement::Text("\\n")),
+            '\r' => Some(Replacement::Text("\\r")),
+            '\t' => Some(Replacement::Text("\\t")),
+            '$' | '%' if rest.starts_with('{') => Some(Replacement::Doubled(c)),
+            c if c.is_control() => Some(Replacement::Hex4(c)),
+            _ => None,
+        })
     }
 }
 
 impl Escaper for Markdown {
-    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        for c in string.chars() {
-            match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                    dest.write_char('\\')?;
-                    dest.write_char(c)?
-                }
-                '\n' | '\r' => dest.write_char(' ')?,
-                c => dest.write_char(c)?,
+    fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
+        write_escaped(dest, string, |c, _| match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                Some(Replacement::Backslashed(c))
             }
-        }
-        Ok(())
+            '\n' | '\r' => Some(Replacement::Text(" ")),
+            _ => None,
+        })
     }
 }
 
 /// `value` escaped with `escaper`, for renderers that build code in Rust.
 pub fn escaped(escaper: impl Escaper, value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    escaper
-        .write_escaped_str(&mut out, value)
-        .expect("writing to a String cannot fail");
+    escape_into(&mut out, escaper, value);
     out
+}
+
+/// Appends `value`, escaped with `escaper`, to `out`.
+pub fn escape_into(out: &mut String, escaper: impl Escaper, value: &str) {
+    escaper
+        .write_escaped_str(out, value)
+        .expect("writing to a String cannot fail");
 }

@@ -69,12 +69,9 @@ fn create_role(role: &RoleModel<'_>) -> Value {
 /// A policy document's file: pretty-printed JSON ending with a newline, serialized from the
 /// tree without building a JSON value first.
 fn document_file(policy: &PolicyDocument) -> String {
-    let node = tree::document(policy, &tree::Documented);
-    let mut text = serde_json::to_string_pretty(&Json {
-        node: &node,
-        elements: 1,
-    })
-    .expect("a policy tree serializes");
+    let node = tree::document(policy);
+    let mut text = serde_json::to_string_pretty(&Json::new(&node, &tree::Documented, 1))
+        .expect("a policy tree serializes");
     text.push('\n');
     text
 }

@@ -50,12 +50,9 @@ impl Idiom for Longest {
 /// The size of `policy` as IAM counts it, open values at their longest: the characters of
 /// its compact JSON but whitespace, counted as serde_json writes them (no text is kept).
 pub fn size(policy: &PolicyDocument) -> usize {
-    let node = tree::document(policy, &Longest);
+    let node = tree::document(policy);
     let mut counter = NonWhitespace(0);
-    let json = Json {
-        node: &node,
-        elements: MAX_ELEMENTS,
-    };
+    let json = Json::new(&node, &Longest, MAX_ELEMENTS);
     serde_json::to_writer(&mut counter, &json).expect("counting cannot fail");
     counter.0
 }

@@ -7,10 +7,9 @@ use std::borrow::Cow;
 use super::WIDTH;
 use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
-use crate::model::policy::PolicyDocument;
+use crate::model::policy::{Item, PolicyDocument};
 use crate::model::tree::{self, Node};
-use crate::model::view::ItemView;
-use crate::render::escape::{TypeScript, escaped};
+use crate::render::escape::{TypeScript, escape_into};
 
 /// Prints interpolated strings as the contents of TypeScript template literals in the
 /// construct's constructor: text escaped, open partition, account and region as the
@@ -22,7 +21,7 @@ pub struct Cdk;
 
 impl Idiom for Cdk {
     fn text(&self, out: &mut String, text: &str) {
-        out.push_str(&escaped(TypeScript, text));
+        escape_into(out, TypeScript, text);
     }
 
     fn reference(&self, out: &mut String, field: Field) {
@@ -33,11 +32,15 @@ impl Idiom for Cdk {
 
     /// The string as a TypeScript expression: a fully literal string is `'...'`, a lone
     /// reference is the bare expression, anything else a template literal `` `...` ``.
-    fn expression(&self, interp: &Interp) -> String {
+    fn write_expression(&self, out: &mut String, interp: &Interp) {
         match (interp.as_literal(), interp.pieces()) {
-            (Some(text), _) => quoted(text),
-            (None, [Piece::Ref(field)]) => reference(*field),
-            _ => format!("`{}`", interp.render(self)),
+            (Some(text), _) => quote_into(out, text),
+            (None, [Piece::Ref(field)]) => out.push_str(&reference(*field)),
+            _ => {
+                out.push('`');
+                interp.render_into(out, self);
+                out.push('`');
+            }
         }
     }
 }
@@ -73,24 +76,33 @@ fn element(field: Field) -> String {
 
 /// `'text'`, escaped.
 pub(super) fn quoted(text: &str) -> String {
-    format!("'{}'", escaped(TypeScript, text))
+    let mut out = String::with_capacity(text.len() + 2);
+    quote_into(&mut out, text);
+    out
+}
+
+/// Appends `'text'`, escaped.
+fn quote_into(out: &mut String, text: &str) {
+    out.push('\'');
+    escape_into(out, TypeScript, text);
+    out.push('\'');
 }
 
 /// A TypeScript value laid out by the renderer: object literals for the policies.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Ts {
+pub(super) enum Ts<'a> {
     /// An expression, already code.
     Code(String),
     /// `...expression`, in an array.
     Spread(String),
     /// `[a, b]`.
-    Array(Vec<Ts>),
+    Array(Vec<Ts<'a>>),
     /// `{ key: value }`, keys raw (printed bare when they are identifiers, else quoted).
-    Object(Vec<(String, Ts)>),
+    Object(Vec<(&'a str, Ts<'a>)>),
 }
 
-impl Ts {
-    fn string(text: &str) -> Ts {
+impl Ts<'_> {
+    fn string(text: &str) -> Ts<'static> {
         Ts::Code(quoted(text))
     }
 
@@ -205,30 +217,32 @@ fn key(name: &str) -> Cow<'_, str> {
 }
 
 /// A policy document as a TypeScript object literal: the policy tree, printed.
-pub(super) fn policy(document: &PolicyDocument) -> Ts {
-    ts(tree::document(document, &Cdk))
+pub(super) fn policy(document: &PolicyDocument) -> Ts<'_> {
+    ts(&tree::document(document))
 }
 
-/// A tree node as TypeScript: text as a quoted literal, code as it is; an item over an open
-/// list alone is the list itself, in a list it is spread into the array.
-fn ts(node: Node) -> Ts {
+/// A tree node as TypeScript: text as a quoted literal, items as [`Cdk`] code; an item over
+/// an open list alone is the list itself, in a list it is spread into the array.
+fn ts<'a>(node: &Node<'a>) -> Ts<'a> {
     match node {
-        Node::Text(text) => Ts::string(&text),
-        Node::Item(ItemView::One(code)) => Ts::Code(code),
-        Node::Item(ItemView::Each(field, code)) => Ts::Code(each(field, code)),
+        Node::Text(text) => Ts::string(text),
+        Node::Item(Item::One(interp)) => Ts::Code(Cdk.expression(interp)),
+        Node::Item(Item::Each(field, interp)) => Ts::Code(each(*field, Cdk.expression(interp))),
         Node::List(items) => Ts::Array(
             items
-                .into_iter()
+                .iter()
                 .map(|item| match item {
-                    Node::Item(ItemView::Each(field, code)) => Ts::Spread(each(field, code)),
+                    Node::Item(Item::Each(field, interp)) => {
+                        Ts::Spread(each(*field, Cdk.expression(interp)))
+                    }
                     item => ts(item),
                 })
                 .collect(),
         ),
         Node::Object(entries) => Ts::Object(
             entries
-                .into_iter()
-                .map(|(key, value)| (key.as_str().to_owned(), ts(value)))
+                .iter()
+                .map(|(key, value)| (key.as_str(), ts(value)))
                 .collect(),
         ),
     }
@@ -269,15 +283,12 @@ mod tests {
 
     #[test]
     fn long_values_break_and_short_ones_stay_inline() {
-        let short = Ts::Object(vec![(
-            "Service".into(),
-            Ts::string("qbusiness.amazonaws.com"),
-        )]);
+        let short = Ts::Object(vec![("Service", Ts::string("qbusiness.amazonaws.com"))]);
         assert_eq!(short.layout(0, 0), "{ Service: 'qbusiness.amazonaws.com' }");
         let statement = Ts::Object(vec![
-            ("Sid".into(), Ts::string("S")),
-            ("Effect".into(), Ts::string("Allow")),
-            ("Action".into(), Ts::Array(vec![Ts::string("s3:GetObject")])),
+            ("Sid", Ts::string("S")),
+            ("Effect", Ts::string("Allow")),
+            ("Action", Ts::Array(vec![Ts::string("s3:GetObject")])),
         ]);
         assert_eq!(
             statement.layout(0, 0),

@@ -5,29 +5,29 @@
 use super::ELEMENT;
 use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
-use crate::model::policy::PolicyDocument;
+use crate::model::policy::{Item, PolicyDocument};
 use crate::model::tree::{self, Node};
-use crate::model::view::ItemView;
-use crate::render::escape::{self, Hcl};
+use crate::render::escape::{Hcl, escape_into};
 use crate::render::names::Names;
 
 /// A policy document as an HCL object expression: the policy tree, printed.
 pub(super) fn document(policy: &PolicyDocument, idiom: &Terraform<'_>) -> Expr {
-    expr(tree::document(policy, idiom), idiom.0)
+    expr(&tree::document(policy), idiom)
 }
 
-/// A tree node as HCL: text as a quoted string, code as it is, keys bare when they may be.
-pub(super) fn expr(node: Node, names: &Names) -> Expr {
+/// A tree node as HCL: text as a quoted string, items as code of Terraform's idiom, keys
+/// bare when they may be.
+pub(super) fn expr(node: &Node, idiom: &Terraform<'_>) -> Expr {
     match node {
-        Node::Text(text) => Expr::Code(quoted(&text)),
-        Node::Item(ItemView::One(code)) => Expr::Code(code),
-        each @ Node::Item(ItemView::Each(..)) => items_expr(std::slice::from_ref(&each), names),
-        Node::List(items) if items.iter().any(Node::is_each) => items_expr(&items, names),
-        Node::List(items) => Expr::List(items.into_iter().map(|item| expr(item, names)).collect()),
+        Node::Text(text) => Expr::Code(quoted(text)),
+        Node::Item(Item::One(interp)) => Expr::Code(idiom.expression(interp)),
+        each @ Node::Item(Item::Each(..)) => items_expr(std::slice::from_ref(each), idiom),
+        Node::List(items) if items.iter().any(Node::is_each) => items_expr(items, idiom),
+        Node::List(items) => Expr::List(items.iter().map(|item| expr(item, idiom)).collect()),
         Node::Object(entries) => Expr::Object(
             entries
-                .into_iter()
-                .map(|(key, value)| (object_key(key.as_str()), expr(value, names)))
+                .iter()
+                .map(|(key, value)| (object_key(key.as_str()), expr(value, idiom)))
                 .collect(),
         ),
     }
@@ -35,19 +35,20 @@ pub(super) fn expr(node: Node, names: &Names) -> Expr {
 
 /// Resource or condition values with items over open lists: a `for` expression each,
 /// concatenated with lists of the single strings between them, in documented order.
-fn items_expr(items: &[Node], names: &Names) -> Expr {
+fn items_expr(items: &[Node], idiom: &Terraform<'_>) -> Expr {
     let mut parts: Vec<Expr> = Vec::new();
     for item in items {
         match item {
-            Node::Item(ItemView::Each(field, code)) => {
-                let list = names.terraform(field.name());
+            Node::Item(Item::Each(field, interp)) => {
+                let list = idiom.0.terraform(field.name());
+                let code = idiom.expression(interp);
                 parts.push(Expr::Code(format!(
                     "[for {ELEMENT} in var.{list} : {code}]"
                 )));
             }
             other => match parts.last_mut() {
-                Some(Expr::List(arns)) => arns.push(expr(other.clone(), names)),
-                _ => parts.push(Expr::List(vec![expr(other.clone(), names)])),
+                Some(Expr::List(arns)) => arns.push(expr(other, idiom)),
+                _ => parts.push(Expr::List(vec![expr(other, idiom)])),
             },
         }
     }
@@ -77,7 +78,11 @@ pub(super) fn object_key(key: &str) -> String {
 
 /// `text` as a quoted HCL string literal.
 pub(super) fn quoted(text: &str) -> String {
-    format!("\"{}\"", escape::escaped(Hcl, text))
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    escape_into(&mut out, Hcl, text);
+    out.push('"');
+    out
 }
 
 /// Terraform's idiom: literal text escaped for a quoted template (`${` as `$${`), open
@@ -102,7 +107,7 @@ impl Terraform<'_> {
 
 impl Idiom for Terraform<'_> {
     fn text(&self, out: &mut String, text: &str) {
-        out.push_str(&escape::escaped(Hcl, text));
+        escape_into(out, Hcl, text);
     }
 
     fn reference(&self, out: &mut String, field: Field) {
@@ -113,10 +118,14 @@ impl Idiom for Terraform<'_> {
 
     /// A lone reference bare (`var.index_id`: `terraform fmt` unwraps `"${var.index_id}"`),
     /// anything else a quoted template.
-    fn expression(&self, interp: &Interp) -> String {
+    fn write_expression(&self, out: &mut String, interp: &Interp) {
         match interp.pieces() {
-            [Piece::Ref(field)] => self.reference_expression(*field),
-            _ => format!("\"{}\"", interp.render(self)),
+            [Piece::Ref(field)] => out.push_str(&self.reference_expression(*field)),
+            _ => {
+                out.push('"');
+                interp.render_into(out, self);
+                out.push('"');
+            }
         }
     }
 }
@@ -213,7 +222,10 @@ pub(super) fn write_attributes(out: &mut String, entries: &[(String, Expr)], lev
         for (key, value) in run {
             indent(out, level);
             let width = if value.is_one_line() { width } else { 0 };
-            out.push_str(&format!("{key:width$} = "));
+            out.push_str(key);
+            let padding = width.saturating_sub(key.chars().count());
+            out.extend(std::iter::repeat_n(' ', padding));
+            out.push_str(" = ");
             value.write(out, level);
             out.push('\n');
         }
@@ -221,7 +233,7 @@ pub(super) fn write_attributes(out: &mut String, entries: &[(String, Expr)], lev
 }
 
 fn indent(out: &mut String, level: usize) {
-    out.push_str(&"  ".repeat(level));
+    out.extend(std::iter::repeat_n(' ', 2 * level));
 }
 
 #[cfg(test)]
@@ -252,22 +264,23 @@ mod tests {
 
     #[test]
     fn resources_mixing_arns_and_lists_concatenate() {
-        let one = |code: &str| Node::Item(ItemView::One(code.into()));
-        let each = |field, code: &str| Node::Item(ItemView::Each(field, code.into()));
-        let resources = Node::List(vec![
-            one("\"arn:a\""),
-            one("\"arn:b\""),
-            each(Field::SubnetIds, "\"x/${id}\""),
-            one("\"arn:c\""),
-        ]);
+        let one = |text: &str| Item::One(Interp::parse(text));
+        let subnets = Item::Each(Field::SubnetIds, Interp::parse("x/[[subnet_ids]]"));
+        let items = [one("arn:a"), one("arn:b"), subnets, one("arn:c")];
+        let resources = Node::List(items.iter().map(Node::Item).collect());
+        let names = Names::alone("x");
         assert_eq!(
-            expr(resources, &Names::alone("x")).code(0),
+            expr(&resources, &Terraform(&names)).code(0),
             "concat(\n  [\n    \"arn:a\",\n    \"arn:b\",\n  ],\n  \
              [for id in var.subnet_ids : \"x/${id}\"],\n  [\"arn:c\"],\n)"
         );
-        let only = each(Field::SecurityGroupIds, "\"x/${id}\"");
+        let groups = Item::Each(
+            Field::SecurityGroupIds,
+            Interp::parse("x/[[security_group_ids]]"),
+        );
+        let names = Names::stacked("orders-mysql");
         assert_eq!(
-            expr(only, &Names::stacked("orders-mysql")).code(0),
+            expr(&Node::Item(&groups), &Terraform(&names)).code(0),
             "[for id in var.orders_mysql_security_group_ids : \"x/${id}\"]"
         );
     }
