@@ -285,14 +285,19 @@ impl Statement {
             .conditions
             .iter()
             .map(|condition| Condition {
+                operator: condition.operator.clone(),
+                key: condition.key.clone(),
                 values: bind_items(&condition.values, bind),
-                ..condition.clone()
             })
             .collect();
         Statement {
+            sid: self.sid.clone(),
+            part: self.part,
+            effect: self.effect.clone(),
+            principal_service: self.principal_service.clone(),
+            actions: self.actions.clone(),
             resources: self.resources.as_ref().map(|r| bind_items(r, bind)),
             conditions,
-            ..self.clone()
         }
     }
 }

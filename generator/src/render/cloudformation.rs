@@ -10,7 +10,7 @@
 
 use askama::Template;
 
-use super::escape::{Yaml, escape_into};
+use super::escape::{Yaml, escape_into, spaces};
 use super::names::{Member, Names, Unit};
 use super::{Artifact, run};
 use crate::error::RenderError;
@@ -460,6 +460,6 @@ impl YamlPrinter<'_> {
     /// A new line at `indent`.
     fn line(&mut self, indent: usize) {
         self.out.push('\n');
-        self.out.extend(std::iter::repeat_n(' ', indent));
+        spaces(&mut self.out, indent);
     }
 }

@@ -43,40 +43,70 @@ enum Replacement {
 
 /// Writes `string` to `dest`, copying the runs of characters that need no escaping whole and
 /// writing `replace`'s replacement for each character that does (`replace` sees the character
-/// and the text after it).
+/// and the text after it). `replace` is asked only about the characters whose first byte
+/// `asked` marks: every other character stands for itself.
 fn write_escaped<W: Write>(
     mut dest: W,
     string: &str,
+    asked: &Asked,
     replace: impl Fn(char, &str) -> Option<Replacement>,
 ) -> fmt::Result {
-    let mut run = 0;
-    for (i, c) in string.char_indices() {
-        let next = i + c.len_utf8();
-        let Some(replacement) = replace(c, &string[next..]) else {
+    let bytes = string.as_bytes();
+    let (mut run, mut i) = (0, 0);
+    while i < bytes.len() {
+        if !asked[usize::from(bytes[i])] {
+            i += 1;
             continue;
-        };
-        dest.write_str(&string[run..i])?;
-        match replacement {
-            Replacement::Text(text) => dest.write_str(text)?,
-            Replacement::Backslashed(c) => {
-                dest.write_char('\\')?;
-                dest.write_char(c)?
-            }
-            Replacement::Doubled(c) => {
-                dest.write_char(c)?;
-                dest.write_char(c)?
-            }
-            Replacement::Hex4(c) => write!(dest, "\\u{:04x}", c as u32)?,
-            Replacement::HexBraced(c) => write!(dest, "\\u{{{:x}}}", c as u32)?,
         }
-        run = next;
+        let c = string[i..]
+            .chars()
+            .next()
+            .expect("i is at a character boundary");
+        let next = i + c.len_utf8();
+        if let Some(replacement) = replace(c, &string[next..]) {
+            dest.write_str(&string[run..i])?;
+            match replacement {
+                Replacement::Text(text) => dest.write_str(text)?,
+                Replacement::Backslashed(c) => {
+                    dest.write_char('\\')?;
+                    dest.write_char(c)?
+                }
+                Replacement::Doubled(c) => {
+                    dest.write_char(c)?;
+                    dest.write_char(c)?
+                }
+                Replacement::Hex4(c) => write!(dest, "\\u{:04x}", c as u32)?,
+                Replacement::HexBraced(c) => write!(dest, "\\u{{{:x}}}", c as u32)?,
+            }
+            run = next;
+        }
+        i = next;
     }
     dest.write_str(&string[run..])
 }
 
+/// For each byte, whether a character starting with it may need escaping.
+type Asked = [bool; 256];
+
+/// The bytes that start a non-ASCII character, the ASCII control characters and `special`.
+const fn asked(special: &[u8]) -> Asked {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte >= 0x80 || byte < 0x20 || byte == 0x7f;
+        byte += 1;
+    }
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 impl Escaper for Yaml {
     fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
-        write_escaped(dest, string, |c, _| match c {
+        write_escaped(dest, string, &const { asked(b"\\\"") }, |c, _| match c {
             '\\' => Some(Replacement::Text("\\\\")),
             '"' => Some(Replacement::Text("\\\"")),
             '\n' => Some(Replacement::Text("\\n")),
@@ -96,7 +126,7 @@ impl Escaper for Yaml {
 
 impl Escaper for TypeScript {
     fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
-        write_escaped(dest, string, |c, _| match c {
+        write_escaped(dest, string, &const { asked(b"\\'\"`$") }, |c, _| match c {
             '\\' | '\'' | '"' | '`' | '$' => Some(Replacement::Backslashed(c)),
             '\n' => Some(Replacement::Text("\\n")),
             '\r' => Some(Replacement::Text("\\r")),
@@ -110,28 +140,38 @@ impl Escaper for TypeScript {
 
 impl Escaper for Hcl {
     fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
-        write_escaped(dest, string, |c, rest| match c {
-            '\\' => Some(Replacement::Text("\\\\")),
-            '"' => Some(Replacement::Text("\\\"")),
-            '\n' => Some(Replacement::Text("\\n")),
-            '\r' => Some(Replacement::Text("\\r")),
-            '\t' => Some(Replacement::Text("\\t")),
-            '$' | '%' if rest.starts_with('{') => Some(Replacement::Doubled(c)),
-            c if c.is_control() => Some(Replacement::Hex4(c)),
-            _ => None,
-        })
+        write_escaped(
+            dest,
+            string,
+            &const { asked(b"\\\"$%") },
+            |c, rest| match c {
+                '\\' => Some(Replacement::Text("\\\\")),
+                '"' => Some(Replacement::Text("\\\"")),
+                '\n' => Some(Replacement::Text("\\n")),
+                '\r' => Some(Replacement::Text("\\r")),
+                '\t' => Some(Replacement::Text("\\t")),
+                '$' | '%' if rest.starts_with('{') => Some(Replacement::Doubled(c)),
+                c if c.is_control() => Some(Replacement::Hex4(c)),
+                _ => None,
+            },
+        )
     }
 }
 
 impl Escaper for Markdown {
     fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
-        write_escaped(dest, string, |c, _| match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                Some(Replacement::Backslashed(c))
-            }
-            '\n' | '\r' => Some(Replacement::Text(" ")),
-            _ => None,
-        })
+        write_escaped(
+            dest,
+            string,
+            &const { asked(b"\\`*_[]<>|#") },
+            |c, _| match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                    Some(Replacement::Backslashed(c))
+                }
+                '\n' | '\r' => Some(Replacement::Text(" ")),
+                _ => None,
+            },
+        )
     }
 }
 
@@ -147,4 +187,15 @@ pub fn escape_into(out: &mut String, escaper: impl Escaper, value: &str) {
     escaper
         .write_escaped_str(out, value)
         .expect("writing to a String cannot fail");
+}
+
+/// Appends `count` spaces.
+pub fn spaces(out: &mut String, count: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = count;
+    while left > 0 {
+        let now = left.min(SPACES.len());
+        out.push_str(&SPACES[..now]);
+        left -= now;
+    }
 }

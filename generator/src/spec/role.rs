@@ -21,6 +21,8 @@ pub struct RoleModel<'a> {
     /// The open fields the policies reference that become parameters, in [`Field::ALL`]
     /// order; open account, region and partition fields are the deployment's instead.
     pub parameters: Vec<Field>,
+    /// Every open field the policies reference, in [`Field::ALL`] order.
+    referenced: Vec<Field>,
 }
 
 impl<'a> RoleModel<'a> {
@@ -45,29 +47,32 @@ impl<'a> RoleModel<'a> {
         };
         let permission_policy = policies.permission_policy.select_and_bind(keep, &bind);
         let trust_policy = policies.trust_policy.select_and_bind(|_| true, &bind);
-        let referenced: Vec<Field> = permission_policy
+        let mentioned: Vec<Field> = permission_policy
             .strings()
             .chain(trust_policy.strings())
             .flat_map(Interp::fields)
             .collect();
-        let parameters = Field::ALL
+        let referenced: Vec<Field> = Field::ALL
             .into_iter()
-            .filter(|field| !field.defaults_to_deployment() && referenced.contains(field))
+            .filter(|field| mentioned.contains(field))
+            .collect();
+        let parameters = referenced
+            .iter()
+            .copied()
+            .filter(|field| !field.defaults_to_deployment())
             .collect();
         RoleModel {
             spec,
             permission_policy,
             trust_policy,
             parameters,
+            referenced,
         }
     }
 
     /// Whether any string references `field` while it is open.
     pub fn references(&self, field: Field) -> bool {
-        self.permission_policy
-            .strings()
-            .chain(self.trust_policy.strings())
-            .any(|s| s.fields().any(|f| f == field))
+        self.referenced.contains(&field)
     }
 
     /// The spec's name in PascalCase: `OrdersMysql`.

@@ -9,7 +9,7 @@ use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
 use crate::model::policy::{Item, PolicyDocument};
 use crate::model::tree::{self, Node};
-use crate::render::escape::{TypeScript, escape_into};
+use crate::render::escape::{TypeScript, escape_into, spaces};
 
 /// Prints interpolated strings as the contents of TypeScript template literals in the
 /// construct's constructor: text escaped, open partition, account and region as the
@@ -195,11 +195,6 @@ impl Ts<'_> {
             }
         }
     }
-}
-
-/// Appends `count` spaces.
-fn spaces(out: &mut String, count: usize) {
-    out.extend(std::iter::repeat_n(' ', count));
 }
 
 /// An object key: bare when it is an identifier (`Sid`), else quoted (`'aws:SourceArn'`).

@@ -7,7 +7,7 @@ use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
 use crate::model::policy::{Item, PolicyDocument};
 use crate::model::tree::{self, Node};
-use crate::render::escape::{Hcl, escape_into};
+use crate::render::escape::{Hcl, escape_into, spaces};
 use crate::render::names::Names;
 
 /// A policy document as an HCL object expression: the policy tree, printed.
@@ -224,7 +224,7 @@ pub(super) fn write_attributes(out: &mut String, entries: &[(String, Expr)], lev
             let width = if value.is_one_line() { width } else { 0 };
             out.push_str(key);
             let padding = width.saturating_sub(key.chars().count());
-            out.extend(std::iter::repeat_n(' ', padding));
+            spaces(out, padding);
             out.push_str(" = ");
             value.write(out, level);
             out.push('\n');
@@ -233,7 +233,7 @@ pub(super) fn write_attributes(out: &mut String, entries: &[(String, Expr)], lev
 }
 
 fn indent(out: &mut String, level: usize) {
-    out.extend(std::iter::repeat_n(' ', 2 * level));
+    spaces(out, 2 * level);
 }
 
 #[cfg(test)]
