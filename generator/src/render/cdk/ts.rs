@@ -45,14 +45,17 @@ impl Idiom for Cdk {
     }
 }
 
-/// One ARN per element of the open list `field`, given the expression of one ARN over the
-/// element: `props.subnetIds.map((subnetId) => ...)`.
-fn each(field: Field, code: String) -> String {
-    let list = format!("props.{}", field.camel_name());
-    if code == element(field) {
-        list
-    } else {
-        format!("{list}.map(({}) => {code})", element(field))
+/// Appends one ARN per element of the open list `field`, given the string of one ARN over
+/// the element: `props.subnetIds.map((subnetId) => ...)`, or the list itself.
+fn write_each(out: &mut String, field: Field, interp: &Interp) {
+    out.push_str("props.");
+    out.push_str(&field.camel_name());
+    if !matches!(interp.pieces(), [Piece::Ref(only)] if *only == field) {
+        out.push_str(".map((");
+        out.push_str(&element(field));
+        out.push_str(") => ");
+        Cdk.write_expression(out, interp);
+        out.push(')');
     }
 }
 
@@ -91,10 +94,14 @@ fn quote_into(out: &mut String, text: &str) {
 /// A TypeScript value laid out by the renderer: object literals for the policies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Ts<'a> {
-    /// An expression, already code.
-    Code(String),
-    /// `...expression`, in an array.
-    Spread(String),
+    /// Literal text, written as a quoted string.
+    Text(&'a str),
+    /// A policy string, written as code of the CDK's idiom.
+    Item(&'a Interp),
+    /// One string per element of an open list: the list, or its `map`.
+    Each(Field, &'a Interp),
+    /// `...list`: [`Ts::Each`] spread into an array.
+    Spread(Field, &'a Interp),
     /// `[a, b]`.
     Array(Vec<Ts<'a>>),
     /// `{ key: value }`, keys raw (printed bare when they are identifiers, else quoted).
@@ -102,17 +109,15 @@ pub(super) enum Ts<'a> {
 }
 
 impl Ts<'_> {
-    fn string(text: &str) -> Ts<'static> {
-        Ts::Code(quoted(text))
-    }
-
     /// The value on one line, appended to `out`.
     fn write_inline(&self, out: &mut String) {
         match self {
-            Ts::Code(code) => out.push_str(code),
-            Ts::Spread(code) => {
+            Ts::Text(text) => quote_into(out, text),
+            Ts::Item(interp) => Cdk.write_expression(out, interp),
+            Ts::Each(field, interp) => write_each(out, *field, interp),
+            Ts::Spread(field, interp) => {
                 out.push_str("...");
-                out.push_str(code);
+                write_each(out, *field, interp);
             }
             Ts::Array(items) => {
                 out.push('[');
@@ -143,7 +148,7 @@ impl Ts<'_> {
     /// Objects of more than two keys (statements) always take one line per key.
     fn must_break(&self) -> bool {
         match self {
-            Ts::Code(_) | Ts::Spread(_) => false,
+            Ts::Text(_) | Ts::Item(_) | Ts::Each(..) | Ts::Spread(..) => false,
             Ts::Array(items) => items.iter().any(Ts::must_break),
             Ts::Object(entries) => entries.len() > 2 || entries.iter().any(|(_, v)| v.must_break()),
         }
@@ -169,7 +174,7 @@ impl Ts<'_> {
             out.truncate(start);
         }
         match self {
-            Ts::Code(_) | Ts::Spread(_) => self.write_inline(out),
+            Ts::Text(_) | Ts::Item(_) | Ts::Each(..) | Ts::Spread(..) => self.write_inline(out),
             Ts::Array(items) => {
                 out.push_str("[\n");
                 for item in items {
@@ -220,16 +225,14 @@ pub(super) fn policy(document: &PolicyDocument) -> Ts<'_> {
 /// an open list alone is the list itself, in a list it is spread into the array.
 fn ts<'a>(node: &Node<'a>) -> Ts<'a> {
     match node {
-        Node::Text(text) => Ts::string(text),
-        Node::Item(Item::One(interp)) => Ts::Code(Cdk.expression(interp)),
-        Node::Item(Item::Each(field, interp)) => Ts::Code(each(*field, Cdk.expression(interp))),
+        Node::Text(text) => Ts::Text(text),
+        Node::Item(Item::One(interp)) => Ts::Item(interp),
+        Node::Item(Item::Each(field, interp)) => Ts::Each(*field, interp),
         Node::List(items) => Ts::Array(
             items
                 .iter()
                 .map(|item| match item {
-                    Node::Item(Item::Each(field, interp)) => {
-                        Ts::Spread(each(*field, Cdk.expression(interp)))
-                    }
+                    Node::Item(Item::Each(field, interp)) => Ts::Spread(*field, interp),
                     item => ts(item),
                 })
                 .collect(),
@@ -261,14 +264,15 @@ mod tests {
         let subnet =
             Interp::parse("arn:{{partition}}:ec2:us-east-1:111122223333:subnet/[[subnet_ids]]");
         assert_eq!(
-            each(Field::SubnetIds, Cdk.expression(&subnet)),
+            Ts::Each(Field::SubnetIds, &subnet).layout(0, 0),
             "props.subnetIds.map((subnetId) => `arn:${partition}:ec2:us-east-1:111122223333:subnet/${subnetId}`)"
         );
         assert_eq!(
-            each(
+            Ts::Each(
                 Field::SecurityGroupIds,
-                Cdk.expression(&Interp::parse("[[security_group]]"))
-            ),
+                &Interp::parse("[[security_group]]")
+            )
+            .layout(0, 0),
             "props.securityGroupIds"
         );
     }
@@ -278,12 +282,12 @@ mod tests {
 
     #[test]
     fn long_values_break_and_short_ones_stay_inline() {
-        let short = Ts::Object(vec![("Service", Ts::string("qbusiness.amazonaws.com"))]);
+        let short = Ts::Object(vec![("Service", Ts::Text("qbusiness.amazonaws.com"))]);
         assert_eq!(short.layout(0, 0), "{ Service: 'qbusiness.amazonaws.com' }");
         let statement = Ts::Object(vec![
-            ("Sid", Ts::string("S")),
-            ("Effect", Ts::string("Allow")),
-            ("Action", Ts::Array(vec![Ts::string("s3:GetObject")])),
+            ("Sid", Ts::Text("S")),
+            ("Effect", Ts::Text("Allow")),
+            ("Action", Ts::Array(vec![Ts::Text("s3:GetObject")])),
         ]);
         assert_eq!(
             statement.layout(0, 0),

@@ -2,6 +2,8 @@
 //! for `jsonencode`, in Terraform's idiom ([`Terraform`]), laid out as `terraform fmt` would
 //! ([`Expr`]).
 
+use std::borrow::Cow;
+
 use super::ELEMENT;
 use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
@@ -11,16 +13,16 @@ use crate::render::escape::{Hcl, escape_into, spaces};
 use crate::render::names::Names;
 
 /// A policy document as an HCL object expression: the policy tree, printed.
-pub(super) fn document(policy: &PolicyDocument, idiom: &Terraform<'_>) -> Expr {
+pub(super) fn document<'a>(policy: &'a PolicyDocument, idiom: Terraform<'a>) -> Expr<'a> {
     expr(&tree::document(policy), idiom)
 }
 
 /// A tree node as HCL: text as a quoted string, items as code of Terraform's idiom, keys
 /// bare when they may be.
-pub(super) fn expr(node: &Node, idiom: &Terraform<'_>) -> Expr {
+pub(super) fn expr<'a>(node: &Node<'a>, idiom: Terraform<'a>) -> Expr<'a> {
     match node {
-        Node::Text(text) => Expr::Code(quoted(text)),
-        Node::Item(Item::One(interp)) => Expr::Code(idiom.expression(interp)),
+        Node::Text(text) => Expr::Text(text),
+        Node::Item(Item::One(interp)) => Expr::Item(interp, idiom),
         each @ Node::Item(Item::Each(..)) => items_expr(std::slice::from_ref(each), idiom),
         Node::List(items) if items.iter().any(Node::is_each) => items_expr(items, idiom),
         Node::List(items) => Expr::List(items.iter().map(|item| expr(item, idiom)).collect()),
@@ -35,7 +37,7 @@ pub(super) fn expr(node: &Node, idiom: &Terraform<'_>) -> Expr {
 
 /// Resource or condition values with items over open lists: a `for` expression each,
 /// concatenated with lists of the single strings between them, in documented order.
-fn items_expr(items: &[Node], idiom: &Terraform<'_>) -> Expr {
+fn items_expr<'a>(items: &[Node<'a>], idiom: Terraform<'a>) -> Expr<'a> {
     let mut parts: Vec<Expr> = Vec::new();
     for item in items {
         match item {
@@ -62,7 +64,7 @@ fn items_expr(items: &[Node], idiom: &Terraform<'_>) -> Expr {
 /// An object key: bare when it is an HCL identifier, quoted otherwise (`"aws:SourceAccount"`),
 /// and quoted when bare it would mean something else: a literal, or `for`, which opens a
 /// `for` expression at the start of an object.
-pub(super) fn object_key(key: &str) -> String {
+pub(super) fn object_key(key: &str) -> Cow<'_, str> {
     let mut chars = key.chars();
     let identifier = chars
         .next()
@@ -70,19 +72,24 @@ pub(super) fn object_key(key: &str) -> String {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !matches!(key, "null" | "true" | "false" | "for");
     if identifier {
-        key.to_owned()
+        Cow::Borrowed(key)
     } else {
-        quoted(key)
+        Cow::Owned(quoted(key))
     }
 }
 
 /// `text` as a quoted HCL string literal.
 pub(super) fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    escape_into(&mut out, Hcl, text);
-    out.push('"');
+    quote_into(&mut out, text);
     out
+}
+
+/// Appends `text` as a quoted HCL string literal.
+fn quote_into(out: &mut String, text: &str) {
+    out.push('"');
+    escape_into(out, Hcl, text);
+    out.push('"');
 }
 
 /// Terraform's idiom: literal text escaped for a quoted template (`${` as `$${`), open
@@ -131,24 +138,28 @@ impl Idiom for Terraform<'_> {
 }
 
 /// An HCL expression, printed as `terraform fmt` lays it out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Expr {
+#[derive(Debug, Clone)]
+pub(super) enum Expr<'a> {
     /// One line of code, already escaped.
     Code(String),
+    /// Literal text, written as a quoted string.
+    Text(&'a str),
+    /// A policy string, written as code of Terraform's idiom.
+    Item(&'a Interp, Terraform<'a>),
     /// A tuple: on one line when it holds at most one one-line item, otherwise one item a line,
     /// each followed by a comma.
-    List(Vec<Expr>),
+    List(Vec<Expr<'a>>),
     /// An object: one attribute a line (empty: `{}`), `=` aligned within each run of one-line
     /// values, as `terraform fmt` aligns them.
-    Object(Vec<(String, Expr)>),
+    Object(Vec<(Cow<'a, str>, Expr<'a>)>),
     /// A function call: the only argument inline (`jsonencode({`), several one a line.
-    Call(&'static str, Vec<Expr>),
+    Call(&'static str, Vec<Expr<'a>>),
 }
 
-impl Expr {
+impl Expr<'_> {
     pub(super) fn is_one_line(&self) -> bool {
         match self {
-            Expr::Code(_) => true,
+            Expr::Code(_) | Expr::Text(_) | Expr::Item(..) => true,
             Expr::List(items) => items.len() <= 1 && items.iter().all(Expr::is_one_line),
             Expr::Object(entries) => entries.is_empty(),
             Expr::Call(_, args) => args.len() <= 1 && args.iter().all(Expr::is_one_line),
@@ -166,6 +177,8 @@ impl Expr {
     fn write(&self, out: &mut String, level: usize) {
         match self {
             Expr::Code(code) => out.push_str(code),
+            Expr::Text(text) => quote_into(out, text),
+            Expr::Item(interp, idiom) => idiom.write_expression(out, interp),
             Expr::List(items) if self.is_one_line() => {
                 out.push('[');
                 items.iter().for_each(|item| item.write(out, level));
@@ -212,7 +225,11 @@ impl Expr {
 /// `key = value` lines at nesting level `level`, `=` aligned within each run of one-line
 /// values: `terraform fmt` aligns consecutive single-line attributes, and a line that opens
 /// a multi-line value ends the run.
-pub(super) fn write_attributes(out: &mut String, entries: &[(String, Expr)], level: usize) {
+pub(super) fn write_attributes(
+    out: &mut String,
+    entries: &[(Cow<'_, str>, Expr<'_>)],
+    level: usize,
+) {
     for run in entries.chunk_by(|a, b| a.1.is_one_line() && b.1.is_one_line()) {
         let width = run
             .iter()
@@ -270,7 +287,7 @@ mod tests {
         let resources = Node::List(items.iter().map(Node::Item).collect());
         let names = Names::alone("x");
         assert_eq!(
-            expr(&resources, &Terraform(&names)).code(0),
+            expr(&resources, Terraform(&names)).code(0),
             "concat(\n  [\n    \"arn:a\",\n    \"arn:b\",\n  ],\n  \
              [for id in var.subnet_ids : \"x/${id}\"],\n  [\"arn:c\"],\n)"
         );
@@ -280,7 +297,7 @@ mod tests {
         );
         let names = Names::stacked("orders-mysql");
         assert_eq!(
-            expr(&Node::Item(&groups), &Terraform(&names)).code(0),
+            expr(&Node::Item(&groups), Terraform(&names)).code(0),
             "[for id in var.orders_mysql_security_group_ids : \"x/${id}\"]"
         );
     }

@@ -28,6 +28,8 @@
 mod hcl;
 mod variables;
 
+use std::borrow::Cow;
+
 use askama::Template;
 
 use hcl::{Expr, Terraform, document, object_key, quoted, write_attributes};
@@ -212,7 +214,7 @@ struct Output {
     name: String,
     description: &'static str,
     /// The value, code.
-    value: Expr,
+    value: Expr<'static>,
 }
 
 impl Output {
@@ -233,16 +235,16 @@ fn main_role(member: &Member<'_>) -> MainRole {
     let (names, role) = (&member.names, &member.role);
     let idiom = Terraform(names);
     let properties = &role.spec.properties;
-    let mut attributes = vec![
+    let mut attributes: Vec<(Cow<str>, Expr)> = vec![
         (
-            "name".to_owned(),
+            "name".into(),
             Expr::Code(match &role.spec.role_name {
                 Some(name) => quoted(name),
                 None => format!("var.{}", names.terraform("role_name")),
             }),
         ),
         (
-            "description".to_owned(),
+            "description".into(),
             Expr::Code(quoted(&role.description())),
         ),
     ];
@@ -260,18 +262,18 @@ fn main_role(member: &Member<'_>) -> MainRole {
     attributes.extend(
         optional
             .into_iter()
-            .filter_map(|(key, code)| Some((key.to_owned(), Expr::Code(code?)))),
+            .filter_map(|(key, code)| Some((key.into(), Expr::Code(code?)))),
     );
     let tags = Expr::Code("var.tags".to_owned());
     attributes.push((
-        "tags".to_owned(),
+        "tags".into(),
         if properties.tags.is_empty() {
             tags
         } else {
             let declared = properties
                 .tags
                 .iter()
-                .map(|tag| (quoted(&tag.key), Expr::Code(quoted(&tag.value))))
+                .map(|tag| (quoted(&tag.key).into(), Expr::Text(&tag.value)))
                 .collect();
             Expr::Call("merge", vec![Expr::Object(declared), tags])
         },
@@ -283,13 +285,10 @@ fn main_role(member: &Member<'_>) -> MainRole {
         attributes: attributes_code,
         managed_policy_description: role.managed_policy_description(),
         checkov_skips: role.checkov_skips(),
-        trust_policy: Expr::Call("jsonencode", vec![document(&role.trust_policy, &idiom)]).code(1),
+        trust_policy: Expr::Call("jsonencode", vec![document(&role.trust_policy, idiom)]).code(1),
         policy_name: role.policy_name(),
-        permission_policy: Expr::Call(
-            "jsonencode",
-            vec![document(&role.permission_policy, &idiom)],
-        )
-        .code(1),
+        permission_policy: Expr::Call("jsonencode", vec![document(&role.permission_policy, idiom)])
+            .code(1),
     }
 }
 
@@ -314,7 +313,7 @@ fn outputs(unit: &Unit<'_>) -> Vec<Output> {
             .map(|member| {
                 let resource = member.names.terraform_resource();
                 (
-                    object_key(member.names.role()),
+                    Cow::Owned(object_key(member.names.role()).into_owned()),
                     Expr::Code(format!("aws_iam_role.{resource}.arn")),
                 )
             })
@@ -386,8 +385,8 @@ fn module_label(unit: &Unit<'_>) -> String {
 /// alone, then the required inputs, then the optional ones, as terraform-aws-modules write
 /// their examples.
 fn usage(unit: &Unit<'_>) -> String {
-    let mut required: Vec<(String, Expr)> = Vec::new();
-    let mut optional: Vec<(String, Expr)> = Vec::new();
+    let mut required: Vec<(Cow<str>, Expr)> = Vec::new();
+    let mut optional: Vec<(Cow<str>, Expr)> = Vec::new();
     for member in &unit.members {
         let (names, role) = (&member.names, &member.role);
         required.extend(role.parameters.iter().map(|field| {
@@ -397,7 +396,7 @@ fn usage(unit: &Unit<'_>) -> String {
             } else {
                 example
             };
-            (names.terraform(field.name()), value)
+            (names.terraform(field.name()).into(), value)
         }));
         if role.spec.role_name.is_none() {
             let derived = format!("QBusiness{}ConnectorRole", role.pascal_name());
@@ -406,7 +405,10 @@ fn usage(unit: &Unit<'_>) -> String {
             } else {
                 ROLE_NAME.example
             };
-            optional.push((names.terraform("role_name"), Expr::Code(quoted(name))));
+            optional.push((
+                names.terraform("role_name").into(),
+                Expr::Code(quoted(name)),
+            ));
         }
     }
     let tags = vec![("Environment".into(), Expr::Code(quoted("production")))];
