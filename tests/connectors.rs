@@ -293,8 +293,10 @@ fn every_open_connector_evaluates_to_its_page() {
             list if field.is_list() => json!(list),
             one => json!(one[0]),
         };
-        let pascal: Vec<(String, Value)> =
-            open.iter().map(|f| (f.pascal_name(), value(*f))).collect();
+        let pascal: Vec<(String, Value)> = open
+            .iter()
+            .map(|f| (f.pascal_name().to_owned(), value(*f)))
+            .collect();
         let parameters: Vec<(&str, Value)> = pascal
             .iter()
             .map(|(n, v)| (n.as_str(), v.clone()))
@@ -417,7 +419,7 @@ fn every_arn_follows_the_partition() {
                     } else {
                         json!(value[0])
                     };
-                    (f.pascal_name(), value)
+                    (f.pascal_name().to_owned(), value)
                 })
                 .collect();
             let parameters: Vec<(&str, Value)> = parameters

@@ -5,6 +5,7 @@
 //! The field's names in every target format are derived here, once, so the renderers agree.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use super::case;
 
@@ -132,13 +133,32 @@ impl Field {
     }
 
     /// The field's name in PascalCase, for CloudFormation parameters: `AccountId`.
-    pub fn pascal_name(self) -> String {
-        case::pascal(self.name())
+    pub fn pascal_name(self) -> &'static str {
+        &self.cased().0
     }
 
     /// The field's name in camelCase, for CDK props: `accountId`.
-    pub fn camel_name(self) -> String {
-        case::lower_first(&self.pascal_name())
+    pub fn camel_name(self) -> &'static str {
+        &self.cased().1
+    }
+
+    /// The name in PascalCase and in camelCase, converted once.
+    fn cased(self) -> &'static (String, String) {
+        static CASED: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+            Field::ALL
+                .iter()
+                .map(|field| {
+                    let pascal = case::pascal(field.name());
+                    let camel = case::lower_first(&pascal);
+                    (pascal, camel)
+                })
+                .collect()
+        });
+        let index = Field::ALL
+            .iter()
+            .position(|field| *field == self)
+            .expect("ALL lists every field");
+        &CASED[index]
     }
 
     /// A sentence describing the field, for parameter and variable descriptions.

@@ -113,16 +113,25 @@ impl Interp {
     }
 
     /// Replaces each reference for which `value` returns text by that text.
-    pub fn bind(&self, value: impl Fn(Field) -> Option<String>) -> Interp {
-        let pieces = self
-            .pieces
-            .iter()
-            .map(|piece| match piece {
-                Piece::Ref(field) => value(*field).map_or(Piece::Ref(*field), Piece::Text),
-                text @ Piece::Text(_) => text.clone(),
-            })
-            .collect();
-        Interp { pieces }.merged()
+    pub fn bind<'v>(&self, value: impl Fn(Field) -> Option<&'v str>) -> Interp {
+        let mut pieces: Vec<Piece> = Vec::with_capacity(self.pieces.len());
+        for piece in &self.pieces {
+            let text = match piece {
+                Piece::Ref(field) => match value(*field) {
+                    Some(text) => text,
+                    None => {
+                        pieces.push(Piece::Ref(*field));
+                        continue;
+                    }
+                },
+                Piece::Text(text) => text,
+            };
+            match pieces.last_mut() {
+                Some(Piece::Text(last)) => last.push_str(text),
+                _ => pieces.push(Piece::Text(text.to_owned())),
+            }
+        }
+        Interp { pieces }
     }
 
     /// Prints the string with `idiom`.
@@ -177,7 +186,7 @@ mod tests {
     #[test]
     fn binding_merges_text() {
         let interp = Interp::parse("arn:{{partition}}:s3:::{{input_bucket_name}}/*");
-        let bound = interp.bind(|field| (field == Field::Partition).then(|| "aws-cn".to_owned()));
+        let bound = interp.bind(|field| (field == Field::Partition).then_some("aws-cn"));
         assert_eq!(
             bound.pieces(),
             [
@@ -186,7 +195,7 @@ mod tests {
                 Piece::Text("/*".to_owned())
             ]
         );
-        let all = bound.bind(|_| Some("b".to_owned()));
+        let all = bound.bind(|_| Some("b"));
         assert_eq!(all.as_literal(), Some("arn:aws-cn:s3:::b/*"));
     }
 

@@ -143,7 +143,8 @@ impl<'a> Node<'a> {
 }
 
 /// A tree as JSON, through serde, its items printed by an idiom: an item over an open list
-/// written `elements` times in a list (alone, once).
+/// written `elements` times in a list (alone, once). The idiom writes text as it is (serde
+/// escapes it for JSON), so a literal string is written without the idiom.
 pub struct Json<'a, I> {
     node: &'a Node<'a>,
     idiom: &'a I,
@@ -162,12 +163,24 @@ impl<'a, I: Idiom> Json<'a, I> {
     }
 }
 
+impl<I: Idiom> Json<'_, I> {
+    /// The JSON text, indented by two spaces.
+    pub fn pretty(&self) -> String {
+        let mut bytes = Vec::with_capacity(8192);
+        serde_json::to_writer_pretty(&mut bytes, self).expect("a policy tree serializes");
+        String::from_utf8(bytes).expect("serde_json writes UTF-8")
+    }
+}
+
 impl<I: Idiom> Serialize for Json<'_, I> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let nested = |node| Json { node, ..*self };
         match self.node {
             Node::Text(text) => serializer.serialize_str(text),
-            Node::Item(item) => serializer.serialize_str(&item.interp().render(self.idiom)),
+            Node::Item(item) => match item.interp().as_literal() {
+                Some(text) => serializer.serialize_str(text),
+                None => serializer.serialize_str(&item.interp().render(self.idiom)),
+            },
             Node::List(items) => {
                 let times = |node: &Node| if node.is_each() { self.elements } else { 1 };
                 let mut list = serializer.serialize_seq(None)?;

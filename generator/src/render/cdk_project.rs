@@ -250,7 +250,7 @@ fn readme(
         });
         for &field in &construct.open {
             context.push(ContextValue {
-                key: names.context_key(&field.camel_name()),
+                key: names.context_key(field.camel_name()),
                 description: field.description().to_owned(),
                 example: field.rule().example,
                 list: field.is_list(),

@@ -109,8 +109,8 @@ pub fn example_props(open: &[Field], indent: usize) -> Vec<String> {
 /// `document` with the examples, as indented JSON: a TypeScript object literal.
 fn expected(document: &PolicyDocument) -> String {
     let node = tree::document(document);
-    serde_json::to_string_pretty(&Json::new(&node, &Example, 1))
-        .expect("a policy tree serializes")
+    Json::new(&node, &Example, 1)
+        .pretty()
         .replace('\n', "\n    ")
 }
 

@@ -127,7 +127,10 @@ impl Cfn<'_> {
             Field::AccountId | Field::SourceAccount => out.push_str("AWS::AccountId"),
             Field::Region => out.push_str("AWS::Region"),
             field if field.is_list() => out.push_str(ELEMENT),
-            field => out.push_str(&self.0.logical_id(&field.pascal_name())),
+            field => {
+                out.push_str(self.0.pascal());
+                out.push_str(field.pascal_name());
+            }
         }
     }
 }
@@ -268,7 +271,7 @@ fn parameter(field: Field, names: &Names) -> Parameter {
         ),
     };
     Parameter {
-        name: names.logical_id(&field.pascal_name()),
+        name: names.logical_id(field.pascal_name()),
         kind,
         description,
         pattern,
@@ -310,7 +313,7 @@ fn topic_groups(parameters: &[Parameter]) -> Vec<(String, Vec<String>)> {
 fn slot_conditions(node: &Node, names: &Names, conditions: &mut Vec<(String, String)>) {
     match node {
         Node::Item(Item::Each(field, _)) => {
-            let list = names.logical_id(&field.pascal_name());
+            let list = names.logical_id(field.pascal_name());
             for slot in 1..MAX_ELEMENTS {
                 let condition = slot_condition(names, *field, slot);
                 if !conditions.iter().any(|(name, _)| *name == condition) {
@@ -399,7 +402,7 @@ impl YamlPrinter<'_> {
     fn slots(&mut self, field: Field, interp: &Interp, indent: usize) {
         let names = self.idiom.0;
         let content = self.idiom.expression(interp);
-        let list = names.logical_id(&field.pascal_name());
+        let list = names.logical_id(field.pascal_name());
         for slot in 0..MAX_ELEMENTS {
             self.line(indent);
             let arn = format!(

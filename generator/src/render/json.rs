@@ -70,8 +70,7 @@ fn create_role(role: &RoleModel<'_>) -> Value {
 /// tree without building a JSON value first.
 fn document_file(policy: &PolicyDocument) -> String {
     let node = tree::document(policy);
-    let mut text = serde_json::to_string_pretty(&Json::new(&node, &tree::Documented, 1))
-        .expect("a policy tree serializes");
+    let mut text = Json::new(&node, &tree::Documented, 1).pretty();
     text.push('\n');
     text
 }

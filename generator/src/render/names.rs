@@ -49,6 +49,10 @@ pub struct Names {
     role: String,
     /// Whether the role shares its unit with others, and so prefixes its names.
     stacked: bool,
+    /// The prefix in PascalCase, snake_case and camelCase: empty alone.
+    pascal: String,
+    snake: String,
+    camel: String,
 }
 
 impl Names {
@@ -57,14 +61,21 @@ impl Names {
         Names {
             role: role.to_owned(),
             stacked: false,
+            pascal: String::new(),
+            snake: String::new(),
+            camel: String::new(),
         }
     }
 
     /// The names of a role in a stack: prefixed with its spec name.
     pub fn stacked(role: &str) -> Names {
+        let pascal = case::pascal(role);
         Names {
             role: role.to_owned(),
             stacked: true,
+            snake: case::snake(role),
+            camel: case::lower_first(&pascal),
+            pascal,
         }
     }
 
@@ -74,32 +85,27 @@ impl Names {
     }
 
     /// The prefix in PascalCase: empty alone, `OrdersMysql` in a stack.
-    pub fn pascal(&self) -> String {
-        self.prefix(case::pascal)
+    pub fn pascal(&self) -> &str {
+        &self.pascal
     }
 
     /// The prefix in snake_case: empty alone, `orders_mysql` in a stack.
-    pub fn snake(&self) -> String {
-        self.prefix(case::snake)
+    pub fn snake(&self) -> &str {
+        &self.snake
     }
 
     /// The prefix in camelCase: empty alone, `ordersMysql` in a stack.
-    pub fn camel(&self) -> String {
-        case::lower_first(&self.pascal())
-    }
-
-    fn prefix(&self, case: impl Fn(&str) -> String) -> String {
-        if self.stacked {
-            case(&self.role)
-        } else {
-            String::new()
-        }
+    pub fn camel(&self) -> &str {
+        &self.camel
     }
 
     /// A CloudFormation logical ID (parameter, condition, resource, output) or a CDK
     /// construct ID: `name` after the Pascal prefix (`OrdersMysqlApplicationId`).
     pub fn logical_id(&self, name: &str) -> String {
-        format!("{}{name}", self.pascal())
+        let mut id = String::with_capacity(self.pascal.len() + name.len());
+        id.push_str(&self.pascal);
+        id.push_str(name);
+        id
     }
 
     /// A TypeScript variable: [`Names::logical_id`] in camelCase (`connectorRole` alone,
@@ -131,7 +137,7 @@ impl Names {
     /// name the main resource), `orders_mysql` in a stack.
     pub fn terraform_resource(&self) -> String {
         if self.stacked {
-            self.snake()
+            self.snake.clone()
         } else {
             "this".to_owned()
         }

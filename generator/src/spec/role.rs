@@ -5,8 +5,8 @@ use crate::model::catalog::CheckovSkip;
 use crate::model::field::Field;
 use crate::model::interp::Interp;
 use crate::model::policy::{PolicyDocument, Statement};
+use crate::spec::RoleSpec;
 use crate::spec::properties::PolicyKind;
-use crate::spec::{Bound, RoleSpec};
 
 /// The role of one spec: the documented policies with the optional parts chosen and the
 /// bound values substituted, and the open fields that remain.
@@ -39,11 +39,12 @@ impl<'a> RoleModel<'a> {
                 .iter()
                 .map(|element| {
                     interp.bind(|f| {
-                        bound_scalar(spec, f).or_else(|| (f == list_field).then(|| element.clone()))
+                        spec.scalar(f)
+                            .or_else(|| (f == list_field).then_some(element.as_str()))
                     })
                 })
                 .collect(),
-            None => vec![interp.bind(|f| bound_scalar(spec, f))],
+            None => vec![interp.bind(|f| spec.scalar(f))],
         };
         let permission_policy = policies.permission_policy.select_and_bind(keep, &bind);
         let trust_policy = policies.trust_policy.select_and_bind(|_| true, &bind);
@@ -119,12 +120,5 @@ impl<'a> RoleModel<'a> {
             connector.id,
             connector.title
         )
-    }
-}
-
-fn bound_scalar(spec: &RoleSpec, field: Field) -> Option<String> {
-    match spec.values.get(&field) {
-        Some(Bound::One(value)) => Some(value.clone()),
-        _ => None,
     }
 }

@@ -83,7 +83,7 @@ struct ConstructTs<'a> {
 /// One prop of the construct: an open parameter, or the optional role name.
 struct Prop {
     /// The camelCase name, an identifier.
-    name: String,
+    name: &'static str,
     /// `string` or `string[]`.
     ts_type: &'static str,
     /// The TSDoc comment, indented, built by [`comment_block`].
@@ -125,7 +125,7 @@ struct AppRole {
     id: String,
     /// Each prop's name (an identifier), the context helper that reads it (code), and its
     /// context key.
-    props: Vec<(String, &'static str, String)>,
+    props: Vec<(&'static str, &'static str, String)>,
     /// The outputs' IDs, which are also their logical IDs: `RoleArn`, `OrdersMysqlRoleArn`.
     arn_output: String,
     name_output: String,
@@ -158,7 +158,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         .iter()
         .flat_map(|member| {
             member.role.parameters.iter().map(|field| {
-                let key = member.names.context_key(&field.camel_name());
+                let key = member.names.context_key(field.camel_name());
                 format!("-c {key}={}", comment(field.rule().example))
             })
         })
@@ -269,7 +269,7 @@ fn app_role(member: &Member<'_>, construct: ConstructTs<'_>) -> AppRole {
                     (false, true) => "requiredList",
                     (false, false) => "requiredString",
                 };
-                let key = names.context_key(&p.name);
+                let key = names.context_key(p.name);
                 (p.name, getter, key)
             })
             .collect(),
@@ -319,7 +319,7 @@ impl Prop {
 
     fn role_name() -> Prop {
         Prop {
-            name: "roleName".to_owned(),
+            name: "roleName",
             ts_type: "string",
             doc: comment_block(
                 2,

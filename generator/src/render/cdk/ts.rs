@@ -49,7 +49,7 @@ impl Idiom for Cdk {
 /// the element: `props.subnetIds.map((subnetId) => ...)`, or the list itself.
 fn write_each(out: &mut String, field: Field, interp: &Interp) {
     out.push_str("props.");
-    out.push_str(&field.camel_name());
+    out.push_str(field.camel_name());
     if !matches!(interp.pieces(), [Piece::Ref(only)] if *only == field) {
         out.push_str(".map((");
         out.push_str(&element(field));
@@ -156,7 +156,7 @@ impl Ts<'_> {
 
     /// The value as code, continuing lines at `indent`, when it starts at `column`.
     pub(super) fn layout(&self, indent: usize, column: usize) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(4096);
         self.write(&mut out, indent, column);
         out
     }

@@ -169,7 +169,7 @@ impl Expr<'_> {
     /// The code, its first line unindented (it follows `key = `), the others indented for
     /// nesting level `level`.
     pub(super) fn code(&self, level: usize) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(4096);
         self.write(&mut out, level);
         out
     }
