@@ -114,21 +114,24 @@ impl Interp {
 
     /// Replaces each reference for which `value` returns text by that text.
     pub fn bind<'v>(&self, value: impl Fn(Field) -> Option<&'v str>) -> Interp {
-        let mut pieces: Vec<Piece> = Vec::with_capacity(self.pieces.len());
-        for piece in &self.pieces {
-            let text = match piece {
-                Piece::Ref(field) => match value(*field) {
-                    Some(text) => text,
-                    None => {
-                        pieces.push(Piece::Ref(*field));
-                        continue;
-                    }
-                },
-                Piece::Text(text) => text,
-            };
-            match pieces.last_mut() {
-                Some(Piece::Text(last)) => last.push_str(text),
-                _ => pieces.push(Piece::Text(text.to_owned())),
+        let texts: Vec<Result<&str, Field>> = self
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Ref(field) => value(*field).ok_or(*field),
+                Piece::Text(text) => Ok(text.as_str()),
+            })
+            .collect();
+        let mut pieces: Vec<Piece> = Vec::with_capacity(texts.len());
+        for run in texts.chunk_by(|a, b| a.is_ok() && b.is_ok()) {
+            match run {
+                [Err(field)] => pieces.push(Piece::Ref(*field)),
+                texts => {
+                    let mut text =
+                        String::with_capacity(texts.iter().flatten().map(|t| t.len()).sum());
+                    texts.iter().flatten().for_each(|t| text.push_str(t));
+                    pieces.push(Piece::Text(text));
+                }
             }
         }
         Interp { pieces }

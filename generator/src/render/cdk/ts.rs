@@ -109,8 +109,9 @@ pub(super) enum Ts<'a> {
 }
 
 impl Ts<'_> {
-    /// The value on one line, appended to `out`.
-    fn write_inline(&self, out: &mut String) {
+    /// Appends the value on one line, stopping early (and returning false) once `out` is
+    /// `end` bytes long: the line is then too long anyway.
+    fn write_inline(&self, out: &mut String, end: usize) -> bool {
         match self {
             Ts::Text(text) => quote_into(out, text),
             Ts::Item(interp) => Cdk.write_expression(out, interp),
@@ -125,7 +126,9 @@ impl Ts<'_> {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    item.write_inline(out);
+                    if !item.write_inline(out, end) {
+                        return false;
+                    }
                 }
                 out.push(']');
             }
@@ -138,11 +141,14 @@ impl Ts<'_> {
                     }
                     out.push_str(&key(k));
                     out.push_str(": ");
-                    v.write_inline(out);
+                    if !v.write_inline(out, end) {
+                        return false;
+                    }
                 }
                 out.push_str(" }");
             }
         }
+        out.len() < end
     }
 
     /// Objects of more than two keys (statements) always take one line per key.
@@ -164,17 +170,18 @@ impl Ts<'_> {
     /// Appends the value: on one line when it may and fits, else one item or key a line.
     /// Each value is tried inline at most once, and never when it must break.
     fn write(&self, out: &mut String, indent: usize, column: usize) {
-        if !self.must_break() {
+        // Leave room for the `,` or `;` that follows: the line must end before `WIDTH`.
+        if let Some(room) = WIDTH.checked_sub(column).filter(|_| !self.must_break()) {
             let start = out.len();
-            self.write_inline(out);
-            // Leave room for the `,` or `;` that follows.
-            if column + (out.len() - start) < WIDTH {
+            if self.write_inline(out, start + room) {
                 return;
             }
             out.truncate(start);
         }
         match self {
-            Ts::Text(_) | Ts::Item(_) | Ts::Each(..) | Ts::Spread(..) => self.write_inline(out),
+            Ts::Text(_) | Ts::Item(_) | Ts::Each(..) | Ts::Spread(..) => {
+                self.write_inline(out, usize::MAX);
+            }
             Ts::Array(items) => {
                 out.push_str("[\n");
                 for item in items {
