@@ -7,9 +7,11 @@
 //! from the documented one only in an account ID, a region or a partition is reported as
 //! such rather than as one missing and one extra value.
 
+use super::describe::{Holds, condition_words, describe};
 use super::finding::{Finding, FindingKind, PolicyKind, listed};
 use super::grant::{Condition, Element, Grant, Text};
 use super::pattern::covers;
+use super::values::{self, Found, Matching, Moved};
 
 /// Every difference between the `documented` statements of a policy and the role's.
 pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec<Finding> {
@@ -116,100 +118,6 @@ fn known(values: &[Text]) -> impl Iterator<Item = &str> {
     values.iter().filter_map(Text::known)
 }
 
-/// `allows `a`, `b` on `r` when StringEquals `k` is `v``: a statement in words.
-fn describe(grant: &Grant) -> String {
-    let shown = |values: &[Text]| -> Vec<String> { values.iter().map(Text::shown).collect() };
-    let not = |element: &Element| {
-        if element.negated {
-            "every value but "
-        } else {
-            ""
-        }
-    };
-    let mut text = format!(
-        "allows {}{}",
-        not(&grant.actions),
-        listed(&shown(&grant.actions.values))
-    );
-    if !grant.principals.values.is_empty() {
-        text.push_str(&format!(
-            " to {}{}",
-            not(&grant.principals),
-            listed(&shown(&grant.principals.values))
-        ));
-    }
-    if !grant.resources.values.is_empty() {
-        text.push_str(&format!(
-            " on {}{}",
-            not(&grant.resources),
-            listed(&shown(&grant.resources.values))
-        ));
-    }
-    for condition in &grant.conditions {
-        text.push_str(&format!(" when {}", condition_words(condition)));
-    }
-    text
-}
-
-fn condition_words(condition: &Condition) -> String {
-    let values: Vec<String> = condition.values.iter().map(Text::shown).collect();
-    format!(
-        "{} `{}` is {}",
-        condition.operator,
-        condition.key,
-        listed(&values)
-    )
-}
-
-/// What an element holds, for the words and kinds of its findings.
-#[derive(Clone, Copy)]
-enum Holds {
-    Principals,
-    Actions,
-    Resources,
-}
-
-impl Holds {
-    fn noun(self) -> &'static str {
-        match self {
-            Holds::Principals => "principal",
-            Holds::Actions => "action",
-            Holds::Resources => "resource",
-        }
-    }
-
-    fn kinds(self) -> [FindingKind; 3] {
-        match self {
-            Holds::Principals => [
-                FindingKind::MissingPrincipal,
-                FindingKind::ExtraPrincipal,
-                FindingKind::ExtraPrincipal,
-            ],
-            Holds::Actions => [
-                FindingKind::MissingAction,
-                FindingKind::ExtraAction,
-                FindingKind::WiderAction,
-            ],
-            Holds::Resources => [
-                FindingKind::MissingResource,
-                FindingKind::ExtraResource,
-                FindingKind::WiderResource,
-            ],
-        }
-    }
-
-    fn keyword(self, negated: bool) -> &'static str {
-        match (self, negated) {
-            (Holds::Principals, false) => "Principal",
-            (Holds::Principals, true) => "NotPrincipal",
-            (Holds::Actions, false) => "Action",
-            (Holds::Actions, true) => "NotAction",
-            (Holds::Resources, false) => "Resource",
-            (Holds::Resources, true) => "NotResource",
-        }
-    }
-}
-
 /// The findings of one policy, each under its statement.
 struct Findings {
     policy: PolicyKind,
@@ -295,125 +203,84 @@ impl Findings {
             );
             return;
         }
-        let equal = |a: &str, b: &str| {
-            if ignore_case {
-                a.eq_ignore_ascii_case(b)
-            } else {
-                a == b
-            }
+        let matching = Matching {
+            ignore_case,
+            wildcards: true,
         };
-        let documented_values: Vec<&str> = known(&documented.values).collect();
-        let mut missing: Vec<String> = Vec::new();
-        for value in &documented_values {
-            let exact = known(&found.values).any(|f| equal(f, value));
-            let covered = known(&found.values).any(|f| covers(f, value, ignore_case));
-            if !exact && !covered {
-                missing.push((*value).to_owned());
-            }
-        }
-        let mut extra: Vec<String> = Vec::new();
-        for value in &found.values {
-            let value = match value {
-                Text::Known(value) => value,
-                Text::Unresolved(what) => {
-                    self.push(
-                        name.to_owned(),
-                        FindingKind::Unresolved,
-                        (vec![], vec![what.clone()]),
-                        format!("a {noun} could not be resolved ({what}), so it was not compared"),
-                    );
-                    continue;
-                }
-            };
-            if documented_values.iter().any(|d| equal(d, value)) {
-                continue;
-            }
-            let covered: Vec<String> = documented_values
-                .iter()
-                .filter(|d| covers(value, d, ignore_case))
-                .map(|d| (*d).to_owned())
-                .collect();
-            if covered.is_empty() {
-                extra.push(value.clone());
-            } else {
-                self.push(
+        let sorted = values::sort(&documented.values, &found.values, matching);
+        for value in &sorted.found {
+            match value {
+                Found::Unresolved(what) => self.unresolved(
+                    name,
+                    what,
+                    format!("a {noun} could not be resolved ({what}), so it was not compared"),
+                ),
+                Found::Covering { value, covered } => self.push(
                     name.to_owned(),
                     wider_kind,
                     (covered.clone(), vec![value.clone()]),
                     format!(
                         "{} `{value}` covers the documented {} and more",
                         holds.keyword(false),
-                        listed(&covered)
+                        listed(covered)
                     ),
-                );
+                ),
+                Found::Extra(_) => {}
             }
         }
-        self.differing_values(name, noun, &mut missing, &mut extra);
-        for value in missing {
+        self.moved(name, noun, &sorted.moved);
+        for value in sorted.missing {
+            let message = match holds {
+                Holds::Principals => format!("does not trust the documented principal `{value}`"),
+                Holds::Actions => format!("does not allow the documented action `{value}`"),
+                Holds::Resources => format!("does not name the documented resource `{value}`"),
+            };
             self.push(
                 name.to_owned(),
                 missing_kind,
-                (vec![value.clone()], vec![]),
-                match holds {
-                    Holds::Principals => {
-                        format!("does not trust the documented principal `{value}`")
-                    }
-                    Holds::Actions => format!("does not allow the documented action `{value}`"),
-                    Holds::Resources => format!("does not name the documented resource `{value}`"),
-                },
+                (vec![value], vec![]),
+                message,
             );
         }
-        for value in extra {
-            self.push(
-                name.to_owned(),
-                extra_kind,
-                (vec![], vec![value.clone()]),
-                match holds {
-                    Holds::Principals => {
-                        format!("also trusts `{value}`, which the documentation does not")
-                    }
-                    Holds::Actions => {
-                        format!("also allows `{value}`, which the documentation does not grant")
-                    }
-                    Holds::Resources => {
-                        format!("also names `{value}`, which the documentation does not")
-                    }
-                },
-            );
+        for value in sorted.found {
+            let Found::Extra(value) = value else {
+                continue;
+            };
+            let message = match holds {
+                Holds::Principals => {
+                    format!("also trusts `{value}`, which the documentation does not")
+                }
+                Holds::Actions => {
+                    format!("also allows `{value}`, which the documentation does not grant")
+                }
+                Holds::Resources => {
+                    format!("also names `{value}`, which the documentation does not")
+                }
+            };
+            self.push(name.to_owned(), extra_kind, (vec![], vec![value]), message);
         }
     }
 
-    /// Reports each missing value that an extra one repeats with another account, region or
-    /// partition as that difference, and takes both out of the lists.
-    fn differing_values(
-        &mut self,
-        name: &str,
-        subject: &str,
-        missing: &mut Vec<String>,
-        extra: &mut Vec<String>,
-    ) {
-        let mut i = 0;
-        while i < missing.len() {
-            let found = extra
-                .iter()
-                .enumerate()
-                .find_map(|(j, e)| difference(&missing[i], e).map(|kind| (j, kind)));
-            let Some((j, kind)) = found else {
-                i += 1;
-                continue;
-            };
-            let (documented, value) = (missing.remove(i), extra.remove(j));
-            let what = match kind {
-                FindingKind::WrongAccount => "account",
-                FindingKind::WrongRegion => "region",
-                _ => "partition",
-            };
+    /// A value that could not be resolved, so was not compared.
+    fn unresolved(&mut self, name: &str, what: &str, message: String) {
+        self.push(
+            name.to_owned(),
+            FindingKind::Unresolved,
+            (vec![], vec![what.to_owned()]),
+            message,
+        );
+    }
+
+    /// Each documented value the role has with another account, region or partition.
+    fn moved(&mut self, name: &str, subject: &str, moved: &[Moved]) {
+        for value in moved {
+            let (what, documented, found) = (value.what(), &value.documented, &value.found);
             self.push(
                 name.to_owned(),
-                kind,
-                (vec![documented.clone()], vec![value.clone()]),
+                value.kind,
+                (vec![documented.clone()], vec![found.clone()]),
                 format!(
-                    "{subject} names another {what}: `{value}` where the documentation has `{documented}`"
+                    "{subject} names another {what}: `{found}` where the documentation has `{documented}`"
                 ),
             );
         }
@@ -486,50 +353,37 @@ impl Findings {
                 ),
             );
         }
-        let wildcards = found.operator.contains("Like") || found.operator.starts_with("Arn");
-        let documented_values: Vec<&str> = known(&documented.values).collect();
-        let mut missing: Vec<String> = documented_values
-            .iter()
-            .filter(|d| !known(&found.values).any(|f| f == **d || wildcards && covers(f, d, false)))
-            .map(|d| (*d).to_owned())
-            .collect();
-        let mut extra = Vec::new();
-        for value in &found.values {
-            match value {
-                Text::Unresolved(what) => self.push(
-                    name.to_owned(),
-                    FindingKind::Unresolved,
-                    (vec![], vec![what.clone()]),
-                    format!(
-                        "a value of condition `{}` could not be resolved ({what}), so it was not compared",
-                        documented.key
-                    ),
-                ),
-                Text::Known(value) if !documented_values.contains(&value.as_str()) => {
-                    extra.push(value.clone())
-                }
-                Text::Known(_) => {}
+        let matching = Matching {
+            ignore_case: false,
+            wildcards: found.operator.contains("Like") || found.operator.starts_with("Arn"),
+        };
+        let key = &documented.key;
+        let sorted = values::sort(&documented.values, &found.values, matching);
+        for value in &sorted.found {
+            if let Found::Unresolved(what) = value {
+                let message = format!(
+                    "a value of condition `{key}` could not be resolved ({what}), so it was not compared"
+                );
+                self.unresolved(name, what, message);
             }
         }
-        let subject = format!("condition `{}`", documented.key);
-        self.differing_values(name, &subject, &mut missing, &mut extra);
-        for value in extra {
-            let covered: Vec<String> = documented_values
-                .iter()
-                .filter(|d| wildcards && covers(&value, d, false))
-                .map(|d| (*d).to_owned())
-                .collect();
-            let message = if covered.is_empty() {
-                format!(
-                    "condition `{}` also accepts `{value}`, which the documentation does not",
-                    documented.key
-                )
-            } else {
-                format!(
-                    "condition `{}` accepts `{value}`, which covers the documented {} and more",
-                    documented.key,
-                    listed(&covered)
-                )
+        self.moved(name, &format!("condition `{key}`"), &sorted.moved);
+        for value in sorted.found {
+            let (covered, value, message) = match value {
+                Found::Unresolved(_) => continue,
+                Found::Extra(value) => {
+                    let message = format!(
+                        "condition `{key}` also accepts `{value}`, which the documentation does not"
+                    );
+                    (vec![], value, message)
+                }
+                Found::Covering { value, covered } => {
+                    let message = format!(
+                        "condition `{key}` accepts `{value}`, which covers the documented {} and more",
+                        listed(&covered)
+                    );
+                    (covered, value, message)
+                }
             };
             self.push(
                 name.to_owned(),
@@ -538,15 +392,12 @@ impl Findings {
                 message,
             );
         }
-        for value in missing {
+        for value in sorted.missing {
             self.push(
                 name.to_owned(),
                 FindingKind::DifferentCondition,
                 (vec![value.clone()], vec![]),
-                format!(
-                    "condition `{}` no longer accepts the documented `{value}` (narrower)",
-                    documented.key
-                ),
+                format!("condition `{key}` no longer accepts the documented `{value}` (narrower)"),
             );
         }
     }
@@ -559,46 +410,6 @@ fn looser(documented: &str, found: &str) -> bool {
     let strict = found.strip_suffix("IfExists").unwrap_or(found);
     let like = documented.contains("String") && strict == documented.replace("Equals", "Like");
     found != documented && (strict == documented || like)
-}
-
-/// How `found` differs from `documented` when it is the same string with another account ID,
-/// or the same ARN with another region or partition.
-fn difference(documented: &str, found: &str) -> Option<FindingKind> {
-    let accounts = |text: &str| -> (String, Vec<String>) {
-        let mut shape = String::new();
-        let mut runs = Vec::new();
-        let mut digits = String::new();
-        for c in text.chars().chain(std::iter::once('\0')) {
-            if c.is_ascii_digit() {
-                digits.push(c);
-                continue;
-            }
-            if digits.len() == 12 {
-                runs.push(std::mem::take(&mut digits));
-                shape.push('#');
-            } else {
-                shape.push_str(&std::mem::take(&mut digits));
-            }
-            shape.push(c);
-        }
-        (shape, runs)
-    };
-    let (d_shape, d_runs) = accounts(documented);
-    let (f_shape, f_runs) = accounts(found);
-    if !d_runs.is_empty() && d_shape == f_shape && d_runs != f_runs {
-        return Some(FindingKind::WrongAccount);
-    }
-    let d: Vec<&str> = documented.splitn(6, ':').collect();
-    let f: Vec<&str> = found.splitn(6, ':').collect();
-    if d.len() != 6 || f.len() != 6 || d[0] != "arn" || f[0] != "arn" {
-        return None;
-    }
-    let differing: Vec<usize> = (1..6).filter(|i| d[*i] != f[*i]).collect();
-    match differing.as_slice() {
-        [1] => Some(FindingKind::WrongPartition),
-        [3] => Some(FindingKind::WrongRegion),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -679,27 +490,5 @@ mod tests {
         assert!(looser("StringEquals", "StringLike"));
         assert!(looser("ArnEquals", "ArnEqualsIfExists"));
         assert!(!looser("StringLike", "StringEquals"));
-    }
-
-    #[test]
-    fn differences_of_one_field_are_recognised() {
-        let arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:s";
-        assert_eq!(
-            difference(arn, &arn.replace("111122223333", "444455556666")),
-            Some(FindingKind::WrongAccount)
-        );
-        assert_eq!(
-            difference(arn, &arn.replace("us-east-1", "us-west-2")),
-            Some(FindingKind::WrongRegion)
-        );
-        assert_eq!(
-            difference(arn, &arn.replace("aws:", "aws-cn:")),
-            Some(FindingKind::WrongPartition)
-        );
-        assert_eq!(
-            difference("qbusiness_111122223333_a_*", "qbusiness_444455556666_a_*"),
-            Some(FindingKind::WrongAccount)
-        );
-        assert_eq!(difference(arn, "arn:aws:s3:::b"), None);
     }
 }

@@ -16,12 +16,14 @@
 
 pub mod cloudformation;
 pub mod compare;
+pub mod describe;
 pub mod finding;
 pub mod grant;
 pub mod intrinsics;
 pub mod pattern;
 pub mod report;
 pub mod terraform;
+pub mod values;
 pub mod yaml;
 
 use serde_json::Value;
