@@ -8,29 +8,17 @@
 //! first.
 
 use proc_macro2::Span;
-use syn::{Ident, LitInt, LitStr};
+use syn::{LitInt, LitStr};
 
-use crate::front::rust::parse::{Declaration, Declarations, Entry, Value};
+use crate::front::rust::checker::{
+    CONNECTOR, Checker, DESCRIPTION, INCLUDE, MAX_SESSION_DURATION, NAME, PATH,
+    PERMISSIONS_BOUNDARY, POLICY, REVISION, ROLE_NAME, TAGS, VPC, unknown,
+};
+use crate::front::rust::parse::{Declaration, Declarations};
 use crate::model::case;
 use crate::model::catalog::Part;
 use crate::model::field::Field;
 use crate::spec::{Builder, RoleSpec};
-
-const CONNECTOR: &str = "connector";
-const NAME: &str = "name";
-const ROLE_NAME: &str = "role_name";
-const DESCRIPTION: &str = "description";
-const REVISION: &str = "revision";
-const PATH: &str = "path";
-const TAGS: &str = "tags";
-const PERMISSIONS_BOUNDARY: &str = "permissions_boundary";
-const MAX_SESSION_DURATION: &str = "max_session_duration";
-const POLICY: &str = "policy";
-const INCLUDE: &str = "include";
-const VPC: &str = "vpc";
-
-/// The fields of `vpc: { ... }`.
-const VPC_FIELDS: [Field; 2] = [Field::SubnetIds, Field::SecurityGroupIds];
 
 /// Checks every role of an invocation; spec names must differ, since each names a folder.
 pub fn check_all(
@@ -67,12 +55,7 @@ pub fn check_all(
 
 /// Checks one role.
 pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
-    let mut checker = Checker {
-        errors: Vec::new(),
-        spans: Vec::new(),
-        literal_spans: Vec::new(),
-        seen: Vec::new(),
-    };
+    let mut checker = Checker::default();
     let mut connector = None;
     let mut name = None;
     let mut role_name = None;
@@ -211,35 +194,11 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
         Ok(spec) if checker.errors.is_empty() => Ok(spec),
         Ok(_) => Err(checker.errors),
         Err(spec_errors) => {
-            for error in spec_errors.0 {
-                let span = checker
-                    .literal_spans
-                    .iter()
-                    .find(|(path, literal, _)| {
-                        *path == error.path && Some(literal) == error.value.as_ref()
-                    })
-                    .map(|(_, _, span)| *span)
-                    .or_else(|| {
-                        let mut spans = checker.spans.iter();
-                        spans
-                            .find(|(path, _)| *path == error.path)
-                            .map(|(_, span)| *span)
-                    })
-                    .unwrap_or_else(|| declaration.ident.span());
-                let message = match &error.value {
-                    Some(value) => format!("invalid `{}`: {value:?} {}", error.path, error.rule),
-                    None if error.path.is_empty() => error.rule,
-                    None => format!("invalid `{}`: {}", error.path, error.rule),
-                };
-                checker.error(span, message);
-            }
+            checker.spec_errors(spec_errors, declaration.ident.span());
             Err(checker.errors)
         }
     }
 }
-
-/// The lists of a `vpc` block: each list field with its literals and the brackets' span.
-type VpcLists = Vec<(Field, Vec<LitStr>, Span)>;
 
 /// The role properties of a declaration, as written.
 #[derive(Default)]
@@ -295,152 +254,6 @@ impl Properties {
     }
 }
 
-struct Checker {
-    errors: Vec<syn::Error>,
-    /// The span of each value, by the path the builder names it with.
-    spans: Vec<(String, Span)>,
-    /// The span of a literal under a path that names two (a tag's key and value), by the
-    /// literal's value, looked up first.
-    literal_spans: Vec<(String, String, Span)>,
-    /// The keys seen so far (with their block's prefix).
-    seen: Vec<String>,
-}
-
-impl Checker {
-    fn error(&mut self, span: Span, message: String) {
-        self.errors.push(syn::Error::new(span, message));
-    }
-
-    /// Records `key` (under `prefix`); false, with an error, when it was seen before.
-    fn first(&mut self, key: &Ident, prefix: &str) -> bool {
-        let path = format!("{prefix}{key}");
-        if self.seen.contains(&path) {
-            self.error(key.span(), format!("duplicate field `{key}`"));
-            return false;
-        }
-        self.seen.push(path);
-        true
-    }
-
-    /// `key: ["a", "b"]`: the literals of a list.
-    fn list(&mut self, entry: &Entry, example: &str) -> Option<Vec<LitStr>> {
-        match &entry.value {
-            Value::List(items, _) => Some(items.clone()),
-            other => {
-                self.error(other.span(), format!("expected a list, as in `{example}`"));
-                None
-            }
-        }
-    }
-
-    fn string(&mut self, entry: &Entry, example: &str) -> Option<LitStr> {
-        match &entry.value {
-            Value::Str(lit) => Some(lit.clone()),
-            other => {
-                self.error(
-                    other.span(),
-                    format!("expected a string literal, as in `{example}`"),
-                );
-                None
-            }
-        }
-    }
-
-    /// `key: 7200`: an integer literal without suffix.
-    fn integer(&mut self, entry: &Entry, example: &str) -> Option<LitInt> {
-        match &entry.value {
-            Value::Int(lit) if lit.suffix().is_empty() => Some(lit.clone()),
-            other => {
-                self.error(
-                    other.span(),
-                    format!("expected a number, as in `{example}`"),
-                );
-                None
-            }
-        }
-    }
-
-    /// `tags: { "Team": "data-platform" }`; `{}` holds no tags.
-    fn tags(&mut self, entry: &Entry) -> Option<Vec<(LitStr, LitStr)>> {
-        match &entry.value {
-            Value::Map(pairs, span) => {
-                self.spans.push((TAGS.into(), *span));
-                Some(pairs.clone())
-            }
-            Value::Block(entries, _) if entries.is_empty() => Some(Vec::new()),
-            other => {
-                self.error(
-                    other.span(),
-                    "expected tags with string keys, as in `tags: { \"Team\": \"data-platform\" }`"
-                        .into(),
-                );
-                None
-            }
-        }
-    }
-
-    /// `key: word` or `key: "word"`: the text and its span; an error saying `expected` for
-    /// any other value.
-    fn word(&mut self, entry: &Entry, expected: &str) -> Option<(String, Span)> {
-        match &entry.value {
-            Value::Ident(ident) => Some((ident.to_string(), ident.span())),
-            Value::Str(lit) => Some((lit.value(), lit.span())),
-            other => {
-                self.error(other.span(), format!("expected {expected}"));
-                None
-            }
-        }
-    }
-
-    /// `connector: rds_mysql` (or `"rds-mysql"`), as the catalog names it.
-    fn connector(&mut self, entry: &Entry) -> Option<(String, Span)> {
-        let identifier = matches!(entry.value, Value::Ident(_));
-        let (name, span) = self.word(entry, "a connector name, as in `connector: rds_mysql`")?;
-        Some((
-            if identifier {
-                name.replace('_', "-")
-            } else {
-                name
-            },
-            span,
-        ))
-    }
-
-    fn vpc(&mut self, entry: &Entry) -> Option<VpcLists> {
-        let Value::Block(entries, _) = &entry.value else {
-            let example = "vpc: { subnet_ids: [\"subnet-0123456789abcdef0\"], security_group_ids: [\"sg-0123456789abcdef0\"] }";
-            self.error(
-                entry.value.span(),
-                format!("expected a block, as in `{example}`"),
-            );
-            return None;
-        };
-        let mut lists = Vec::new();
-        for inner in entries {
-            if !self.first(&inner.key, "vpc.") {
-                continue;
-            }
-            let key = inner.key.to_string();
-            let Some(field) = VPC_FIELDS.into_iter().find(|f| f.name() == key) else {
-                let expected: Vec<&str> = VPC_FIELDS.iter().map(|f| f.name()).collect();
-                self.error(inner.key.span(), unknown(&key, &expected));
-                continue;
-            };
-            match &inner.value {
-                Value::List(items, span) => lists.push((field, items.clone(), *span)),
-                other => self.error(
-                    other.span(),
-                    format!(
-                        "expected a list of IDs, as in `{key}: [\"{}\"]`",
-                        field.rule().example
-                    ),
-                ),
-            }
-        }
-        Some(lists)
-    }
-}
-
 fn top_level_fields() -> Vec<&'static str> {
     let scalars = Field::ALL
         .into_iter()
@@ -471,13 +284,6 @@ fn declaration_key_span(declaration: &Declaration, key: &str) -> Span {
         .iter()
         .find(|entry| entry.key == key)
         .map_or_else(|| declaration.ident.span(), |entry| entry.key.span())
-}
-
-fn unknown(key: &str, expected: &[&str]) -> String {
-    format!(
-        "unknown field `{key}`, expected one of: {}",
-        expected.join(", ")
-    )
 }
 
 #[cfg(test)]

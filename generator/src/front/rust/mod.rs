@@ -1,6 +1,7 @@
 //! `connector_role!`: its syntax ([`parse`]), its checks ([`declaration`], shared by the
 //! macro and the CLI), and finding its invocations in a `.rs` file ([`source`]).
 
+mod checker;
 pub mod declaration;
 pub mod parse;
 pub mod source;
