@@ -19,6 +19,7 @@
 
 mod declared;
 
+pub use connector_roles_generator::front::json;
 pub use connector_roles_generator::front::rust::source;
 pub use connector_roles_generator::model::catalog;
 pub use connector_roles_generator::render::{listing, render};
@@ -29,7 +30,8 @@ pub use connector_roles_generator::write::{
     write_all,
 };
 pub use connector_roles_generator::{
-    Artifact, Field, Format, RenderError, RoleModel, RoleSpec, SpecError, SpecErrors, audit,
+    Artifact, Diagnostic, Field, Format, Location, RenderError, RoleModel, RoleSpec, SpecError,
+    SpecErrors, audit,
 };
 pub use connector_roles_macros::connector_role;
 pub use declared::ConnectorRole;

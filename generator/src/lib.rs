@@ -22,7 +22,7 @@ pub mod spec;
 pub mod stack;
 pub mod write;
 
-pub use error::{RenderError, SpecError, SpecErrors};
+pub use error::{Diagnostic, Location, RenderError, SpecError, SpecErrors};
 pub use model::field::Field;
 pub use render::{Artifact, Format};
 pub use spec::RoleSpec;

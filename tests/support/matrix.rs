@@ -329,7 +329,7 @@ impl Case {
 
     /// The CloudFormation parameters: `ApplicationId`, `OrdersMysqlApplicationId` in a stack.
     pub fn cloudformation_parameters(&self) -> Vec<(String, Value)> {
-        self.inputs(|names, field| names.logical_id(&field.pascal_name()))
+        self.inputs(|names, field| names.logical_id(field.pascal_name()))
     }
 
     /// The Terraform variables: `application_id`, `orders_mysql_application_id` in a stack.
@@ -341,7 +341,7 @@ impl Case {
     /// in a stack.
     pub fn cdk_context(&self) -> Value {
         Value::Object(
-            self.inputs(|names, field| names.context_key(&field.camel_name()))
+            self.inputs(|names, field| names.context_key(field.camel_name()))
                 .into_iter()
                 .collect(),
         )

@@ -4,7 +4,6 @@
 mod commands;
 mod failure;
 mod input;
-mod locate;
 mod select;
 mod specs;
 

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use connector_roles::{Artifact, Format, RoleSpec, render, source};
+use connector_roles::{Artifact, Format, RoleSpec, json, render, source};
 
 use crate::failure::Failure;
-use crate::{input, locate, select};
+use crate::{input, select};
 
 /// The specs a command reads, and the output folder.
 #[derive(Args)]
@@ -61,45 +61,26 @@ pub fn artifacts(spec: &RoleSpec, formats: &[Format]) -> Result<Vec<Artifact>, F
 /// least one).
 pub fn read_spec(path: &Path) -> Result<Vec<RoleSpec>, Failure> {
     let text = input::read(path, input::SPEC_CAP)?;
-    let located = |line: usize, column: usize, message: &dyn std::fmt::Display| {
-        let excerpt = locate::excerpt(&text, line, column);
-        format!("{}:{line}:{column}: {message}\n{excerpt}", path.display())
-    };
-    let messages: Vec<String> = if path.extension().is_some_and(|e| e == "rs") {
+    let file = path.display().to_string();
+    let diagnostics = if path.extension().is_some_and(|e| e == "rs") {
         match source::roles(&text) {
             Ok(roles) if roles.is_empty() => {
                 return Err(Failure::invalid(format!(
-                    "{}: declares no role: no `connector_role!` invocation was found",
-                    path.display()
+                    "{file}: declares no role: no `connector_role!` invocation was found"
                 )));
             }
             Ok(roles) => return Ok(roles),
-            Err(errors) => errors
-                .iter()
-                .map(|e| located(e.line, e.column, &e.message))
-                .collect(),
+            Err(diagnostics) => diagnostics,
         }
     } else {
-        match RoleSpec::from_json(&text) {
+        match json::read(&text) {
             Ok(spec) => return Ok(vec![spec]),
-            Err(errors) => {
-                let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
-                let places = locate::locate_all(&text, &paths);
-                errors
-                    .0
-                    .iter()
-                    .zip(places)
-                    .map(
-                        |(error, place)| match place.filter(|_| !error.path.is_empty()) {
-                            Some((line, column)) => located(line, column, error),
-                            None => format!("{}: {error}", path.display()),
-                        },
-                    )
-                    .collect()
-            }
+            Err(diagnostics) => diagnostics,
         }
     };
-    Err(Failure::Invalid(messages))
+    Err(Failure::Invalid(
+        diagnostics.iter().map(|d| d.show(&file, &text)).collect(),
+    ))
 }
 
 fn duplicate_name(specs: &[RoleSpec]) -> Option<&str> {

@@ -1,15 +1,16 @@
 //! The JSON spec: [`RoleSpec::from_json`] reads one (serde, then every field through the
 //! spec's [`Builder`], every problem reported at once with its path), and
 //! [`RoleSpec::to_json`] writes one back; [`duplicate_keys`] finds the keys serde keeps only
-//! the last of.
+//! the last of; [`read`] locates each problem in the text.
 
 pub mod duplicate_keys;
+mod locate;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{SpecError, SpecErrors};
+use crate::error::{Diagnostic, Location, SpecError, SpecErrors};
 use crate::model::catalog::Part;
 use crate::model::field::Field;
 use crate::spec::properties::PolicyKind;
@@ -52,6 +53,28 @@ struct JsonVpc {
     subnet_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     security_group_ids: Option<Vec<String>>,
+}
+
+/// Reads and validates the JSON spec `text`, each problem located at the value it names
+/// (or at the deepest part of its path the text has); a problem with the whole text, such as
+/// a syntax error (whose message says where), has no location.
+pub fn read(text: &str) -> Result<RoleSpec, Vec<Diagnostic>> {
+    let errors = match RoleSpec::from_json(text) {
+        Ok(spec) => return Ok(spec),
+        Err(errors) => errors.0,
+    };
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    let places = locate::locate_all(text, &paths);
+    Err(errors
+        .into_iter()
+        .zip(places)
+        .map(|(error, place)| Diagnostic {
+            location: place
+                .filter(|_| !error.path.is_empty())
+                .map(|(line, column)| Location { line, column }),
+            message: error.to_string(),
+        })
+        .collect())
 }
 
 impl RoleSpec {

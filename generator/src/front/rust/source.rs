@@ -10,23 +10,13 @@
 
 use proc_macro2::{TokenStream, TokenTree};
 
+use crate::error::{Diagnostic, Location};
 use crate::front::rust::declaration::check_all;
 use crate::front::rust::parse::Declarations;
 use crate::spec::RoleSpec;
 
 /// The name the macro is invoked by.
 const MACRO: &str = "connector_role";
-
-/// One problem in a source file, with its 1-based line and column (of characters).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceError {
-    /// The line, from 1.
-    pub line: usize,
-    /// The column, from 1.
-    pub column: usize,
-    /// The message, as the macro would print it.
-    pub message: String,
-}
 
 /// The deepest nesting of `()`, `[]` and `{}` a source file may have: syn parses nesting
 /// recursively, and this bounds the stack it takes (real code nests a few dozen levels).
@@ -37,7 +27,7 @@ pub const MAX_NESTING: usize = 128;
 pub const MAX_INVOCATION: usize = 1 << 20;
 
 /// Every role declared in `source`, or every error, as the macro would report them.
-pub fn roles(source: &str) -> Result<Vec<RoleSpec>, Vec<SourceError>> {
+pub fn roles(source: &str) -> Result<Vec<RoleSpec>, Vec<Diagnostic>> {
     let mut specs = Vec::new();
     let mut errors = Vec::new();
     for body in invocations(source).map_err(|e| vec![e])? {
@@ -45,9 +35,8 @@ pub fn roles(source: &str) -> Result<Vec<RoleSpec>, Vec<SourceError>> {
             Ok(tokens) => tokens,
             Err(error) => {
                 let (line, column) = body.locate(proc_macro2::LexError::span(&error).start());
-                errors.push(SourceError {
-                    line,
-                    column,
+                errors.push(Diagnostic {
+                    location: Some(Location { line, column }),
                     message: format!("cannot be read as Rust tokens: {error}"),
                 });
                 continue;
@@ -98,11 +87,10 @@ impl Item {
     }
 
     /// `error`, located in the file.
-    fn located(&self, error: &syn::Error) -> SourceError {
+    fn located(&self, error: &syn::Error) -> Diagnostic {
         let (line, column) = self.locate(error.span().start());
-        SourceError {
-            line,
-            column,
+        Diagnostic {
+            location: Some(Location { line, column }),
             message: error.to_string(),
         }
     }
@@ -113,16 +101,15 @@ impl Item {
 /// than [`MAX_NESTING`] levels or at a body longer than [`MAX_INVOCATION`]. A scan of the
 /// bytes that skips comments, strings, raw strings and character literals, with no stack
 /// and no memory per character.
-fn invocations(source: &str) -> Result<Vec<Item>, SourceError> {
+fn invocations(source: &str) -> Result<Vec<Item>, Diagnostic> {
     let bytes = source.as_bytes();
     let mut found = Vec::new();
     // Each open delimiter: whether it opens a macro's body, and where, if the macro is ours.
     let mut open: Vec<(bool, Option<Item>)> = Vec::new();
     let mut before = Before::Other;
     let (mut i, mut line, mut column) = (0, 1, 1);
-    let error = |line, column, message: String| SourceError {
-        line,
-        column,
+    let error = |line, column, message: String| Diagnostic {
+        location: Some(Location { line, column }),
         message,
     };
     while i < bytes.len() {
@@ -335,7 +322,13 @@ mod infra {
         let broken = "connector_role! {\n    A {\n        connector: rds_mysql,\n        account_id: \"12345\",\n    }\n}\n";
         let errors = roles(broken).unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert_eq!((errors[0].line, errors[0].column), (4, 21));
+        assert_eq!(
+            errors[0].location,
+            Some(Location {
+                line: 4,
+                column: 21
+            })
+        );
         assert!(errors[0].message.starts_with("invalid `account_id`"));
     }
 
@@ -355,10 +348,13 @@ mod infra {
                     .contains("nested more than 128 levels deep"),
                 "{errors:?}"
             );
-            assert_eq!(errors[0].line, 1);
+            assert_eq!(errors[0].location.map(|l| l.line), Some(1));
         }
         let lines = "{\n".repeat(200);
-        assert_eq!(roles(&lines).unwrap_err()[0].line, 129);
+        assert_eq!(
+            roles(&lines).unwrap_err()[0].location.map(|l| l.line),
+            Some(129)
+        );
     }
 
     #[test]
@@ -397,7 +393,13 @@ mod infra {
             tags.join(", ")
         );
         let errors = roles(&source).unwrap_err();
-        assert_eq!((errors[0].line, errors[0].column), (2, 19));
+        assert_eq!(
+            errors[0].location,
+            Some(Location {
+                line: 2,
+                column: 19
+            })
+        );
         assert!(errors[0].message.contains("at most 1024 KiB"), "{errors:?}");
     }
 }

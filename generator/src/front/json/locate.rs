@@ -1,4 +1,5 @@
-//! Where in a JSON spec a field is, so an error can point at `file:line:column`.
+//! Where in a JSON spec a field is, so an error can point at `file:line:column`: the text
+//! parsed once more, with positions, by `jsonc-parser`.
 
 use jsonc_parser::ast::Value;
 use jsonc_parser::common::Ranged;
@@ -8,7 +9,7 @@ use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 /// `vpc.subnet_ids[0]`) in `text`, or of the deepest part of the path that exists; `None`
 /// for every path when `text` is not JSON. The text is parsed once and walked once, so many
 /// errors in a large spec cost no more than one.
-pub fn locate_all(text: &str, paths: &[&str]) -> Vec<Option<(usize, usize)>> {
+pub(super) fn locate_all(text: &str, paths: &[&str]) -> Vec<Option<(usize, usize)>> {
     let Ok(parsed) = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default())
     else {
         return vec![None; paths.len()];
@@ -64,41 +65,9 @@ fn offset(root: &Value<'_>, path: &str) -> usize {
     offset
 }
 
-/// The widest part of a source line an excerpt shows.
-const EXCERPT: usize = 100;
-
-/// The source line `line` with a caret under `column`, as compilers show it; a long line is
-/// cut to the [`EXCERPT`] characters around the column, `…` marking each cut.
-pub fn excerpt(text: &str, line: usize, column: usize) -> String {
-    let source = text.lines().nth(line - 1).unwrap_or_default();
-    let width = source.chars().count();
-    let (start, caret) = if width <= EXCERPT {
-        (0, column - 1)
-    } else {
-        let start = (column - 1)
-            .saturating_sub(EXCERPT / 2)
-            .min(width - EXCERPT);
-        (start, column - 1 - start)
-    };
-    let mut shown: String = source.chars().skip(start).take(EXCERPT).collect();
-    let mut caret = caret;
-    if start > 0 {
-        shown.insert(0, '…');
-        caret += 1;
-    }
-    if start + EXCERPT < width {
-        shown.push('…');
-    }
-    let gutter = " ".repeat(line.to_string().len());
-    format!(
-        "{gutter} |\n{line} | {shown}\n{gutter} | {}^",
-        " ".repeat(caret)
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{excerpt, locate_all};
+    use super::locate_all;
 
     #[test]
     fn points_at_values_and_elements() {
@@ -111,15 +80,5 @@ mod tests {
             [Some((3, 19)), Some((5, 32)), Some((2, 13))]
         );
         assert_eq!(locate_all("{", &["a"]), [None]);
-    }
-
-    #[test]
-    fn long_lines_are_cut_around_the_column() {
-        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
-        let shown = excerpt(&line, 1, 501);
-        let lines: Vec<&str> = shown.lines().collect();
-        assert!(lines[1].chars().count() < 120, "{shown}");
-        let caret = lines[2].chars().count() - 1;
-        assert_eq!(lines[1].chars().nth(caret), Some('X'), "{shown}");
     }
 }
