@@ -1164,3 +1164,52 @@ fn wait_with_peak_memory(child: std::process::Child) -> (i32, i64) {
     assert_eq!(waited, pid);
     (libc::WEXITSTATUS(status), usage.ru_maxrss)
 }
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut specs = Vec::new();
+    for i in 0..3 {
+        let mut spec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(ORDERS).unwrap()).unwrap();
+        spec["name"] = format!("role-{i}").into();
+        let path = folder.path().join(format!("role-{i}.json"));
+        std::fs::write(&path, spec.to_string()).unwrap();
+        specs.push(path.to_str().unwrap().to_owned());
+    }
+    let generate = |out: &str| {
+        let mut args = vec!["generate".to_owned(), "--format".into(), "json".into()];
+        args.extend(specs.iter().cloned());
+        args.extend([
+            "--out".into(),
+            folder.path().join(out).to_str().unwrap().into(),
+        ]);
+        args
+    };
+    // Standard error is a pipe: no bar, even with no delay.
+    let piped = Command::new(BIN)
+        .args(generate("piped"))
+        .env("CONNECTOR_ROLES_PROGRESS_AFTER", "0")
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    assert_eq!(String::from_utf8_lossy(&piped.stderr), "");
+    // A terminal (util-linux's `script` gives the command one): the bar, then cleared.
+    let command = format!("{BIN} {} > /dev/null", generate("terminal").join(" "));
+    let session = |after: &str| {
+        let output = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("CONNECTOR_ROLES_PROGRESS_AFTER", after)
+            .output()
+            .expect("util-linux's script runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let shown = session("0");
+    assert!(
+        shown.contains("writing [") && shown.contains("/3 roles"),
+        "{shown:?}"
+    );
+    // A run shorter than the delay stays quiet on a terminal too.
+    assert!(!session("60").contains("roles"));
+}

@@ -4,6 +4,7 @@ use connector_roles::{Access, Drift, Format, Wait};
 
 use super::{failed, lock};
 use crate::failure::{self, Done, Failure};
+use crate::progress::Progress;
 use crate::specs::{SpecArgs, artifacts, read_specs};
 
 /// Prints each file that is missing or differs; [`Done::Differs`] when any does.
@@ -16,6 +17,7 @@ pub fn run(specs: &SpecArgs) -> Result<Done, Failure> {
     } else {
         None
     };
+    let progress = Progress::new("checking", roles.len());
     for spec in &roles {
         let artifacts = artifacts(spec, &Format::ALL)?;
         let drifted = match &lock {
@@ -30,10 +32,12 @@ pub fn run(specs: &SpecArgs) -> Result<Done, Failure> {
                 Drift::Changed(path) => lines.push_str(&format!("changed   {}\n", path.display())),
             }
         }
-        failure::print(&lines)?;
+        progress.suspend(|| failure::print(&lines))?;
+        progress.advance();
         files += artifacts.len();
         differ += drifted.len();
     }
+    drop(progress);
     if differ == 0 {
         failure::print(&format!("{files} files up to date\n"))?;
         Ok(Done::Success)

@@ -4,6 +4,7 @@ use connector_roles::{Access, Format, Overwrite, Wait, WriteError, listing};
 
 use super::{failed, lock};
 use crate::failure::{self, Done, Failure};
+use crate::progress::Progress;
 use crate::specs::{SpecArgs, artifacts, read_specs};
 
 /// Checks every spec, then renders and writes one spec at a time, so memory stays flat
@@ -29,15 +30,18 @@ pub fn run(
     }
     let lock = lock(&specs.out, wait, Access::Write)?;
     if overwrite == Overwrite::OnlyOurs {
+        let progress = Progress::new("checking", roles.len());
         let mut refused = Vec::new();
         for spec in &roles {
             refused.extend(lock.not_ours(&artifacts(spec, formats)?).map_err(failed)?);
+            progress.advance();
         }
         if !refused.is_empty() {
             return Err(failed(WriteError::NotOurs(refused)));
         }
     }
     // Every target is ours or absent (checked above), so the writes need not check again.
+    let progress = Progress::new("writing", roles.len());
     for spec in &roles {
         let written = lock
             .write(&artifacts(spec, formats)?, Overwrite::Force)
@@ -47,7 +51,8 @@ pub fn run(
             let outcome = format!("{outcome:?}").to_lowercase();
             lines.push_str(&format!("{outcome:<9} {}\n", path.display()));
         }
-        failure::print(&lines)?;
+        progress.suspend(|| failure::print(&lines))?;
+        progress.advance();
     }
     Ok(Done::Success)
 }
