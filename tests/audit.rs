@@ -10,12 +10,7 @@ use std::process::{Command, Output};
 use connector_roles::{Format, RoleSpec};
 use serde_json::{Value, json};
 use support::terraform::Module;
-
-const BIN: &str = env!("CARGO_BIN_EXE_connector-roles");
-const ORDERS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/examples/specs/orders-mysql.json"
-);
+use support::{BIN, ORDERS, stdout};
 
 fn audit(args: &[&Path], extra: &[&str]) -> Output {
     Command::new(BIN)
@@ -25,10 +20,6 @@ fn audit(args: &[&Path], extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .expect("the CLI runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Writes `text` to `name` under `dir`.

@@ -3,15 +3,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_connector-roles");
-const ORDERS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/examples/specs/orders-mysql.json"
-);
+mod support;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("the CLI runs")
-}
+use support::{BIN, ORDERS, example_spec, run};
 
 /// Every file under `root` (through links, as a reader of the folder sees it), by its path
 /// relative to `root`, sorted.
@@ -300,8 +294,7 @@ fn list_names_the_connector() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("rds-mysql"));
 }
 
-#[path = "../examples/analytics_stack.rs"]
-mod analytics_stack;
+use support::matrix::analytics_stack;
 
 /// The stack example's committed output is what its `stack()` renders.
 #[test]
@@ -1170,8 +1163,7 @@ fn progress_shows_on_a_terminal_only() {
     let folder = tempfile::tempdir().unwrap();
     let mut specs = Vec::new();
     for i in 0..3 {
-        let mut spec: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(ORDERS).unwrap()).unwrap();
+        let mut spec = example_spec();
         spec["name"] = format!("role-{i}").into();
         let path = folder.path().join(format!("role-{i}.json"));
         std::fs::write(&path, spec.to_string()).unwrap();

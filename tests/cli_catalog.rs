@@ -1,19 +1,11 @@
 //! The catalog on the command line: `list`, `generate --connector` for every connector,
 //! `--revision`.
 
-use std::process::{Command, Output};
-
 use connector_roles::catalog;
 
-const BIN: &str = env!("CARGO_BIN_EXE_connector-roles");
+mod support;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("the CLI runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use support::{run, stdout};
 
 #[test]
 fn list_shows_every_connector_with_its_shape_and_title() {

@@ -7,6 +7,7 @@ use connector_roles::{Format, RoleSpec};
 use serde_json::{Value, json};
 use support::cloudformation::{Deployment, Evaluated};
 use support::policy::{assert_same_policy, documented};
+use support::{ACCOUNT, REGION};
 
 use support::matrix::DEPLOYMENT;
 
@@ -51,7 +52,7 @@ fn open_template_with_parameters_is_the_documented_role() {
         ),
         DEPLOYMENT,
     );
-    assert_documented(&evaluated, "111122223333");
+    assert_documented(&evaluated, ACCOUNT);
     assert!(
         evaluated.template["Role"]["Properties"]
             .get("RoleName")
@@ -91,21 +92,25 @@ fn open_lists_give_one_arn_per_element_up_to_the_maximum() {
         .collect();
     let mut expected: Vec<String> = subnets
         .iter()
-        .map(|s| format!("arn:aws:ec2:us-east-1:111122223333:subnet/{s}"))
+        .map(|s| format!("arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{s}"))
         .collect();
-    expected.push("arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0".into());
-    expected.push("arn:aws:ec2:us-east-1:111122223333:security-group/sg-00000001".into());
+    expected.push(format!(
+        "arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0123456789abcdef0"
+    ));
+    expected.push(format!(
+        "arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-00000001"
+    ));
     assert_eq!(resources, expected);
 }
 
 #[test]
 fn bound_template_is_the_documented_role() {
     let template = support::artifact(
-        &support::bound_spec("111122223333"),
+        &support::bound_spec(ACCOUNT),
         Format::CloudFormation,
         "template.yaml",
     );
-    assert_documented(&Evaluated::new(&template, &[], DEPLOYMENT), "111122223333");
+    assert_documented(&Evaluated::new(&template, &[], DEPLOYMENT), ACCOUNT);
 }
 
 #[test]
@@ -126,14 +131,14 @@ fn bound_template_with_another_source_account_is_the_documented_role() {
 #[test]
 fn partition_follows_the_deployment() {
     let template = support::artifact(
-        &support::bound_spec("111122223333"),
+        &support::bound_spec(ACCOUNT),
         Format::CloudFormation,
         "template.yaml",
     );
     let china = Deployment {
         partition: "aws-cn",
-        account: "111122223333",
-        region: "us-east-1",
+        account: ACCOUNT,
+        region: REGION,
     };
     let (_, permission) = Evaluated::new(&template, &[], china).role_policies();
     let text = permission.to_string();

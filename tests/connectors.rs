@@ -21,6 +21,7 @@ use connector_roles::catalog::{self, Connector, Part};
 use connector_roles::{Field, Format, RoleSpec, Stack, render, write_all};
 use connector_roles_generator::render::names::Names;
 use serde_json::{Value, json};
+use support::ACCOUNT;
 use support::cloudformation::{Deployment, Evaluated};
 use support::policy::{assert_same_policy, fill, same_policy};
 use support::terraform::Module;
@@ -226,7 +227,7 @@ fn for_each_case(check: impl Fn(&Connector, &[Part], &'static str)) {
     for connector in catalog::all() {
         let all = connector.parts();
         for parts in [all.as_slice(), &[]] {
-            check(connector, parts, "111122223333");
+            check(connector, parts, ACCOUNT);
             if separates_accounts(connector) {
                 check(connector, parts, OTHER_ACCOUNT);
             }
@@ -289,7 +290,7 @@ fn every_open_connector_evaluates_to_its_page() {
             .into_iter()
             .filter(|f| !f.defaults_to_deployment())
             .collect();
-        let value = |field: Field| match value_of(field, "111122223333") {
+        let value = |field: Field| match value_of(field, ACCOUNT) {
             list if field.is_list() => json!(list),
             one => json!(one[0]),
         };
@@ -302,7 +303,7 @@ fn every_open_connector_evaluates_to_its_page() {
             .map(|(n, v)| (n.as_str(), v.clone()))
             .collect();
         let inputs: Vec<(&str, Value)> = open.iter().map(|f| (f.name(), value(*f))).collect();
-        let (permission, trust) = expected(connector, &parts, "111122223333");
+        let (permission, trust) = expected(connector, &parts, ACCOUNT);
         println!("{}", connector.id);
 
         let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
@@ -388,8 +389,8 @@ fn rds_mysql_revisions_are_both_pages() {
 #[test]
 fn every_arn_follows_the_partition() {
     let partitions = [
-        ("aws-cn", "cn-north-1", "111122223333"),
-        ("aws-us-gov", "us-gov-west-1", "111122223333"),
+        ("aws-cn", "cn-north-1", ACCOUNT),
+        ("aws-us-gov", "us-gov-west-1", ACCOUNT),
     ];
     for connector in catalog::all() {
         for (partition, region, account) in partitions {
@@ -431,10 +432,7 @@ fn every_arn_follows_the_partition() {
             // Each policy as JSON text with what it must hold in this partition: a permission
             // policy its ARNs, a trust policy its service principal.
             let (arns, principal) = (format!("arn:{partition}:"), ".amazonaws.com\"");
-            let file = |name: &str| {
-                let artifact = json.iter().find(|a| a.path.ends_with(name)).unwrap();
-                artifact.contents.clone()
-            };
+            let file = |name: &str| support::contents(&json, name).to_owned();
             let policies = [
                 (file("/permission-policy.json"), arns.as_str()),
                 (permission.to_string(), arns.as_str()),

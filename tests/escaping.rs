@@ -7,7 +7,7 @@
 
 mod support;
 
-use connector_roles::{Artifact, Format, RoleSpec, render};
+use connector_roles::{Format, RoleSpec};
 use hcl::eval::Evaluate;
 use oxc_ast::ast::{CallExpression, Expression, ObjectProperty};
 use oxc_ast_visit::Visit;
@@ -212,18 +212,12 @@ fn spec_with(texts: &Texts) -> Option<RoleSpec> {
     result.ok()
 }
 
-fn file(spec: &RoleSpec, format: Format, name: &str) -> String {
-    let artifacts: Vec<Artifact> = render(spec, &[format]).unwrap();
-    artifacts
-        .into_iter()
-        .find(|a| a.path.ends_with(name))
-        .unwrap()
-        .contents
-}
-
 fn yaml_round_trip(spec: &RoleSpec, texts: &Texts) {
-    let template =
-        support::cloudformation::parse(&file(spec, Format::CloudFormation, "template.yaml"));
+    let template = support::cloudformation::parse(&support::artifact(
+        spec,
+        Format::CloudFormation,
+        "template.yaml",
+    ));
     let role = &template["Resources"]["Role"]["Properties"];
     assert_eq!(template["Description"], texts.get(Free::Description));
     assert_eq!(role["Description"], texts.get(Free::Description));
@@ -235,8 +229,8 @@ fn yaml_round_trip(spec: &RoleSpec, texts: &Texts) {
 }
 
 fn hcl_round_trip(spec: &RoleSpec, texts: &Texts) {
-    let body: hcl::Body =
-        hcl::from_str(&file(spec, Format::Terraform, "main.tf")).expect("main.tf parses");
+    let body: hcl::Body = hcl::from_str(&support::artifact(spec, Format::Terraform, "main.tf"))
+        .expect("main.tf parses");
     let role = body
         .blocks()
         .find(|b| {
@@ -276,7 +270,7 @@ fn hcl_round_trip(spec: &RoleSpec, texts: &Texts) {
 }
 
 fn typescript_round_trip(spec: &RoleSpec, texts: &Texts) {
-    let source = file(spec, Format::Cdk, &format!("lib/{}.ts", spec.name));
+    let source = support::artifact(spec, Format::Cdk, &format!("lib/{}.ts", spec.name));
     let allocator = oxc_allocator::Allocator::default();
     let parsed = oxc_parser::Parser::new(&allocator, &source, oxc_span::SourceType::ts()).parse();
     assert!(
@@ -307,13 +301,14 @@ fn typescript_round_trip(spec: &RoleSpec, texts: &Texts) {
         "the one `Tags.of(...).add(key, value)`"
     );
     let package: serde_json::Value =
-        serde_json::from_str(&file(spec, Format::Cdk, "package.json")).unwrap();
+        serde_json::from_str(&support::artifact(spec, Format::Cdk, "package.json")).unwrap();
     assert_eq!(package["description"], texts.get(Free::Description));
 }
 
 fn json_round_trip(spec: &RoleSpec, texts: &Texts) {
     let role: serde_json::Value =
-        serde_json::from_str(&file(spec, Format::Json, "role.json")).expect("role.json parses");
+        serde_json::from_str(&support::artifact(spec, Format::Json, "role.json"))
+            .expect("role.json parses");
     assert_eq!(role["Description"], texts.get(Free::Description));
     assert_eq!(role["Path"], texts.get(Free::Path));
     assert_eq!(

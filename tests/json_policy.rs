@@ -4,6 +4,7 @@
 mod support;
 
 use connector_roles::{Format, RoleSpec};
+use support::ACCOUNT;
 use support::policy::{assert_same_policy, documented};
 
 fn policies(spec: &RoleSpec) -> (serde_json::Value, serde_json::Value) {
@@ -20,7 +21,7 @@ fn open_default_is_the_documented_text() {
 
 #[test]
 fn bound_values_are_substituted() {
-    for source_account in ["111122223333", "444455556666"] {
+    for source_account in [ACCOUNT, "444455556666"] {
         let (permission, trust) = policies(&support::bound_spec(source_account));
         let values = support::values(source_account);
         assert_same_policy(

@@ -31,12 +31,7 @@ fn rendered(format: Format) -> Vec<Artifact> {
 }
 
 fn file(artifacts: &[Artifact], path: &str) -> String {
-    artifacts
-        .iter()
-        .find(|a| a.path == format!("data-sources/{path}"))
-        .unwrap_or_else(|| panic!("no {path}"))
-        .contents
-        .clone()
+    support::contents(artifacts, &format!("data-sources/{path}")).to_owned()
 }
 
 /// Asserts that `trust` and `permission` are the documented policies of `role` with the
@@ -280,15 +275,8 @@ fn cdk_app_instantiates_every_construct_in_one_stack() {
             .unwrap()
             .clone();
         let lib = format!("{role}/cdk/lib/{role}.ts");
-        let expected = connector_roles::render(&alone, &[Format::Cdk])
-            .unwrap()
-            .into_iter()
-            .find(|a| a.path == lib)
-            .unwrap();
-        assert_eq!(
-            file(&artifacts, &format!("cdk/lib/{role}.ts")),
-            expected.contents
-        );
+        let expected = support::artifact(&alone, Format::Cdk, &lib);
+        assert_eq!(file(&artifacts, &format!("cdk/lib/{role}.ts")), expected);
     }
     assert!(app.contains("  applicationId: requiredString('openMysql.applicationId'),\n"));
     assert!(app.contains("  subnetIds: requiredList('openMysql.subnetIds'),\n"));

@@ -6,6 +6,7 @@ mod support;
 use connector_roles::{Format, RoleSpec};
 use hcl::Value;
 use serde_json::json;
+use support::ACCOUNT;
 use support::policy::{assert_same_policy, documented};
 use support::terraform::{Deployment, Module, Role};
 
@@ -68,7 +69,7 @@ fn open_module_with_inputs_is_the_documented_role() {
         json!(["sg-0123456789abcdef0"]),
     );
     let evaluated = evaluate(&RoleSpec::default_spec(), &inputs, &DEPLOYMENT);
-    assert_documented(&evaluated, "111122223333");
+    assert_documented(&evaluated, ACCOUNT);
     assert_eq!(
         evaluated.role_name,
         Value::Null,
@@ -114,8 +115,8 @@ fn open_lists_give_one_arn_per_element_in_order() {
 
 #[test]
 fn bound_module_is_the_documented_role() {
-    let evaluated = evaluate(&support::bound_spec("111122223333"), &[], &DEPLOYMENT);
-    assert_documented(&evaluated, "111122223333");
+    let evaluated = evaluate(&support::bound_spec(ACCOUNT), &[], &DEPLOYMENT);
+    assert_documented(&evaluated, ACCOUNT);
     assert_eq!(
         evaluated.role_name,
         Value::from("QBusinessOrdersMySqlConnectorRole")

@@ -26,14 +26,15 @@ use super::cloudformation::{Deployment, Evaluated, parse};
 use super::policy::{documented, fill, same_policy};
 use super::terraform::Module;
 
+/// The stack example, as its own `cargo run --example analytics_stack` builds it.
 #[path = "../../examples/analytics_stack.rs"]
-mod analytics_stack;
+pub mod analytics_stack;
 
 /// Where every case is deployed unless it says otherwise.
 pub const DEPLOYMENT: Deployment = Deployment {
     partition: "aws",
-    account: "111122223333",
-    region: "us-east-1",
+    account: super::ACCOUNT,
+    region: super::REGION,
 };
 
 /// An account other than [`DEPLOYMENT`]'s: the application's, or the deploying one.

@@ -9,11 +9,49 @@ pub mod policy;
 pub mod terraform;
 pub mod toolchain;
 
+use std::process::{Command, Output};
+
+use connector_roles::Artifact;
+
+/// The account every test deploys to and binds, unless it tests another.
+pub const ACCOUNT: &str = "111122223333";
+
+/// The region every test deploys to and binds.
+pub const REGION: &str = "us-east-1";
+
+/// The command-line tool built for these tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_connector-roles");
+
+/// The bound example spec: the RDS (MySQL) connector in a VPC, every value given.
+pub const ORDERS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/specs/orders-mysql.json"
+);
+
+/// Runs the command-line tool with `args`.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("the CLI runs")
+}
+
+/// A command's standard output, as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The contents of the one artifact whose path ends with `suffix`.
+pub fn contents<'a>(artifacts: &'a [Artifact], suffix: &str) -> &'a str {
+    &artifacts
+        .iter()
+        .find(|a| a.path.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no artifact ends with {suffix}"))
+        .contents
+}
+
 /// The concrete values every evaluation test binds, by placeholder name.
 pub fn values(source_account: &'static str) -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
-        ("account_id", vec!["111122223333"]),
-        ("region", vec!["us-east-1"]),
+        ("account_id", vec![ACCOUNT]),
+        ("region", vec![REGION]),
         ("source_account", vec![source_account]),
         (
             "application_id",
@@ -48,11 +86,7 @@ pub fn bound_spec(source_account: &str) -> connector_roles::RoleSpec {
 
 /// The example spec as JSON, for tests to change.
 pub fn example_spec() -> serde_json::Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/specs/orders-mysql.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(ORDERS).unwrap()).unwrap()
 }
 
 /// The one artifact of `format` whose path ends with `file`.
@@ -61,10 +95,5 @@ pub fn artifact(
     format: connector_roles::Format,
     file: &str,
 ) -> String {
-    connector_roles::render(spec, &[format])
-        .unwrap()
-        .into_iter()
-        .find(|a| a.path.ends_with(file))
-        .unwrap_or_else(|| panic!("no {file}"))
-        .contents
+    contents(&connector_roles::render(spec, &[format]).unwrap(), file).to_owned()
 }
