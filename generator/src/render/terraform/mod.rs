@@ -477,50 +477,11 @@ mod tests {
             );
         }
         let main = file(&files, "main.tf");
-        for expected in [
-            "data \"aws_partition\" \"current\" {}",
-            "data \"aws_caller_identity\" \"current\" {}",
-            "data \"aws_region\" \"current\" {}",
-            "  region         = data.aws_region.current.region\n",
-            "  source_account = data.aws_caller_identity.current.account_id\n",
-            "  name        = var.role_name\n",
-            "  assume_role_policy = jsonencode({\n",
-            "\"aws:SourceAccount\" = local.source_account\n",
-            "\"arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${var.secret_id}\"",
-            "Resource = concat(\n",
-            "[for id in var.subnet_ids : \"arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${id}\"],\n",
-            "[for id in var.security_group_ids : \"arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/${id}\"],\n",
-            "  role = aws_iam_role.this.id\n",
-            "\"ForAllValues:StringEquals\" = {\n",
-            "Resource = \"*\"\n",
-        ] {
-            assert!(
-                main.contains(expected),
-                "main.tf lacks {expected:?}:\n{main}"
-            );
-        }
         assert!(
             !main.contains(".name\n"),
             "deprecated aws_region name:\n{main}"
         );
         let variables = file(&files, "variables.tf");
-        for expected in [
-            "variable \"application_id\" {\n  description = \"Amazon Q Business application ID\"\n  type        = string\n",
-            "condition     = can(regex(\"^[a-zA-Z0-9][a-zA-Z0-9-]{35}$\", var.application_id))\n",
-            "variable \"subnet_ids\" {\n",
-            "  type        = list(string)\n",
-            "condition     = length(var.subnet_ids) > 0\n",
-            "condition     = alltrue([for id in var.subnet_ids : can(regex(\"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$\", id))])\n",
-            "variable \"role_name\" {\n",
-            "  default     = null\n",
-            "condition     = var.role_name == null || can(regex(\"^[A-Za-z0-9_+=,.@-]{1,64}$\", var.role_name))\n",
-            "variable \"tags\" {\n  description = \"Tags applied to the IAM role\"\n  type        = map(string)\n  default     = {}\n}\n",
-        ] {
-            assert!(
-                variables.contains(expected),
-                "variables.tf lacks {expected:?}:\n{variables}"
-            );
-        }
         for field in ["partition", "account_id", "region", "source_account"] {
             assert!(
                 !variables.contains(&format!("variable \"{field}\"")),
@@ -532,23 +493,6 @@ mod tests {
         assert!(
             versions.contains("      source  = \"hashicorp/aws\"\n      version = \">= 6.0\"\n")
         );
-        let outputs = file(&files, "outputs.tf");
-        assert!(outputs.contains("output \"role_arn\" {\n"));
-        assert!(outputs.contains("  value       = aws_iam_role.this.arn\n"));
-        let readme = file(&files, "README.md");
-        for expected in [
-            "[IAM role for Amazon RDS (MySQL) connector](https://docs.aws.amazon.com/amazonq/latest/qbusiness-ug/rds-mysql-connector-iam-role.html)",
-            "  source = \"./terraform\"\n",
-            "  subnet_ids         = [\"subnet-0123456789abcdef0\"]\n",
-            "| application\\_id | Amazon Q Business application ID | `string` | n/a | yes |",
-            "| role\\_name |",
-            "| role\\_arn | ARN of the IAM role, for the data source's role ARN |",
-        ] {
-            assert!(
-                readme.contains(expected),
-                "README.md lacks {expected:?}:\n{readme}"
-            );
-        }
     }
 
     #[test]
@@ -556,19 +500,6 @@ mod tests {
         let spec = fixtures::bound(|_| {});
         let files = files(&spec);
         let main = file(&files, "main.tf");
-        for expected in [
-            "data \"aws_partition\" \"current\" {}",
-            "data \"aws_caller_identity\" \"current\" {}",
-            "\"arn:${local.partition}:secretsmanager:us-east-1:111122223333:secret:qbusiness-orders-mysql-AbCdEf\"",
-            "\"arn:${local.partition}:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef0\",\n",
-            "\"arn:${local.partition}:qbusiness:us-east-1:${local.source_account}:application/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111\"",
-            "\"aws:ResourceAccount\" = \"111122223333\"\n",
-        ] {
-            assert!(
-                main.contains(expected),
-                "main.tf lacks {expected:?}:\n{main}"
-            );
-        }
         for unexpected in [
             "data \"aws_region\"",
             "local.region",
