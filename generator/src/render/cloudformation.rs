@@ -10,7 +10,7 @@
 
 use askama::Template;
 
-use super::escape::{Yaml, escape_into, spaces};
+use super::escape::{self, Yaml, quote_into, spaces};
 use super::names::{Member, Names, Unit};
 use super::{Artifact, run};
 use crate::error::RenderError;
@@ -103,7 +103,7 @@ impl Idiom for Cfn<'_> {
     /// is only the quoted `!Sub` content: the renderer pairs it with the element's variable.
     fn write_expression(&self, out: &mut String, interp: &Interp) {
         match (interp.as_literal(), interp.pieces()) {
-            (Some(text), _) => quote_into(out, text),
+            (Some(text), _) => quote_into(out, Yaml, text),
             (None, [Piece::Ref(field)]) if !field.is_list() => {
                 out.push_str("!Ref ");
                 self.name(out, *field);
@@ -112,7 +112,7 @@ impl Idiom for Cfn<'_> {
                 if interp.list_field().is_none() {
                     out.push_str("!Sub ");
                 }
-                quote_into(out, &interp.render(self));
+                quote_into(out, Yaml, &interp.render(self));
             }
         }
     }
@@ -135,17 +135,9 @@ impl Cfn<'_> {
     }
 }
 
+/// `text` as a quoted string literal.
 fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    quote_into(&mut out, text);
-    out
-}
-
-/// Appends `text` as a YAML double-quoted scalar.
-fn quote_into(out: &mut String, text: &str) {
-    out.push('"');
-    escape_into(out, Yaml, text);
-    out.push('"');
+    escape::quoted(Yaml, text)
 }
 
 /// Renders `cloudformation/template.yaml`: one template holding every role of the unit.
@@ -435,7 +427,7 @@ impl YamlPrinter<'_> {
     fn entry(&mut self, key: Key, value: &Node, indent: usize) {
         match key {
             Key::Grammar(key) => self.out.push_str(key),
-            Key::Data(key) => quote_into(&mut self.out, key),
+            Key::Data(key) => quote_into(&mut self.out, Yaml, key),
         }
         self.out.push(':');
         match value {
@@ -454,7 +446,7 @@ impl YamlPrinter<'_> {
     /// A value where it stands: text quoted, an item as code, a block on the lines below.
     fn value(&mut self, node: &Node, indent: usize) {
         match node {
-            Node::Text(text) => quote_into(&mut self.out, text),
+            Node::Text(text) => quote_into(&mut self.out, Yaml, text),
             Node::Item(item) => self.idiom.write_expression(&mut self.out, item.interp()),
             block => self.block(block, indent),
         }

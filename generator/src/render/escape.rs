@@ -175,6 +175,38 @@ impl Escaper for Markdown {
     }
 }
 
+/// An escaper's string literal: the quote that opens and closes it.
+pub trait Quoted: Escaper {
+    /// `"` or `'`.
+    const QUOTE: char;
+}
+
+impl Quoted for Yaml {
+    const QUOTE: char = '"';
+}
+
+impl Quoted for TypeScript {
+    const QUOTE: char = '\'';
+}
+
+impl Quoted for Hcl {
+    const QUOTE: char = '"';
+}
+
+/// `text` as a string literal of the escaper's format, quoted and escaped.
+pub fn quoted<E: Quoted>(escaper: E, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    quote_into(&mut out, escaper, text);
+    out
+}
+
+/// Appends [`quoted`]'s literal to `out`.
+pub fn quote_into<E: Quoted>(out: &mut String, escaper: E, text: &str) {
+    out.push(E::QUOTE);
+    escape_into(out, escaper, text);
+    out.push(E::QUOTE);
+}
+
 /// `value` escaped with `escaper`, for renderers that build code in Rust.
 pub fn escaped(escaper: impl Escaper, value: &str) -> String {
     let mut out = String::with_capacity(value.len());

@@ -9,7 +9,7 @@ use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
 use crate::model::policy::{Item, PolicyDocument};
 use crate::model::tree::{self, Node};
-use crate::render::escape::{TypeScript, escape_into, spaces};
+use crate::render::escape::{self, TypeScript, escape_into, quote_into, spaces};
 
 /// Prints interpolated strings as the contents of TypeScript template literals in the
 /// construct's constructor: text escaped, open partition, account and region as the
@@ -34,7 +34,7 @@ impl Idiom for Cdk {
     /// reference is the bare expression, anything else a template literal `` `...` ``.
     fn write_expression(&self, out: &mut String, interp: &Interp) {
         match (interp.as_literal(), interp.pieces()) {
-            (Some(text), _) => quote_into(out, text),
+            (Some(text), _) => quote_into(out, TypeScript, text),
             (None, [Piece::Ref(field)]) => out.push_str(&reference(*field)),
             _ => {
                 out.push('`');
@@ -77,18 +77,9 @@ fn element(field: Field) -> String {
         .map_or_else(|| format!("{name}Element"), str::to_owned)
 }
 
-/// `'text'`, escaped.
+/// `text` as a quoted string literal.
 pub(super) fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    quote_into(&mut out, text);
-    out
-}
-
-/// Appends `'text'`, escaped.
-fn quote_into(out: &mut String, text: &str) {
-    out.push('\'');
-    escape_into(out, TypeScript, text);
-    out.push('\'');
+    escape::quoted(TypeScript, text)
 }
 
 /// A TypeScript value laid out by the renderer: object literals for the policies.
@@ -113,7 +104,7 @@ impl Ts<'_> {
     /// `end` bytes long: the line is then too long anyway.
     fn write_inline(&self, out: &mut String, end: usize) -> bool {
         match self {
-            Ts::Text(text) => quote_into(out, text),
+            Ts::Text(text) => quote_into(out, TypeScript, text),
             Ts::Item(interp) => Cdk.write_expression(out, interp),
             Ts::Each(field, interp) => write_each(out, *field, interp),
             Ts::Spread(field, interp) => {

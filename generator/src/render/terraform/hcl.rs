@@ -9,7 +9,7 @@ use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
 use crate::model::policy::{Item, PolicyDocument};
 use crate::model::tree::{self, Node};
-use crate::render::escape::{Hcl, escape_into, spaces};
+use crate::render::escape::{self, Hcl, escape_into, quote_into, spaces};
 use crate::render::names::Names;
 
 /// A policy document as an HCL object expression: the policy tree, printed.
@@ -78,18 +78,9 @@ pub(super) fn object_key(key: &str) -> Cow<'_, str> {
     }
 }
 
-/// `text` as a quoted HCL string literal.
+/// `text` as a quoted string literal.
 pub(super) fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    quote_into(&mut out, text);
-    out
-}
-
-/// Appends `text` as a quoted HCL string literal.
-fn quote_into(out: &mut String, text: &str) {
-    out.push('"');
-    escape_into(out, Hcl, text);
-    out.push('"');
+    escape::quoted(Hcl, text)
 }
 
 /// Terraform's idiom: literal text escaped for a quoted template (`${` as `$${`), open
@@ -177,23 +168,14 @@ impl Expr<'_> {
     fn write(&self, out: &mut String, level: usize) {
         match self {
             Expr::Code(code) => out.push_str(code),
-            Expr::Text(text) => quote_into(out, text),
+            Expr::Text(text) => quote_into(out, Hcl, text),
             Expr::Item(interp, idiom) => idiom.write_expression(out, interp),
             Expr::List(items) if self.is_one_line() => {
                 out.push('[');
                 items.iter().for_each(|item| item.write(out, level));
                 out.push(']');
             }
-            Expr::List(items) => {
-                out.push_str("[\n");
-                for item in items {
-                    indent(out, level + 1);
-                    item.write(out, level + 1);
-                    out.push_str(",\n");
-                }
-                indent(out, level);
-                out.push(']');
-            }
+            Expr::List(items) => write_lines(out, "[", items, level, ']'),
             Expr::Object(entries) if entries.is_empty() => out.push_str("{}"),
             Expr::Object(entries) => {
                 out.push_str("{\n");
@@ -209,17 +191,24 @@ impl Expr<'_> {
             }
             Expr::Call(name, args) => {
                 out.push_str(name);
-                out.push_str("(\n");
-                for arg in args {
-                    indent(out, level + 1);
-                    arg.write(out, level + 1);
-                    out.push_str(",\n");
-                }
-                indent(out, level);
-                out.push(')');
+                write_lines(out, "(", args, level, ')');
             }
         }
     }
+}
+
+/// `open`, then each item on a line of its own at nesting level `level + 1` followed by a
+/// comma, then `close` on a line at `level`.
+fn write_lines(out: &mut String, open: &str, items: &[Expr<'_>], level: usize, close: char) {
+    out.push_str(open);
+    out.push('\n');
+    for item in items {
+        indent(out, level + 1);
+        item.write(out, level + 1);
+        out.push_str(",\n");
+    }
+    indent(out, level);
+    out.push(close);
 }
 
 /// `key = value` lines at nesting level `level`, `=` aligned within each run of one-line
