@@ -110,14 +110,14 @@ fn package_json(unit: &Unit<'_>, test_file: &str) -> Value {
     })
 }
 
-/// `tsconfig.json`: `cdk init`'s, with Node's types only (no jest). `noEmit`: `tsc` only
-/// type-checks, `tsx` runs the TypeScript.
 /// `tsconfig.json`, the same for every app: built once.
 static TSCONFIG_JSON: LazyLock<String> = LazyLock::new(|| json_file(&tsconfig_json()));
 
 /// `cdk.json`, the same for every app: built once.
 static CDK_JSON: LazyLock<String> = LazyLock::new(|| json_file(&cdk_json()));
 
+/// `tsconfig.json`: `cdk init`'s, with Node's types only (no jest). `noEmit`: `tsc` only
+/// type-checks, `tsx` runs the TypeScript.
 fn tsconfig_json() -> Value {
     json!({
         "compilerOptions": {

@@ -48,33 +48,18 @@ impl Idiom for Longest {
 }
 
 /// The size of `policy` as IAM counts it, open values at their longest: the characters of
-/// its compact JSON but whitespace, counted as serde_json writes them (no text is kept).
+/// its compact JSON but whitespace, as serde_json writes it.
 pub fn size(policy: &PolicyDocument) -> usize {
     let node = tree::document(policy);
-    let mut counter = NonWhitespace(0);
-    let json = Json::new(&node, &Longest, MAX_ELEMENTS);
-    serde_json::to_writer(&mut counter, &json).expect("counting cannot fail");
-    counter.0
-}
-
-/// Counts the characters written to it that are not whitespace.
-struct NonWhitespace(usize);
-
-impl std::io::Write for NonWhitespace {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 += match std::str::from_utf8(bytes) {
-            Ok(text) => text.chars().filter(|c| !c.is_whitespace()).count(),
-            // A write that splits a character: count the characters' first bytes.
-            Err(_) => bytes
-                .iter()
-                .filter(|&&b| b & 0xC0 != 0x80 && !b.is_ascii_whitespace())
-                .count(),
-        };
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    let json = serde_json::to_string(&Json::new(&node, &Longest, MAX_ELEMENTS))
+        .expect("a policy tree serializes");
+    if json.is_ascii() {
+        // What serde writes is almost always ASCII: count bytes.
+        json.bytes()
+            .filter(|b| !char::from(*b).is_whitespace())
+            .count()
+    } else {
+        json.chars().filter(|c| !c.is_whitespace()).count()
     }
 }
 
