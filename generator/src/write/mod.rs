@@ -493,6 +493,11 @@ fn split(relative: &str) -> (&str, &str) {
 /// Writes `contents` to `name` in `folder` unless it already holds them; an update keeps the
 /// file's mode, and a link there is replaced, never followed.
 fn write_if_changed(folder: &Dir, name: &str, contents: &[u8]) -> io::Result<Outcome> {
+    if folder.is_fresh() {
+        // This run made the folder: nothing of anyone else's is in it to read back first.
+        folder.replace(name, contents, None)?;
+        return Ok(Outcome::Created);
+    }
     match folder.read(name)? {
         Found::Present(existing) if existing.bytes == contents => Ok(Outcome::Unchanged),
         Found::Present(existing) => {

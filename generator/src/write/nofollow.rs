@@ -46,6 +46,9 @@ pub(crate) struct Contents {
 pub(crate) struct Dir {
     file: std::fs::File,
     path: PathBuf,
+    /// Whether this run made the folder: it holds only what this run put in it, so there is
+    /// nothing to read back or clean up before writing.
+    fresh: bool,
 }
 
 impl Dir {
@@ -55,7 +58,13 @@ impl Dir {
         Ok(Dir {
             file: fd.into(),
             path: path.to_path_buf(),
+            fresh: false,
         })
+    }
+
+    /// Whether this run made the folder.
+    pub fn is_fresh(&self) -> bool {
+        self.fresh
     }
 
     /// The open folder, for `flock`.
@@ -84,6 +93,7 @@ impl Dir {
             found.map(|fd| Dir {
                 file: fd.into(),
                 path: self.path(name),
+                fresh: false,
             })
         })
     }
@@ -92,18 +102,34 @@ impl Dir {
     /// (the link itself, never what it points to) when `replace_link`, and reported
     /// otherwise.
     pub fn create_folder(&self, name: &str, replace_link: bool) -> io::Result<Found<Dir>> {
+        // Made first: `mkdirat` never follows a link, and a new folder needs no look first.
+        if self.make_folder(name)? {
+            return self.fresh_folder(name);
+        }
         match self.folder(name)? {
             Found::Link(_) if replace_link => {
                 rustix::fs::unlinkat(&self.file, name, AtFlags::empty())?;
+                if self.make_folder(name)? {
+                    return self.fresh_folder(name);
+                }
+                self.folder(name)
             }
-            Found::Absent => {}
-            found => return Ok(found),
+            found => Ok(found),
         }
+    }
+
+    /// Makes the folder `name`: true when this call made it, false when something is there.
+    fn make_folder(&self, name: &str) -> io::Result<bool> {
         match rustix::fs::mkdirat(&self.file, name, Mode::from_raw_mode(0o777)) {
-            Ok(()) | Err(rustix::io::Errno::EXIST) => {}
-            Err(e) => return Err(e.into()),
+            Ok(()) => Ok(true),
+            Err(rustix::io::Errno::EXIST) => Ok(false),
+            Err(e) => Err(e.into()),
         }
-        self.folder(name)
+    }
+
+    /// The folder `name` that this run just made.
+    fn fresh_folder(&self, name: &str) -> io::Result<Found<Dir>> {
+        Ok(self.folder(name)?.map(|dir| Dir { fresh: true, ..dir }))
     }
 
     /// The regular file `name` in this folder. It is opened without blocking, so a FIFO put
@@ -161,6 +187,9 @@ impl Dir {
 
     /// Removes the temporary files a killed run left directly in this folder.
     pub fn remove_leftovers(&self) -> io::Result<()> {
+        if self.fresh {
+            return Ok(());
+        }
         for entry in rustix::fs::Dir::read_from(&self.file)? {
             let entry = entry?;
             let name = OsStr::from_bytes(entry.file_name().to_bytes());
