@@ -177,7 +177,7 @@ fn cdk_json() -> Value {
 #[derive(Template)]
 #[template(path = "cdk/README.md", whitespace = "preserve")]
 struct Readme<'a> {
-    source: String,
+    header: String,
     stacked: bool,
     heading: &'a str,
     stack_id: &'a str,
@@ -276,7 +276,7 @@ fn readme(
         props: cdk_test::example_props(&first.open, 2),
     };
     let readme = Readme {
-        source: unit.source(),
+        header: unit.header(),
         stacked: unit.stacked,
         heading: if unit.stacked {
             unit.folder

@@ -27,8 +27,8 @@ pub const DEPLOYMENT: (&str, &str, &str) = ("aws", "111122223333", "us-east-1");
 
 #[derive(Template)]
 #[template(path = "cdk/test.ts", whitespace = "preserve")]
-struct TestTs {
-    header: &'static str,
+struct TestTs<'a> {
+    header: &'a str,
     partition: &'static str,
     account: &'static str,
     region: &'static str,
@@ -51,7 +51,7 @@ struct TestRole {
 pub fn render(
     unit: &Unit<'_>,
     constructs: &[ConstructInfo],
-    header: &'static str,
+    header: &str,
 ) -> Result<(String, String), RenderError> {
     let file = format!("test/{}.test.ts", unit.folder);
     let roles = unit

@@ -30,7 +30,7 @@ const ELEMENT: &str = "Element";
 #[derive(Template)]
 #[template(path = "cloudformation/template.yaml", whitespace = "preserve")]
 struct TemplateYaml<'a> {
-    source: String,
+    header: String,
     description: String,
     parameters: Vec<Parameter>,
     groups: Vec<(String, Vec<String>)>,
@@ -160,7 +160,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         groups = topic_groups(&parameters);
     }
     let template = TemplateYaml {
-        source: unit.source(),
+        header: unit.header(),
         description: unit.description.clone(),
         parameters,
         groups,

@@ -66,18 +66,18 @@ const OUTPUTS: [(&str, &str, &str); 3] = [
 /// Renders the module: `versions.tf`, `variables.tf`, `main.tf`, `outputs.tf` and
 /// `README.md`.
 pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
-    let source = unit.source();
+    let header = unit.header();
     let variables = variables(unit);
     let outputs = outputs(unit);
     let main = Main {
-        source: &source,
+        header: &header,
         data_sources: data_sources(unit),
         locals: aligned(locals(unit)),
         application_in_deploying_account: unit.references(Field::SourceAccount),
         roles: unit.members.iter().map(main_role).collect(),
     };
     let readme = Readme {
-        source: &source,
+        header: &header,
         stacked: unit.stacked,
         heading: unit.folder,
         roles: unit
@@ -100,17 +100,17 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         outputs: &outputs,
     };
     let variables_tf = Variables {
-        source: &source,
+        header: &header,
         variables: &variables,
     };
     let outputs_tf = Outputs {
-        source: &source,
+        header: &header,
         outputs: &outputs,
     };
     let files = [
         (
             "versions.tf",
-            run(&Versions { source: &source }, "versions.tf")?,
+            run(&Versions { header: &header }, "versions.tf")?,
         ),
         ("variables.tf", run(&variables_tf, "variables.tf")?),
         ("main.tf", run(&main, "main.tf")?),
@@ -127,20 +127,20 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
 #[template(path = "terraform/versions.tf", whitespace = "preserve")]
 struct Versions<'a> {
     /// `the rds-mysql catalog entry`, for the header.
-    source: &'a str,
+    header: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "terraform/variables.tf", whitespace = "preserve")]
 struct Variables<'a> {
-    source: &'a str,
+    header: &'a str,
     variables: &'a [Variable],
 }
 
 #[derive(Template)]
 #[template(path = "terraform/main.tf", whitespace = "preserve")]
 struct Main<'a> {
-    source: &'a str,
+    header: &'a str,
     /// The `data` sources referenced, by type.
     data_sources: Vec<&'static str>,
     /// The deployment's values, names padded for alignment.
@@ -171,14 +171,14 @@ struct MainRole {
 #[derive(Template)]
 #[template(path = "terraform/outputs.tf", whitespace = "preserve")]
 struct Outputs<'a> {
-    source: &'a str,
+    header: &'a str,
     outputs: &'a [Output],
 }
 
 #[derive(Template)]
 #[template(path = "terraform/README.md", whitespace = "preserve")]
 struct Readme<'a> {
-    source: &'a str,
+    header: &'a str,
     /// Whether the module holds a stack of roles.
     stacked: bool,
     /// The stack's name, for a stack's heading.
