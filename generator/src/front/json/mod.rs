@@ -195,3 +195,40 @@ fn properties(builder: &mut Builder, json: &JsonSpec) {
         builder.policy("policy", kind);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+    use crate::error::Location;
+
+    #[test]
+    fn each_problem_is_located_at_its_value() {
+        let text = "{\n  \"connector\": \"rds-mysql\",\n  \"name\": \"orders\",\n  \"values\": { \"account_id\": \"12345\" }\n}";
+        let diagnostics = read(text).unwrap_err();
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let diagnostic = &diagnostics[0];
+        assert_eq!(
+            diagnostic.location,
+            Some(Location {
+                line: 4,
+                column: 29
+            })
+        );
+        assert!(
+            diagnostic
+                .message
+                .starts_with("values.account_id: \"12345\"")
+        );
+        let shown = diagnostic.show("spec.json", text);
+        assert!(
+            shown.starts_with("spec.json:4:29: values.account_id"),
+            "{shown}"
+        );
+        let caret = format!("| {}^", " ".repeat(28));
+        assert!(shown.ends_with(&caret), "{shown}");
+        // Not JSON at all: the message says where, the diagnostic has no location.
+        let broken = read("{").unwrap_err();
+        assert_eq!(broken[0].location, None);
+        assert!(broken[0].show("spec.json", "{").starts_with("spec.json: "));
+    }
+}
