@@ -5,6 +5,7 @@
 //! template literals). Templates always print user values inside quotes.
 
 use std::fmt::{self, Write};
+use std::sync::LazyLock;
 
 use askama::filters::Escaper;
 
@@ -41,15 +42,38 @@ enum Replacement {
     HexBraced(char),
 }
 
+/// Which characters an escaper replaces, and with what: `None` for a character that stands
+/// for itself. It sees the character and the text after it.
+type Replace = fn(char, &str) -> Option<Replacement>;
+
+/// For each byte, whether a character starting with it may need escaping.
+type Asked = [bool; 256];
+
+/// The bytes `replace` may replace: every byte that starts a non-ASCII character, and each
+/// ASCII character it replaces before some text or none. Derived from the rule itself, so the
+/// table can never let through what the rule escapes.
+fn asked(replace: Replace) -> Asked {
+    let mut table = [false; 256];
+    for (byte, asked) in table.iter_mut().enumerate() {
+        *asked = match u8::try_from(byte) {
+            Ok(ascii) if ascii.is_ascii() => {
+                let c = char::from(ascii);
+                ["", "{", "x"].iter().any(|rest| replace(c, rest).is_some())
+            }
+            _ => true,
+        };
+    }
+    table
+}
+
 /// Writes `string` to `dest`, copying the runs of characters that need no escaping whole and
-/// writing `replace`'s replacement for each character that does (`replace` sees the character
-/// and the text after it). `replace` is asked only about the characters whose first byte
-/// `asked` marks: every other character stands for itself.
+/// writing `replace`'s replacement for each character that does. `replace` is asked only
+/// about the characters whose first byte `asked` marks.
 fn write_escaped<W: Write>(
     mut dest: W,
     string: &str,
     asked: &Asked,
-    replace: impl Fn(char, &str) -> Option<Replacement>,
+    replace: Replace,
 ) -> fmt::Result {
     let bytes = string.as_bytes();
     let (mut run, mut i) = (0, 0);
@@ -85,95 +109,63 @@ fn write_escaped<W: Write>(
     dest.write_str(&string[run..])
 }
 
-/// For each byte, whether a character starting with it may need escaping.
-type Asked = [bool; 256];
-
-/// The bytes that start a non-ASCII character, the ASCII control characters and `special`.
-const fn asked(special: &[u8]) -> Asked {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = byte >= 0x80 || byte < 0x20 || byte == 0x7f;
-        byte += 1;
-    }
-    let mut i = 0;
-    while i < special.len() {
-        table[special[i] as usize] = true;
-        i += 1;
-    }
-    table
-}
-
-impl Escaper for Yaml {
-    fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
-        write_escaped(dest, string, &const { asked(b"\\\"") }, |c, _| match c {
-            '\\' => Some(Replacement::Text("\\\\")),
-            '"' => Some(Replacement::Text("\\\"")),
-            '\n' => Some(Replacement::Text("\\n")),
-            '\t' => Some(Replacement::Text("\\t")),
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
-                ) =>
-            {
-                Some(Replacement::Hex4(c))
+/// Implements [`Escaper`] for `$escaper` with its replacement rule `$replace`, the byte table
+/// derived from the rule once.
+macro_rules! escaper {
+    ($escaper:ty, $replace:expr) => {
+        impl Escaper for $escaper {
+            fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
+                static ASKED: LazyLock<Asked> = LazyLock::new(|| asked($replace));
+                write_escaped(dest, string, &ASKED, $replace)
             }
-            _ => None,
-        })
-    }
+        }
+    };
 }
 
-impl Escaper for TypeScript {
-    fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
-        write_escaped(dest, string, &const { asked(b"\\'\"`$") }, |c, _| match c {
-            '\\' | '\'' | '"' | '`' | '$' => Some(Replacement::Backslashed(c)),
-            '\n' => Some(Replacement::Text("\\n")),
-            '\r' => Some(Replacement::Text("\\r")),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
-                Some(Replacement::HexBraced(c))
-            }
-            _ => None,
-        })
+escaper!(Yaml, |c, _| match c {
+    '\\' => Some(Replacement::Text("\\\\")),
+    '"' => Some(Replacement::Text("\\\"")),
+    '\n' => Some(Replacement::Text("\\n")),
+    '\t' => Some(Replacement::Text("\\t")),
+    c if c.is_control()
+        || matches!(
+            c,
+            '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+        ) =>
+    {
+        Some(Replacement::Hex4(c))
     }
-}
+    _ => None,
+});
 
-impl Escaper for Hcl {
-    fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
-        write_escaped(
-            dest,
-            string,
-            &const { asked(b"\\\"$%") },
-            |c, rest| match c {
-                '\\' => Some(Replacement::Text("\\\\")),
-                '"' => Some(Replacement::Text("\\\"")),
-                '\n' => Some(Replacement::Text("\\n")),
-                '\r' => Some(Replacement::Text("\\r")),
-                '\t' => Some(Replacement::Text("\\t")),
-                '$' | '%' if rest.starts_with('{') => Some(Replacement::Doubled(c)),
-                c if c.is_control() => Some(Replacement::Hex4(c)),
-                _ => None,
-            },
-        )
+escaper!(TypeScript, |c, _| match c {
+    '\\' | '\'' | '"' | '`' | '$' => Some(Replacement::Backslashed(c)),
+    '\n' => Some(Replacement::Text("\\n")),
+    '\r' => Some(Replacement::Text("\\r")),
+    c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+        Some(Replacement::HexBraced(c))
     }
-}
+    _ => None,
+});
 
-impl Escaper for Markdown {
-    fn write_escaped_str<W: Write>(&self, dest: W, string: &str) -> fmt::Result {
-        write_escaped(
-            dest,
-            string,
-            &const { asked(b"\\`*_[]<>|#") },
-            |c, _| match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                    Some(Replacement::Backslashed(c))
-                }
-                '\n' | '\r' => Some(Replacement::Text(" ")),
-                _ => None,
-            },
-        )
+escaper!(Hcl, |c, rest| match c {
+    '\\' => Some(Replacement::Text("\\\\")),
+    '"' => Some(Replacement::Text("\\\"")),
+    '\n' => Some(Replacement::Text("\\n")),
+    '\r' => Some(Replacement::Text("\\r")),
+    '\t' => Some(Replacement::Text("\\t")),
+    '$' | '%' if rest.starts_with('{') => Some(Replacement::Doubled(c)),
+    c if c.is_control() => Some(Replacement::Hex4(c)),
+    _ => None,
+});
+
+escaper!(Markdown, |c, _| match c {
+    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+        Some(Replacement::Backslashed(c))
     }
-}
+    '\n' | '\r' => Some(Replacement::Text(" ")),
+    _ => None,
+});
 
 /// An escaper's string literal: the quote that opens and closes it.
 pub trait Quoted: Escaper {
