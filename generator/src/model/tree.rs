@@ -128,17 +128,9 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// The list field, if this is an item standing for one string per element of it.
-    pub fn each(&self) -> Option<Field> {
-        match self {
-            Node::Item(Item::Each(field, _)) => Some(*field),
-            _ => None,
-        }
-    }
-
     /// Whether this is an item standing for one string per element of an open list.
     pub fn is_each(&self) -> bool {
-        self.each().is_some()
+        matches!(self, Node::Item(Item::Each(..)))
     }
 }
 

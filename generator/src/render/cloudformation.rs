@@ -127,10 +127,7 @@ impl Cfn<'_> {
             Field::AccountId | Field::SourceAccount => out.push_str("AWS::AccountId"),
             Field::Region => out.push_str("AWS::Region"),
             field if field.is_list() => out.push_str(ELEMENT),
-            field => {
-                out.push_str(self.0.pascal());
-                out.push_str(field.pascal_name());
-            }
+            field => out.push_str(&self.0.logical_id(field.pascal_name())),
         }
     }
 }
