@@ -56,7 +56,7 @@ impl Interp {
     /// # Panics
     /// On an unknown placeholder: the catalog is static data and its tests parse all of it.
     pub fn parse(documented: &str) -> Interp {
-        let mut pieces = Vec::new();
+        let mut pieces: Vec<Result<&str, Field>> = Vec::new();
         let mut rest = documented;
         while let Some(start) = rest.find(['{', '[']) {
             let close = if rest[start..].starts_with("{{") {
@@ -64,7 +64,7 @@ impl Interp {
             } else if rest[start..].starts_with("[[") {
                 "]]"
             } else {
-                pieces.push(Piece::Text(rest[..=start].to_owned()));
+                pieces.push(Ok(&rest[..=start]));
                 rest = &rest[start + 1..];
                 continue;
             };
@@ -73,16 +73,12 @@ impl Interp {
             let field = Field::from_name(name)
                 .or_else(|| (name == "security_group").then_some(Field::SecurityGroupIds))
                 .unwrap_or_else(|| panic!("unknown placeholder {name}"));
-            if start > 0 {
-                pieces.push(Piece::Text(rest[..start].to_owned()));
-            }
-            pieces.push(Piece::Ref(field));
+            pieces.push(Ok(&rest[..start]));
+            pieces.push(Err(field));
             rest = &rest[end + 2..];
         }
-        if !rest.is_empty() {
-            pieces.push(Piece::Text(rest.to_owned()));
-        }
-        Interp { pieces }.merged()
+        pieces.push(Ok(rest));
+        Interp::joined(&pieces)
     }
 
     /// The pieces, text and references alternating.
@@ -114,7 +110,7 @@ impl Interp {
 
     /// Replaces each reference for which `value` returns text by that text.
     pub fn bind<'v>(&self, value: impl Fn(Field) -> Option<&'v str>) -> Interp {
-        let texts: Vec<Result<&str, Field>> = self
+        let pieces: Vec<Result<&str, Field>> = self
             .pieces
             .iter()
             .map(|piece| match piece {
@@ -122,19 +118,27 @@ impl Interp {
                 Piece::Text(text) => Ok(text.as_str()),
             })
             .collect();
-        let mut pieces: Vec<Piece> = Vec::with_capacity(texts.len());
-        for run in texts.chunk_by(|a, b| a.is_ok() && b.is_ok()) {
+        Interp::joined(&pieces)
+    }
+
+    /// The string of `pieces` (text, or an open field), each run of text joined into one
+    /// piece and empty text dropped, so a fully bound string is one piece.
+    fn joined(pieces: &[Result<&str, Field>]) -> Interp {
+        let mut joined: Vec<Piece> = Vec::with_capacity(pieces.len());
+        for run in pieces.chunk_by(|a, b| a.is_ok() && b.is_ok()) {
             match run {
-                [Err(field)] => pieces.push(Piece::Ref(*field)),
+                [Err(field)] => joined.push(Piece::Ref(*field)),
                 texts => {
                     let mut text =
                         String::with_capacity(texts.iter().flatten().map(|t| t.len()).sum());
                     texts.iter().flatten().for_each(|t| text.push_str(t));
-                    pieces.push(Piece::Text(text));
+                    if !text.is_empty() {
+                        joined.push(Piece::Text(text));
+                    }
                 }
             }
         }
-        Interp { pieces }
+        Interp { pieces: joined }
     }
 
     /// Prints the string with `idiom`.
@@ -152,18 +156,6 @@ impl Interp {
                 Piece::Ref(field) => idiom.reference(out, *field),
             }
         }
-    }
-
-    /// Joins adjacent text pieces, so a fully bound string is one piece.
-    fn merged(self) -> Interp {
-        let mut pieces: Vec<Piece> = Vec::with_capacity(self.pieces.len());
-        for piece in self.pieces {
-            match (pieces.last_mut(), piece) {
-                (Some(Piece::Text(last)), Piece::Text(text)) => last.push_str(&text),
-                (_, piece) => pieces.push(piece),
-            }
-        }
-        Interp { pieces }
     }
 }
 
