@@ -22,6 +22,7 @@ mod declared;
 pub use connector_roles_generator::front::json;
 pub use connector_roles_generator::front::rust::source;
 pub use connector_roles_generator::model::catalog;
+pub use connector_roles_generator::model::status;
 pub use connector_roles_generator::render::{listing, render};
 pub use connector_roles_generator::spec::properties;
 pub use connector_roles_generator::stack::Stack;

@@ -60,16 +60,72 @@ fn the_generated_policies_are_equal() {
     let output = audit(&[&p, &t], &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(stdout(&output).contains("the role is exactly the documented rds-mysql"));
+    // RDS (MySQL) is a legacy connector: the report says so in AWS's words, and it is no
+    // difference.
+    assert!(
+        stdout(&output)
+            .contains("note: rds-mysql is a legacy connector: AWS's \"Legacy connectors\" page"),
+        "{}",
+        stdout(&output)
+    );
     let only_trust = audit(&[&t], &["--format", "json"]);
     assert_eq!(only_trust.status.code(), Some(0));
     let report: Value = serde_json::from_str(&stdout(&only_trust)).unwrap();
     assert_eq!(report["equal"], true);
+    assert_eq!(report["status"], "legacy");
     assert!(
         report["notes"][0]
             .as_str()
             .unwrap()
             .contains("no permission policy")
     );
+    assert!(
+        report["notes"][1]
+            .as_str()
+            .unwrap()
+            .contains("no longer available for new onboarding")
+    );
+}
+
+/// A current connector's report has no status note.
+#[test]
+fn a_current_connector_is_audited_without_a_status_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = file(
+        dir.path(),
+        "drive.json",
+        r#"{"connector": "google-drive", "name": "drive", "values": {
+            "account_id": "111122223333", "source_account": "111122223333", "region": "us-east-1",
+            "application_id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+            "index_id": "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+            "secret_id": "qbusiness-drive-AbCdEf", "key_id": "1234abcd-12ab-34cd-56ef-1234567890ab"
+        }}"#,
+    );
+    let written = Command::new(BIN)
+        .args([
+            "generate",
+            spec.to_str().unwrap(),
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(written.status.success());
+    let policies = dir.path().join("drive/policy");
+    let output = Command::new(BIN)
+        .arg("audit")
+        .arg(policies.join("permission-policy.json"))
+        .arg(policies.join("trust-policy.json"))
+        .args(["--spec", spec.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["equal"], true, "{report}");
+    assert_eq!(report["status"], "current");
+    assert_eq!(report["revision"], "new-connector");
+    assert!(report.get("notes").is_none(), "{report}");
 }
 
 #[test]

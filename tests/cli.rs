@@ -511,7 +511,7 @@ fn a_closed_pipe_ends_quietly() {
         let output = child.wait_with_output().unwrap();
         assert_eq!(output.status.code(), Some(141), "{args:?}");
         assert!(
-            output.stderr.is_empty(),
+            support::errors(&output).is_empty(),
             "{args:?}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
@@ -535,7 +535,7 @@ fn a_full_standard_output_is_one_line_and_exit_3() {
             .stdout(std::fs::File::create("/dev/full").unwrap())
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = support::errors(&output);
         assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(
@@ -955,7 +955,7 @@ fn a_full_disk_or_read_only_folder_loses_nothing() {
     let sibling = disk.0.path().join("keep.txt");
     std::fs::write(&sibling, "mine").unwrap();
     let output = run(&["generate", ORDERS, "--out", dir]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = support::errors(&output);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
@@ -987,7 +987,7 @@ fn a_full_disk_or_read_only_folder_loses_nothing() {
     std::fs::write(out.join("orders-mysql/cdk/README.md"), "edited\n").unwrap();
     disk.remount("ro");
     let output = run(&["generate", ORDERS, "--out", dir, "--force"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = support::errors(&output);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("Read-only file system"), "{stderr}");
@@ -1003,7 +1003,7 @@ fn read_errors_say_reading() {
     )
     .unwrap();
     let output = run(&["generate", ORDERS, "--out", out.path().to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = support::errors(&output);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.starts_with("error: reading "), "{stderr}");
     assert!(
@@ -1046,7 +1046,7 @@ fn links_inside_the_output_folder_are_never_followed() {
 
         for command in ["generate", "check"] {
             let output = run(&[command, ORDERS, "--out", dir]);
-            let stderr = String::from_utf8_lossy(&output.stderr);
+            let stderr = support::errors(&output);
             assert_eq!(
                 output.status.code(),
                 Some(2),
@@ -1185,7 +1185,7 @@ fn progress_shows_on_a_terminal_only() {
         .output()
         .unwrap();
     assert!(piped.status.success());
-    assert_eq!(String::from_utf8_lossy(&piped.stderr), "");
+    assert_eq!(support::errors(&piped), "");
     // A terminal (util-linux's `script` gives the command one): the bar, then cleared.
     let command = format!("{BIN} {} > /dev/null", generate("terminal").join(" "));
     let session = |after: &str| {

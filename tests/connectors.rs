@@ -17,7 +17,7 @@ mod support;
 
 use std::path::PathBuf;
 
-use connector_roles::catalog::{self, Connector, Part};
+use connector_roles::catalog::{self, Connector, Part, Policies};
 use connector_roles::{Field, Format, RoleSpec, Stack, render, write_all};
 use connector_roles_generator::render::names::Names;
 use serde_json::{Value, json};
@@ -66,15 +66,90 @@ const BLOCKS: [(&str, &str, Part); 9] = [
 /// The one block deliberately not offered: it repeats a statement of the main policy.
 const REPEATED_BLOCK: (&str, &str) = ("kendra-database", "kms_if_ssl_bucket_encrypted");
 
+/// The statements the pages introduce with "(Optional) If you're using Amazon VPC". The
+/// references of the connectors added from AWS's lists (`connectors/added/` of the research)
+/// do not list them apart as the others do; these are theirs.
+const VPC_STATEMENTS: [&str; 5] = [
+    "AllowsAmazonQToCreateAndDeleteNI",
+    "AllowsAmazonQToCreateAndDeleteNIForSpecificTag",
+    "AllowsAmazonQToCreateTags",
+    "AllowsAmazonQToCreateNetworkInterfacePermission",
+    "AllowsAmazonQToDescribeResourcesForVPC",
+];
+
 /// The Kendra VPC section's block, named with its section title.
 const KENDRA_VPC: &str = "vpc (section 'Virtual private cloud (VPC) IAM role')";
 
+/// The reference file of connector `id`.
 fn reference(id: &str) -> Value {
     let path = format!(
         "{}/tests/reference/connectors/{id}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// One documented page: a connector at the revision the page is a copy of.
+struct Page {
+    connector: &'static Connector,
+    revision: Option<&'static str>,
+    /// The page's policies (`permission_policy`, `trust_policy`) and blocks, as transcribed.
+    page: Value,
+}
+
+impl Page {
+    fn policies(&self) -> &'static Policies {
+        self.connector.policies(self.revision).unwrap()
+    }
+
+    /// Every optional part the page documents.
+    fn parts(&self) -> Vec<Part> {
+        self.policies().parts()
+    }
+}
+
+/// Every page of the catalog. A connector AWS documents twice (copied from the research's
+/// `connectors/added/`) holds the page of its default revision under `iam_role` and the
+/// original connector's under `iam_role_original_connector`; every other reference is the
+/// page of the connector's current revision.
+fn pages() -> Vec<Page> {
+    let mut pages = Vec::new();
+    for connector in catalog::all() {
+        let reference = reference(&connector.id);
+        if reference.get("iam_role").is_none() {
+            pages.push(Page {
+                connector,
+                revision: page_revision(connector),
+                page: reference,
+            });
+            continue;
+        }
+        for (i, policies) in connector.revisions.iter().enumerate() {
+            let key = match i {
+                0 => "iam_role",
+                _ if policies.revision.as_deref() == Some("original-connector") => {
+                    "iam_role_original_connector"
+                }
+                // A revision of a page that was not copied separately: compared as the
+                // page the other connectors of its shape are.
+                _ => continue,
+            };
+            let mut page = reference[key].clone();
+            assert_eq!(
+                page["source"]["url"],
+                policies.page.as_str(),
+                "{}",
+                connector.id
+            );
+            page["optional_statements"] = json!(VPC_STATEMENTS);
+            pages.push(Page {
+                connector,
+                revision: policies.revision.as_deref(),
+                page,
+            });
+        }
+    }
+    pages
 }
 
 /// The statements of a page block: one statement, a policy, or either under `when`.
@@ -105,20 +180,19 @@ fn blocks(id: &str, page: &Value) -> Vec<(Part, Vec<Value>)> {
 /// The page's policies with `parts` on: the main permission policy without the statements
 /// the page marks optional for a part left off, plus the blocks of the parts turned on (a
 /// block that repeats the main policy adds only what is new).
-fn page_policies(connector: &Connector, parts: &[Part]) -> (Value, Value) {
-    let page = reference(&connector.id);
-    let mut permission = page["permission_policy"].clone();
-    let optional: Vec<&str> = page["optional_statements"]
+fn page_policies(page: &Page, parts: &[Part]) -> (Value, Value) {
+    let mut permission = page.page["permission_policy"].clone();
+    let optional: Vec<&str> = page.page["optional_statements"]
         .as_array()
         .map(|sids| sids.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let everything = parts.len() == connector.parts().len();
+    let everything = parts.len() == page.parts().len();
     let statements = permission["Statement"].as_array_mut().unwrap();
     if !everything {
         assert!(parts.is_empty(), "only all parts or none are compared");
         statements.retain(|s| !optional.contains(&s["Sid"].as_str().unwrap_or_default()));
     }
-    for (part, block) in blocks(&connector.id, &page) {
+    for (part, block) in blocks(&page.connector.id, &page.page) {
         if parts.contains(&part) {
             for statement in block {
                 if !statements.contains(&statement) {
@@ -127,7 +201,7 @@ fn page_policies(connector: &Connector, parts: &[Part]) -> (Value, Value) {
             }
         }
     }
-    (permission, page["trust_policy"].clone())
+    (permission, page.page["trust_policy"].clone())
 }
 
 /// `policy` with each example value the page prints read as its placeholder, longest first.
@@ -151,7 +225,8 @@ fn value_of(field: Field, source_account: &'static str) -> Vec<&'static str> {
         .1
 }
 
-/// The revision the reference page is a copy of: the current one.
+/// The revision the reference page of a connector documented once is a copy of: the current
+/// one.
 fn page_revision(connector: &Connector) -> Option<&str> {
     let names = connector.revision_names();
     names
@@ -161,22 +236,22 @@ fn page_revision(connector: &Connector) -> Option<&str> {
         .copied()
 }
 
-/// The spec of `connector` at its page's revision with `parts` on and every value its
+/// The spec of the page's connector at its revision with `parts` on and every value its
 /// policies use bound.
-fn bound_spec(connector: &Connector, parts: &[Part], source_account: &'static str) -> RoleSpec {
-    named_bound_spec("bound", connector, parts, source_account)
+fn bound_spec(page: &Page, parts: &[Part], source_account: &'static str) -> RoleSpec {
+    named_bound_spec("bound", page, parts, source_account)
 }
 
 fn named_bound_spec(
     name: &str,
-    connector: &Connector,
+    page: &Page,
     parts: &[Part],
     source_account: &'static str,
 ) -> RoleSpec {
-    let policies = connector.policies(page_revision(connector)).unwrap();
+    let connector = page.connector;
     let mut values = serde_json::Map::new();
     let mut vpc = serde_json::Map::new();
-    for field in policies.fields(parts) {
+    for field in page.policies().fields(parts) {
         if field == Field::Partition {
             continue;
         }
@@ -193,7 +268,7 @@ fn named_bound_spec(
         "values": values,
         "include": parts.iter().filter(|p| **p != Part::Vpc).map(|p| p.name()).collect::<Vec<_>>(),
     });
-    if let Some(revision) = page_revision(connector) {
+    if let Some(revision) = page.revision {
         spec["revision"] = json!(revision);
     }
     if parts.contains(&Part::Vpc) {
@@ -204,46 +279,68 @@ fn named_bound_spec(
 
 /// The page's policies with `parts` on, the example values read as placeholders and the
 /// placeholders substituted.
-fn expected(connector: &Connector, parts: &[Part], source_account: &'static str) -> (Value, Value) {
-    let (permission, trust) = page_policies(connector, parts);
+fn expected(page: &Page, parts: &[Part], source_account: &'static str) -> (Value, Value) {
+    let (permission, trust) = page_policies(page, parts);
     let values = support::values(source_account);
-    let substitute = |policy| fill(&placeholders(connector, policy), &values);
+    let substitute = |policy| fill(&placeholders(page.connector, policy), &values);
     (substitute(permission), substitute(trust))
 }
 
 /// Whether the page writes `{{source_account}}` apart from `{{account_id}}`; pages of example
 /// values print one account for both.
-fn separates_accounts(connector: &Connector) -> bool {
-    !connector
+fn separates_accounts(page: &Page) -> bool {
+    !page
+        .connector
         .page_values
         .values()
         .any(|f| *f == Field::AccountId)
-        && reference(&connector.id)
-            .to_string()
-            .contains("{{source_account}}")
+        && page.page.to_string().contains("{{source_account}}")
 }
 
-fn for_each_case(check: impl Fn(&Connector, &[Part], &'static str)) {
-    for connector in catalog::all() {
-        let all = connector.parts();
+fn for_each_case(check: impl Fn(&Page, &[Part], &'static str)) {
+    for page in pages() {
+        let all = page.parts();
         for parts in [all.as_slice(), &[]] {
-            check(connector, parts, ACCOUNT);
-            if separates_accounts(connector) {
-                check(connector, parts, OTHER_ACCOUNT);
+            check(&page, parts, ACCOUNT);
+            if separates_accounts(&page) {
+                check(&page, parts, OTHER_ACCOUNT);
             }
         }
     }
 }
 
+/// The catalog's 38 pages and the 9 connectors added from AWS's lists, two of them (Google
+/// Drive, Microsoft OneDrive) documented twice: a new and an original connector.
+#[test]
+fn every_added_connector_is_compared_with_each_of_its_pages() {
+    let pages = pages();
+    assert_eq!(catalog::all().len(), 47);
+    assert_eq!(pages.len(), 49);
+    for id in ["google-drive", "microsoft-onedrive"] {
+        let revisions: Vec<Option<&str>> = pages
+            .iter()
+            .filter(|p| p.connector.id == id)
+            .map(|p| p.revision)
+            .collect();
+        assert_eq!(
+            revisions,
+            [Some("new-connector"), Some("original-connector")]
+        );
+    }
+}
+
 #[test]
 fn every_connector_emits_its_page_as_json() {
-    for_each_case(|connector, parts, source_account| {
-        let spec = bound_spec(connector, parts, source_account);
+    for_each_case(|page, parts, source_account| {
+        let spec = bound_spec(page, parts, source_account);
         let read = |file| -> Value {
             serde_json::from_str(&support::artifact(&spec, Format::Json, file)).unwrap()
         };
-        let (permission, trust) = expected(connector, parts, source_account);
-        println!("{} {parts:?} {source_account}", connector.id);
+        let (permission, trust) = expected(page, parts, source_account);
+        println!(
+            "{} {:?} {parts:?} {source_account}",
+            page.connector.id, page.revision
+        );
         assert_same_policy(&read("permission-policy.json"), &permission);
         assert_same_policy(&read("trust-policy.json"), &trust);
     });
@@ -251,12 +348,15 @@ fn every_connector_emits_its_page_as_json() {
 
 #[test]
 fn every_connector_emits_its_page_as_cloudformation() {
-    for_each_case(|connector, parts, source_account| {
-        let spec = bound_spec(connector, parts, source_account);
+    for_each_case(|page, parts, source_account| {
+        let spec = bound_spec(page, parts, source_account);
         let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
         let (trust, permission) = Evaluated::new(&template, &[], DEPLOYMENT).role_policies();
-        let (expected_permission, expected_trust) = expected(connector, parts, source_account);
-        println!("{} {parts:?} {source_account}", connector.id);
+        let (expected_permission, expected_trust) = expected(page, parts, source_account);
+        println!(
+            "{} {:?} {parts:?} {source_account}",
+            page.connector.id, page.revision
+        );
         assert_same_policy(&permission, &expected_permission);
         assert_same_policy(&trust, &expected_trust);
     });
@@ -264,13 +364,16 @@ fn every_connector_emits_its_page_as_cloudformation() {
 
 #[test]
 fn every_connector_emits_its_page_as_terraform() {
-    for_each_case(|connector, parts, source_account| {
-        let spec = bound_spec(connector, parts, source_account);
+    for_each_case(|page, parts, source_account| {
+        let spec = bound_spec(page, parts, source_account);
         let text =
             |name: &str| support::artifact(&spec, Format::Terraform, &format!("terraform/{name}"));
         let role = Module::new(text, &[], &DEPLOYMENT).role("this");
-        let (permission, trust) = expected(connector, parts, source_account);
-        println!("{} {parts:?} {source_account}", connector.id);
+        let (permission, trust) = expected(page, parts, source_account);
+        println!(
+            "{} {:?} {parts:?} {source_account}",
+            page.connector.id, page.revision
+        );
         assert_same_policy(&role.permission, &permission);
         assert_same_policy(&role.trust, &trust);
     });
@@ -281,9 +384,10 @@ fn every_connector_emits_its_page_as_terraform() {
 /// to the page's policies.
 #[test]
 fn every_open_connector_evaluates_to_its_page() {
-    for connector in catalog::all() {
-        let spec = RoleSpec::default_for(connector, page_revision(connector)).unwrap();
-        let parts = connector.parts();
+    for page in pages() {
+        let connector = page.connector;
+        let spec = RoleSpec::default_for(connector, page.revision).unwrap();
+        let parts = page.parts();
         let open: Vec<Field> = spec
             .policies()
             .fields(&parts)
@@ -303,8 +407,8 @@ fn every_open_connector_evaluates_to_its_page() {
             .map(|(n, v)| (n.as_str(), v.clone()))
             .collect();
         let inputs: Vec<(&str, Value)> = open.iter().map(|f| (f.name(), value(*f))).collect();
-        let (permission, trust) = expected(connector, &parts, ACCOUNT);
-        println!("{}", connector.id);
+        let (permission, trust) = expected(&page, &parts, ACCOUNT);
+        println!("{} {:?}", connector.id, page.revision);
 
         let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
         let (cfn_trust, cfn_permission) =
@@ -332,18 +436,18 @@ fn the_block_left_out_repeats_the_main_policy() {
 
 #[test]
 fn every_block_of_every_page_is_mapped() {
-    for connector in catalog::all() {
-        let page = reference(&connector.id);
-        let Some(blocks) = page["additional_policy_blocks"].as_object() else {
+    for page in pages() {
+        let Some(blocks) = page.page["additional_policy_blocks"].as_object() else {
             continue;
         };
         for name in blocks.keys() {
+            let id = page.connector.id.as_str();
             let mapped = BLOCKS
                 .iter()
-                .any(|(id, block, _)| *id == connector.id && block == name)
-                || (connector.id.as_str(), name.as_str()) == REPEATED_BLOCK
+                .any(|(connector, block, _)| *connector == id && block == name)
+                || (id, name.as_str()) == REPEATED_BLOCK
                 || name == KENDRA_VPC;
-            assert!(mapped, "{}: block {name} is not mapped", connector.id);
+            assert!(mapped, "{id}: block {name} is not mapped");
         }
     }
 }
@@ -392,11 +496,11 @@ fn every_arn_follows_the_partition() {
         ("aws-cn", "cn-north-1", ACCOUNT),
         ("aws-us-gov", "us-gov-west-1", ACCOUNT),
     ];
-    for connector in catalog::all() {
+    for page in pages() {
+        let connector = page.connector;
         for (partition, region, account) in partitions {
             let mut spec: Value =
-                serde_json::from_str(&bound_spec(connector, &connector.parts(), account).to_json())
-                    .unwrap();
+                serde_json::from_str(&bound_spec(&page, &page.parts(), account).to_json()).unwrap();
             spec["values"]["partition"] = json!(partition);
             spec["values"]["region"] = json!(region);
             let spec = RoleSpec::from_json(&spec.to_string()).unwrap();
@@ -406,11 +510,11 @@ fn every_arn_follows_the_partition() {
                 account,
                 region,
             };
-            let open = RoleSpec::default_for(connector, None).unwrap();
+            let open = RoleSpec::default_for(connector, page.revision).unwrap();
             let template = support::artifact(&open, Format::CloudFormation, "template.yaml");
             let parameters: Vec<(String, Value)> = open
                 .policies()
-                .fields(&connector.parts())
+                .fields(&page.parts())
                 .into_iter()
                 .filter(|f| !f.defaults_to_deployment())
                 .map(|f| {
@@ -475,13 +579,18 @@ mod real_toolchains {
                 }
                 specs.push(spec);
             }
-            let name = format!("{}-bound", connector.id);
-            specs.push(named_bound_spec(
-                &name,
-                connector,
-                &connector.parts(),
-                OTHER_ACCOUNT,
-            ));
+        }
+        for page in pages() {
+            let default = page.connector.policies(None).unwrap().revision.as_deref();
+            let name = match page.revision {
+                Some(revision)
+                    if page.connector.revisions.len() > 1 && page.revision != default =>
+                {
+                    format!("{}-{revision}-bound", page.connector.id)
+                }
+                _ => format!("{}-bound", page.connector.id),
+            };
+            specs.push(named_bound_spec(&name, &page, &page.parts(), OTHER_ACCOUNT));
         }
         specs
     }

@@ -38,6 +38,16 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// A command's standard error without its `warning:` lines (the status of a legacy or
+/// preview connector, which `generate` states before anything else).
+pub fn errors(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| !line.starts_with("warning: "))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 /// The contents of the one artifact whose path ends with `suffix`.
 pub fn contents<'a>(artifacts: &'a [Artifact], suffix: &str) -> &'a str {
     &artifacts

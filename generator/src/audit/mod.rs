@@ -34,6 +34,7 @@ pub use report::Report;
 
 use crate::model::field::Field;
 use crate::model::policy::PolicyDocument;
+use crate::model::status;
 use crate::model::tree;
 use crate::spec::role::RoleModel;
 use crate::spec::rules::partition_of_region;
@@ -142,8 +143,11 @@ pub fn audit(
             }
         }
     }
+    let listed = &spec.connector.listed;
+    notes.extend(listed.warning(&spec.connector.id, &status::today()));
     Ok(Report {
         connector: spec.connector.id.clone(),
+        status: listed.status,
         revision: spec.policies().revision.clone(),
         role: found.role,
         findings,

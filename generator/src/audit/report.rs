@@ -5,12 +5,15 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::finding::{Finding, PolicyKind};
+use crate::model::status::Status;
 
 /// What an audit found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// The connector the role was compared with.
     pub connector: String,
+    /// The connector's status, as AWS states it (a note quotes AWS when it is not current).
+    pub status: Status,
     /// The documented revision compared with, for a connector whose page was revised.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,

@@ -1,6 +1,6 @@
 //! The documented connectors, as data.
 //!
-//! Four JSON files under `generator/catalog/`, embedded in the binary and read once:
+//! Five JSON files under `generator/catalog/`, embedded in the binary and read once:
 //!
 //! - `statements.json`: every documented statement, once, by name, as the AWS page writes it
 //!   (placeholders included, `arn:aws:` written `arn:{{partition}}:` so ARNs follow the
@@ -10,12 +10,18 @@
 //!   an optional [`Part`].
 //! - `revisions.json`: the statements AWS has revised over time. A shape names the abstract
 //!   `ingest-documents`; each revision says which documented statement stands for it.
+//! - `listings.json`: the pages that say which connectors AWS supports, offers in preview or
+//!   keeps as legacy ([`crate::model::status`]).
 //! - `connectors.json`: one entry per documented connector: its page's title and address,
-//!   its shape, its revisions (the default first), how the page's example values are read
-//!   as placeholders, and notes on every decision taken reading the page.
+//!   its shape, its status, its revisions (the default first), how the page's example values
+//!   are read as placeholders, and notes on every decision taken reading the page. A
+//!   revision is the name of one in `revisions.json`, or a page of its own, for a connector
+//!   AWS documents twice (the new and the original Google Drive connector): its name, and
+//!   the title, address and shape where they differ from the entry's, with `statements`
+//!   naming the `revisions.json` revision its policies are written at.
 //!
-//! Thirty-one pages document one of two policies statement for statement; they share one
-//! shape each instead of a copy each.
+//! Most pages document one of two policies statement for statement; they share one shape
+//! each instead of a copy each.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
@@ -26,6 +32,7 @@ use serde_json::Value;
 use crate::model::field::Field;
 pub use crate::model::policy::Part;
 use crate::model::policy::{PolicyDocument, Statement};
+use crate::model::status::{Listed, StatusEntry};
 
 /// One documented connector.
 #[derive(Debug)]
@@ -38,6 +45,8 @@ pub struct Connector {
     pub page: String,
     /// The shape its policies share with other pages.
     pub shape: String,
+    /// What AWS says of it today, and where.
+    pub listed: Listed,
     /// What was normalised, inferred or decided reading the page.
     pub notes: Option<String>,
     /// Example values the page prints instead of placeholders, each with the field it is
@@ -68,6 +77,12 @@ pub struct CheckovSkip {
 pub struct Policies {
     /// The revision's name; `None` for a connector whose page has never been revised.
     pub revision: Option<String>,
+    /// The title of the page that documents them.
+    pub title: String,
+    /// The address of that page.
+    pub page: String,
+    /// The shape they are written in.
+    pub shape: String,
     /// The permission policy, as documented.
     pub permission_policy: PolicyDocument,
     /// The trust policy, as documented.
@@ -130,6 +145,29 @@ struct RevisionEntry {
     statements: BTreeMap<String, String>,
 }
 
+/// A revision a connector entry lists: one of `revisions.json` by name, or a page of its own.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PageRevision {
+    Named(String),
+    Own(OwnRevision),
+}
+
+/// A revision documented on a page of its own; what it leaves out is the entry's.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnRevision {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    page: Option<String>,
+    #[serde(default)]
+    shape: Option<String>,
+    #[serde(default)]
+    statements: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConnectorEntry {
@@ -137,8 +175,9 @@ struct ConnectorEntry {
     title: String,
     page: String,
     shape: String,
+    status: StatusEntry,
     #[serde(default)]
-    revisions: Vec<String>,
+    revisions: Vec<PageRevision>,
     #[serde(default)]
     page_values: BTreeMap<String, String>,
     #[serde(default)]
@@ -176,11 +215,13 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     let connectors = entries
         .into_iter()
         .map(|entry| {
-            let shape = shapes
-                .get(&entry.shape)
-                .unwrap_or_else(|| panic!("{}: unknown shape {}", entry.id, entry.shape));
-            let resolve = |revision: Option<&String>| {
-                let replacements = revision.map(|name| {
+            let resolve = |revision: Option<OwnRevision>| {
+                let own = revision.as_ref();
+                let shape_name = own.and_then(|r| r.shape.as_ref()).unwrap_or(&entry.shape);
+                let shape = shapes
+                    .get(shape_name)
+                    .unwrap_or_else(|| panic!("{}: unknown shape {shape_name}", entry.id));
+                let replacements = own.and_then(|r| r.statements.as_ref()).map(|name| {
                     &revisions
                         .get(name)
                         .unwrap_or_else(|| panic!("{}: unknown revision {name}", entry.id))
@@ -191,15 +232,37 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
                     replacements,
                 };
                 Policies {
-                    revision: revision.cloned(),
+                    revision: own.map(|r| r.name.clone()),
+                    title: own
+                        .and_then(|r| r.title.clone())
+                        .unwrap_or_else(|| entry.title.clone()),
+                    page: own
+                        .and_then(|r| r.page.clone())
+                        .unwrap_or_else(|| entry.page.clone()),
+                    shape: shape_name.clone(),
                     permission_policy: resolver.document(&shape.permission),
                     trust_policy: resolver.document(&shape.trust),
                 }
             };
-            let policies = if entry.revisions.is_empty() {
+            let policies: Vec<Policies> = if entry.revisions.is_empty() {
                 vec![resolve(None)]
             } else {
-                entry.revisions.iter().map(|r| resolve(Some(r))).collect()
+                entry
+                    .revisions
+                    .into_iter()
+                    .map(|revision| {
+                        resolve(Some(match revision {
+                            PageRevision::Named(name) => OwnRevision {
+                                statements: Some(name.clone()),
+                                name,
+                                title: None,
+                                page: None,
+                                shape: None,
+                            },
+                            PageRevision::Own(own) => own,
+                        }))
+                    })
+                    .collect()
             };
             let page_values = entry
                 .page_values
@@ -210,7 +273,9 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
                     (literal, field)
                 })
                 .collect();
+            let listed = entry.status.resolve(&entry.id);
             Connector {
+                listed,
                 id: entry.id,
                 title: entry.title,
                 page: entry.page,
@@ -328,18 +393,9 @@ impl Connector {
             .collect()
     }
 
-    /// The optional parts the connector documents, in [`Part::ALL`] order.
+    /// The optional parts the connector documents at any revision, in [`Part::ALL`] order.
     pub fn parts(&self) -> Vec<Part> {
-        let present: BTreeSet<Part> = self
-            .revisions
-            .iter()
-            .flat_map(|p| &p.permission_policy.statements)
-            .filter_map(|s| s.part)
-            .collect();
-        Part::ALL
-            .into_iter()
-            .filter(|part| present.contains(part))
-            .collect()
+        parts_of(self.revisions.iter())
     }
 
     /// The service that assumes the role, from the trust policy's principal:
@@ -357,7 +413,24 @@ impl Connector {
     }
 }
 
+/// The optional parts the policies document, in [`Part::ALL`] order.
+fn parts_of<'a>(policies: impl Iterator<Item = &'a Policies>) -> Vec<Part> {
+    let present: BTreeSet<Part> = policies
+        .flat_map(|p| &p.permission_policy.statements)
+        .filter_map(|s| s.part)
+        .collect();
+    Part::ALL
+        .into_iter()
+        .filter(|part| present.contains(part))
+        .collect()
+}
+
 impl Policies {
+    /// The optional parts documented at this revision, in [`Part::ALL`] order.
+    pub fn parts(&self) -> Vec<Part> {
+        parts_of(std::iter::once(self))
+    }
+
     /// The fields the policies reference when `parts` are turned on.
     pub fn fields(&self, parts: &[Part]) -> BTreeSet<Field> {
         self.permission_policy
@@ -377,7 +450,7 @@ mod tests {
 
     #[test]
     fn every_entry_loads_with_a_known_shape_and_revisions() {
-        assert_eq!(all().len(), 38);
+        assert_eq!(all().len(), 47);
         for connector in all() {
             assert!(!connector.revisions.is_empty(), "{}", connector.id);
             assert!(

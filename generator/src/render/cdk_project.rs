@@ -236,8 +236,8 @@ fn readme(
         let (names, spec) = (&member.names, member.role.spec);
         roles.push(ReadmeRole {
             name: &spec.name,
-            title: &spec.connector.title,
-            page: &spec.connector.page,
+            title: &spec.policies().title,
+            page: &spec.policies().page,
             class: &construct.class,
             file: &construct.file,
             inline_policy: member
@@ -281,7 +281,7 @@ fn readme(
         heading: if unit.stacked {
             unit.folder
         } else {
-            &unit.members[0].role.spec.connector.title
+            &unit.members[0].role.spec.policies().title
         },
         stack_id,
         roles,

@@ -261,7 +261,7 @@ impl Builder {
         self.check_boundary_partition();
         let policies = self.connector.and_then(|c| self.check_revision(c));
         if let (Some(connector), Some(policies)) = (self.connector, policies) {
-            self.check_parts_are_documented(connector);
+            self.check_parts_are_documented(connector, policies);
             self.check_values_are_used(connector, policies);
         }
         match self.connector {
@@ -308,8 +308,8 @@ impl Builder {
     }
 
     /// A part the connector's page does not document would emit nothing: say so.
-    fn check_parts_are_documented(&mut self, connector: &Connector) {
-        let documented = connector.parts();
+    fn check_parts_are_documented(&mut self, connector: &Connector, policies: &Policies) {
+        let documented = policies.parts();
         for part in self.parts.clone() {
             if documented.contains(&part) {
                 continue;
@@ -320,8 +320,21 @@ impl Builder {
                 .cloned()
                 .unwrap_or_else(|| part.name().to_owned());
             let known: Vec<_> = documented.iter().map(|p| p.name()).collect();
+            let elsewhere: Vec<&str> = connector
+                .revisions
+                .iter()
+                .filter(|other| other.parts().contains(&part))
+                .filter_map(|other| other.revision.as_deref())
+                .collect();
+            let (revision, hint) = match (&policies.revision, elsewhere.is_empty()) {
+                (Some(revision), false) => (
+                    format!(" at revision {revision}"),
+                    format!("; revision {} documents it", elsewhere.join(", ")),
+                ),
+                _ => (String::new(), String::new()),
+            };
             let rule = format!(
-                "is not an optional part of {} (it documents: {})",
+                "is not an optional part of {}{revision} (it documents: {}){hint}",
                 connector.id,
                 if known.is_empty() {
                     "none".to_owned()
@@ -337,7 +350,7 @@ impl Builder {
     /// connector, or for a part left off.
     fn check_values_are_used(&mut self, connector: &Connector, policies: &Policies) {
         let used = policies.fields(&self.parts);
-        let everywhere = policies.fields(&connector.parts());
+        let everywhere = policies.fields(&policies.parts());
         let unused: Vec<Field> = self
             .values
             .keys()
@@ -345,7 +358,7 @@ impl Builder {
             .filter(|field| !used.contains(field))
             .collect();
         for field in unused {
-            let rule = match connector
+            let rule = match policies
                 .parts()
                 .into_iter()
                 .find(|part| policies.fields(&[*part]).contains(&field))

@@ -68,7 +68,10 @@ impl RoleSpec {
         if let Some(revision) = revision {
             builder.revision("revision", revision);
         }
-        for part in connector.parts() {
+        let parts = connector
+            .policies(revision)
+            .map_or_else(Vec::new, Policies::parts);
+        for part in parts {
             builder.part(part);
         }
         builder.finish()

@@ -118,7 +118,7 @@ impl<'a> RoleModel<'a> {
             "Role {} assumes for the {} data source connector, as documented in \"{}\"",
             connector.service(),
             connector.id,
-            connector.title
+            self.spec.policies().title
         )
     }
 }

@@ -55,8 +55,8 @@ enum Command {
         #[command(flatten)]
         specs: SpecArgs,
     },
-    /// Lists the documented connectors.
-    List,
+    /// Lists the documented connectors, with the status AWS gives each.
+    List(commands::list::ListArgs),
     /// Compares an existing role with the documented one: exits 0 when equal, 1 when not.
     Audit(commands::audit::AuditArgs),
 }
@@ -101,7 +101,7 @@ fn main() -> ExitCode {
             commands::generate::run(&specs, &format.formats(), stdout, overwrite, wait)
         }
         Command::Check { specs } => commands::check::run(&specs),
-        Command::List => commands::list::run(),
+        Command::List(args) => commands::list::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
     };
     result.map_or_else(Failure::exit, ExitCode::from)

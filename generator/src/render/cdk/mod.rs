@@ -221,7 +221,7 @@ fn construct<'a>(
                 "Grants exactly the trust and permission policies the connector's AWS page documents,",
                 "with their Sids; open values are props or the stack's partition, account and region.",
                 "",
-                &format!("@see {}", role.spec.connector.page),
+                &format!("@see {}", role.spec.policies().page),
             ],
         ),
         props_doc: comment_block(

@@ -86,8 +86,8 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
             .map(|member| ReadmeRole {
                 name: member.names.role(),
                 connector: &member.role.spec.connector.id,
-                title: &member.role.spec.connector.title,
-                page: &member.role.spec.connector.page,
+                title: &member.role.spec.policies().title,
+                page: &member.role.spec.policies().page,
                 resource: member.names.terraform_resource(),
                 arn_output: member.names.terraform(OUTPUTS[0].0),
                 managed: member.role.managed_policy_description().is_some(),

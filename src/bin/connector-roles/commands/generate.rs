@@ -1,6 +1,6 @@
 //! `connector-roles generate`: writes each spec's artifacts, or prints them.
 
-use connector_roles::{Access, Format, Overwrite, Wait, WriteError, listing};
+use connector_roles::{Access, Format, Overwrite, RoleSpec, Wait, WriteError, listing, status};
 
 use super::{failed, lock};
 use crate::failure::{self, Done, Failure};
@@ -20,6 +20,7 @@ pub fn run(
     wait: Wait,
 ) -> Result<Done, Failure> {
     let roles = read_specs(specs)?;
+    warn_of_status(&roles);
     if stdout {
         let mut all = Vec::new();
         for spec in &roles {
@@ -55,4 +56,21 @@ pub fn run(
         progress.advance();
     }
     Ok(Done::Success)
+}
+
+/// One warning on standard error for each connector AWS no longer onboards or offers only in
+/// preview, in AWS's words: the role is still written (accounts that onboarded before use it).
+fn warn_of_status(roles: &[RoleSpec]) {
+    let today = status::today();
+    let mut warned: Vec<&str> = Vec::new();
+    for spec in roles {
+        let id = spec.connector.id.as_str();
+        if warned.contains(&id) {
+            continue;
+        }
+        warned.push(id);
+        if let Some(warning) = spec.connector.listed.warning(id, &today) {
+            eprintln!("warning: {warning}");
+        }
+    }
 }
