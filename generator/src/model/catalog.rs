@@ -516,6 +516,51 @@ mod tests {
     }
 
     #[test]
+    fn a_connector_documented_twice_has_a_revision_per_page() {
+        let drive = find("google-drive").unwrap();
+        assert_eq!(
+            drive.revision_names(),
+            ["new-connector", "original-connector"]
+        );
+        let [new, original] =
+            [None, Some("original-connector")].map(|r| drive.policies(r).unwrap());
+        assert_eq!(new.shape, "new-connector");
+        assert!(new.page.ends_with("/googledrive-v2-iam-role.html"));
+        assert_eq!(new.parts(), []);
+        assert_eq!(original.shape, "cloud");
+        assert!(original.page.ends_with("/googledrive-v1-iam-role.html"));
+        assert_eq!(original.parts(), [Part::Vpc]);
+        assert_eq!(drive.parts(), [Part::Vpc]);
+        let box_policy = &find("box")
+            .unwrap()
+            .policies(None)
+            .unwrap()
+            .permission_policy;
+        assert_eq!(&original.permission_policy, box_policy);
+        assert_eq!(
+            new.permission_policy,
+            find("microsoft-onedrive")
+                .unwrap()
+                .policies(None)
+                .unwrap()
+                .permission_policy
+        );
+    }
+
+    #[test]
+    fn every_status_comes_from_its_listing() {
+        use crate::model::status::Status;
+        let count = |status| all().iter().filter(|c| c.listed.status == status).count();
+        assert_eq!(count(Status::Preview), 2);
+        assert_eq!(count(Status::Legacy), 13 + 5 + 1);
+        assert_eq!(count(Status::Current), 47 - 2 - 19);
+        assert_eq!(
+            find("rds-mysql").unwrap().listed.entry,
+            "Amazon RDS (MySQL)"
+        );
+    }
+
+    #[test]
     fn sid_overrides_and_parts_apply() {
         let s3 = find("s3").unwrap();
         let statements = &s3.policies(None).unwrap().permission_policy.statements;

@@ -174,7 +174,7 @@ impl Field {
             Field::BucketName => "S3 bucket the connector indexes",
             Field::InputBucketName => "S3 bucket holding the connector's SSL certificate",
             Field::SecretId => {
-                "Secrets Manager secret ID (name with its random suffix) holding the database credentials"
+                "Secrets Manager secret ID (name with its random suffix) holding the credentials of the data source"
             }
             Field::KeyId => "KMS key ID that encrypts the secret",
             Field::SubnetIds => "VPC subnet IDs the connector runs in",

@@ -31,7 +31,7 @@ variable "input_bucket_name" {
 }
 
 variable "secret_id" {
-  description = "Secrets Manager secret ID (name with its random suffix) holding the database credentials"
+  description = "Secrets Manager secret ID (name with its random suffix) holding the credentials of the data source"
   type        = string
 
   validation {

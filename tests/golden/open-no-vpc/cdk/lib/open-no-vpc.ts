@@ -29,7 +29,7 @@ export interface OpenNoVpcConnectorRoleProps {
    */
   readonly inputBucketName: string;
   /**
-   * Secrets Manager secret ID (name with its random suffix) holding the database credentials.
+   * Secrets Manager secret ID (name with its random suffix) holding the credentials of the data source.
    *
    * Must be a Secrets Manager secret name followed by the 6-character suffix Secrets Manager adds (for example `qbusiness-orders-mysql-AbCdEf`).
    * Checked at synth time unless the value is a token.
