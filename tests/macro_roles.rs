@@ -111,3 +111,48 @@ fn write_to_writes_the_cli_layout() {
             .unwrap();
     assert_eq!(template, OrdersMySql::render(Format::CloudFormation));
 }
+
+/// The connectors AWS documents twice, declared in Rust: the new connector by default, the
+/// original one by its revision; the same files as the JSON specs.
+mod documented_twice {
+    use connector_roles::connector_role;
+
+    connector_role! {
+        pub Drive { connector: google_drive, name: "drive" }
+        pub DriveOriginal {
+            connector: google_drive,
+            name: "drive-original",
+            revision: "original-connector",
+            vpc: {},
+        }
+    }
+}
+
+#[test]
+fn the_new_and_the_original_connector_are_declared_alike() {
+    use documented_twice::{Drive, DriveOriginal};
+    for (declared, json) in [
+        (
+            Drive::artifacts(&Format::ALL),
+            r#"{"connector": "google-drive", "name": "drive"}"#,
+        ),
+        (
+            DriveOriginal::artifacts(&Format::ALL),
+            r#"{"connector": "google-drive", "name": "drive-original", "revision": "original-connector", "vpc": {}}"#,
+        ),
+    ] {
+        let expected = render(&RoleSpec::from_json(json).unwrap(), &Format::ALL).unwrap();
+        assert_eq!(declared, expected);
+    }
+    assert_eq!(Drive::spec().revision, None);
+    assert_eq!(
+        Drive::spec().policies().revision.as_deref(),
+        Some("new-connector")
+    );
+    assert!(
+        DriveOriginal::spec()
+            .policies()
+            .page
+            .ends_with("/googledrive-v1-iam-role.html")
+    );
+}
