@@ -6,6 +6,7 @@
 
 pub mod case;
 pub mod catalog;
+pub mod data_source;
 pub mod field;
 pub mod interp;
 pub mod policy;
