@@ -284,9 +284,38 @@ mod tests {
             let schema = find(id).unwrap();
             assert!(!schema.type_value.is_empty(), "{id}");
             let violations = schema.violations(&json!({}));
-            assert!(!violations.is_empty(), "{id}: an empty configuration passes");
+            assert!(
+                !violations.is_empty(),
+                "{id}: an empty configuration passes"
+            );
         }
         assert!(find("google-drive").is_none());
+    }
+
+    /// The pages' examples hold against their schemas, but the three SharePoint Server ones,
+    /// whose `authType` "OAuth2" the server schema does not allow (`OAuth2App`, `NTLM`,
+    /// `Kerberos`).
+    #[test]
+    fn the_documented_examples_hold_but_sharepoint_servers() {
+        let mut checked = 0;
+        for (id, _) in FILES {
+            let schema = find(id).unwrap();
+            let Some(example) = &schema.example else {
+                continue;
+            };
+            checked += 1;
+            let violations = schema.violations(example);
+            if id.starts_with("sharepoint-server-") {
+                assert_eq!(violations.len(), 1, "{id}: {violations:?}");
+                assert_eq!(
+                    violations[0].pointer,
+                    "/connectionConfiguration/repositoryEndpointMetadata/repositoryAdditionalProperties/authType"
+                );
+            } else {
+                assert_eq!(violations, [], "{id}");
+            }
+        }
+        assert_eq!(checked, 14);
     }
 
     #[test]
@@ -330,6 +359,9 @@ mod tests {
             ["/additionalProperties/sqlQuery", "/syncMode", "/version"],
             "{violations:?}"
         );
-        assert!(violations[1].message.contains("\"FORCED_FULL_CRAWL\""), "{violations:?}");
+        assert!(
+            violations[1].message.contains("\"FORCED_FULL_CRAWL\""),
+            "{violations:?}"
+        );
     }
 }

@@ -8,6 +8,7 @@ use crate::model::catalog::{self, Connector, Part, Policies};
 use crate::model::field::Field;
 use std::collections::BTreeMap;
 
+use super::data_source::DataSourceSpec;
 use super::{Bound, RoleSpec, limits};
 
 /// Builds a [`RoleSpec`] field by field, collecting every error instead of stopping at the
@@ -28,6 +29,7 @@ pub struct Builder {
     parts: Vec<Part>,
     /// Where each part was turned on, for errors.
     part_paths: BTreeMap<Part, String>,
+    data_source: Option<DataSourceSpec>,
     errors: Vec<SpecError>,
 }
 
@@ -67,6 +69,7 @@ impl Builder {
             paths: BTreeMap::new(),
             parts: Vec::new(),
             part_paths: BTreeMap::new(),
+            data_source: None,
             errors,
         }
     }
@@ -246,6 +249,24 @@ impl Builder {
         self.paths.insert(field, path.to_owned());
     }
 
+    /// Declares the data source that uses the role; checked against the connector's
+    /// documented schema when the spec is finished, its display name defaulting to the spec's
+    /// name.
+    pub fn data_source(
+        &mut self,
+        display_name: Option<&str>,
+        description: Option<&str>,
+        sync_schedule: Option<&str>,
+        configuration: serde_json::Map<String, serde_json::Value>,
+    ) {
+        self.data_source = Some(DataSourceSpec {
+            display_name: display_name.unwrap_or(&self.name).to_owned(),
+            description: description.map(str::to_owned),
+            sync_schedule: sync_schedule.map(str::to_owned),
+            configuration,
+        });
+    }
+
     /// Records a problem at `path`: the value given, if any, and the rule it breaks.
     pub fn error(&mut self, path: &str, value: Option<&str>, rule: String) {
         self.errors.push(SpecError {
@@ -275,9 +296,18 @@ impl Builder {
                     properties: self.properties,
                     values: self.values,
                     parts: self.parts,
+                    data_source: self.data_source,
                 };
                 limits::check(&spec).map_err(|error| SpecErrors(vec![error]))?;
-                Ok(spec)
+                let data_source_errors = spec
+                    .data_source
+                    .as_ref()
+                    .map_or_else(Vec::new, |data_source| data_source.check(&spec));
+                if data_source_errors.is_empty() {
+                    Ok(spec)
+                } else {
+                    Err(SpecErrors(data_source_errors))
+                }
             }
             _ => Err(SpecErrors(self.errors)),
         }

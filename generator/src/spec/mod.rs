@@ -4,6 +4,7 @@
 //! connector, the names, and each field either bound to a checked value or left open.
 
 mod builder;
+pub mod data_source;
 pub mod limits;
 pub mod properties;
 pub mod role;
@@ -46,6 +47,8 @@ pub struct RoleSpec {
     pub values: BTreeMap<Field, Bound>,
     /// The optional parts turned on.
     pub parts: Vec<Part>,
+    /// The Amazon Q Business data source declared with the role, if any.
+    pub data_source: Option<data_source::DataSourceSpec>,
 }
 
 /// The spec `connector-roles generate` writes without arguments: the RDS (MySQL) role with

@@ -42,7 +42,35 @@ pub(super) fn locate_all(text: &str, paths: &[&str]) -> Vec<Option<(usize, usize
 }
 
 /// The byte offset of the value at `path` under `root`, or of the deepest part that exists.
+/// A path may end in a JSON pointer into a value the user wrote freely
+/// (`data_source.configuration/additionalProperties/sqlQuery`).
 fn offset(root: &Value<'_>, path: &str) -> usize {
+    let (dotted, pointer) = path.split_once('/').unwrap_or((path, ""));
+    let (mut node, mut offset) = walk_dotted(root, dotted);
+    for token in pointer.split('/').filter(|_| !pointer.is_empty()) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let next = match node {
+            Value::Object(object) => object
+                .properties
+                .iter()
+                .find(|p| p.name.as_str() == token)
+                .map(|p| &p.value),
+            Value::Array(array) => token
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| array.elements.get(i)),
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        node = next;
+        offset = node.start();
+    }
+    offset
+}
+
+/// The value at the dotted `path` (`vpc.subnet_ids[1]`) and its offset, or the deepest part
+/// that exists.
+fn walk_dotted<'a, 'b>(root: &'a Value<'b>, path: &str) -> (&'a Value<'b>, usize) {
     let mut node = root;
     let mut offset = node.start();
     for part in path.split('.').filter(|p| !p.is_empty()) {
@@ -60,9 +88,10 @@ fn offset(root: &Value<'_>, path: &str) -> usize {
             && let Some(element) = array.elements.get(index)
         {
             offset = element.start();
+            node = element;
         }
     }
-    offset
+    (node, offset)
 }
 
 #[cfg(test)]
@@ -78,6 +107,18 @@ mod tests {
                 &["values.account_id", "vpc.subnet_ids[1]", "values.missing"]
             ),
             [Some((3, 19)), Some((5, 32)), Some((2, 13))]
+        );
+        let text = "{\"data_source\": {\"configuration\": {\"a/b\": [1, {\"c\": true}]}}}";
+        assert_eq!(
+            locate_all(
+                text,
+                &[
+                    "data_source.configuration/a~1b/1/c",
+                    "data_source.configuration/a~1b/7",
+                    "data_source.configuration"
+                ]
+            ),
+            [Some((1, 53)), Some((1, 43)), Some((1, 35))]
         );
         assert_eq!(locate_all("{", &["a"]), [None]);
     }

@@ -44,6 +44,21 @@ struct JsonSpec {
     include: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     vpc: Option<JsonVpc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_source: Option<JsonDataSource>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct JsonDataSource {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sync_schedule: Option<String>,
+    #[serde(default)]
+    configuration: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -119,6 +134,14 @@ impl RoleSpec {
                 }
             }
         }
+        if let Some(data_source) = json.data_source {
+            builder.data_source(
+                data_source.display_name.as_deref(),
+                data_source.description.as_deref(),
+                data_source.sync_schedule.as_deref(),
+                data_source.configuration,
+            );
+        }
         builder.finish()
     }
 
@@ -161,6 +184,12 @@ impl RoleSpec {
                 .map(|part| part.name().to_owned())
                 .collect(),
             vpc,
+            data_source: self.data_source.as_ref().map(|data_source| JsonDataSource {
+                display_name: Some(data_source.display_name.clone()),
+                description: data_source.description.clone(),
+                sync_schedule: data_source.sync_schedule.clone(),
+                configuration: data_source.configuration.clone(),
+            }),
         };
         serde_json::to_string_pretty(&json).expect("specs serialize")
     }

@@ -1,0 +1,325 @@
+//! The Amazon Q Business data source a spec declares beside its role, and its configuration
+//! checked against the connector's documented schema.
+//!
+//! The user writes the connector's own fields under `configuration`, with AWS's keys; what
+//! the role already determines is filled ([`filled`]): `type` (and `dbType` for the JDBC
+//! family) from the catalog, and every secret ARN field from the role's secret (partition,
+//! region, account and `secret_id`, open where the role leaves them open). A filled field the
+//! user also gives must agree. The application, the index, the role ARN and the VPC are the
+//! resource's own properties, taken from the role's values when rendered.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+use crate::error::SpecError;
+use crate::model::data_source::{self, DataSourceSchema};
+use crate::model::field::Field;
+use crate::model::interp::{Idiom, Interp};
+use crate::model::tree::Documented;
+use crate::spec::RoleSpec;
+
+/// The data source a spec declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataSourceSpec {
+    /// Its display name (CloudFormation's `DisplayName`); the spec's name when not given.
+    pub display_name: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// AWS's `cron(...)` or `rate(...)` schedule; empty or absent: synchronized on demand.
+    pub sync_schedule: Option<String>,
+    /// The connector's own fields, with AWS's keys, as the user wrote them.
+    pub configuration: Map<String, Value>,
+}
+
+/// A configuration value, as the user wrote it or filled from the role.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Config {
+    /// A number, boolean or null the user wrote.
+    Literal(Value),
+    /// A string the user wrote, or the catalog's `type` and `dbType`.
+    Text(String),
+    /// A secret ARN from the role's values; open references stay open.
+    Filled(Interp),
+    /// A list.
+    List(Vec<Config>),
+    /// An object, keys in the user's order, filled keys after them.
+    Object(Vec<(String, Config)>),
+}
+
+/// `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`, 1 to 1,000 characters: CloudFormation's `DisplayName`.
+static DISPLAY_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,999}$").expect("a valid regex"));
+
+/// AWS's schedule expressions: `cron(` six fields `)` or `rate(` a number and a unit `)`.
+static SCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(cron\(\S+( \S+){5}\)|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\))$")
+        .expect("a valid regex")
+});
+
+/// The secret's ARN as the role's policy names it.
+const SECRET_ARN: &str =
+    "arn:{{partition}}:secretsmanager:{{region}}:{{account_id}}:secret:[[secret_id]]";
+
+impl DataSourceSpec {
+    /// Every problem of the data source of `spec`: its own rules, a filled field given
+    /// otherwise, and every violation of the connector's documented schema, each at its
+    /// path (`data_source.configuration/additionalProperties/sqlQuery`).
+    pub fn check(&self, spec: &RoleSpec) -> Vec<SpecError> {
+        let mut errors = Vec::new();
+        let mut error = |path: &str, value: Option<&str>, rule: String| {
+            errors.push(SpecError {
+                path: format!("data_source{path}"),
+                value: value.map(str::to_owned),
+                rule,
+            });
+        };
+        if !DISPLAY_NAME.is_match(&self.display_name) {
+            error(
+                ".display_name",
+                Some(&self.display_name),
+                "must be 1 to 1,000 letters, digits, `_` and `-`, starting with a letter or digit (CloudFormation's DisplayName: no spaces or dots), for example orders-mysql".into(),
+            );
+        }
+        if let Some(description) = &self.description
+            && description.chars().count() > 1000
+        {
+            error(
+                ".description",
+                None,
+                "must be at most 1,000 characters".into(),
+            );
+        }
+        if let Some(schedule) = &self.sync_schedule
+            && !schedule.is_empty()
+            && !SCHEDULE.is_match(schedule)
+        {
+            error(
+                ".sync_schedule",
+                Some(schedule),
+                "must be AWS's cron(Minutes Hours Day-of-month Month Day-of-week Year) or rate(N minutes|hours|days), or empty to synchronize on demand; for example cron(0 3 * * ? *)".into(),
+            );
+        }
+        let Some(schema) = data_source::find(&spec.connector.id) else {
+            error(
+                "",
+                None,
+                format!(
+                    "{} has no documented configuration schema, so no data source can be checked for it",
+                    spec.connector.id
+                ),
+            );
+            return errors;
+        };
+        for (path, given, rule) in disagreements(schema, spec, &self.configuration) {
+            error(&format!(".configuration{path}"), Some(&given), rule);
+        }
+        let concrete = concrete(&filled(schema, spec, &self.configuration));
+        for violation in schema.violations(&concrete) {
+            error(
+                &format!(".configuration{}", violation.pointer),
+                None,
+                format!(
+                    "{} (the documented schema's {})",
+                    violation.message, violation.schema_pointer
+                ),
+            );
+        }
+        errors
+    }
+}
+
+/// The user's configuration with what the role determines filled in.
+pub fn filled(schema: &DataSourceSchema, spec: &RoleSpec, given: &Map<String, Value>) -> Config {
+    let mut root = object(given);
+    set(
+        &mut root,
+        &["type"],
+        Config::Text(schema.type_value.clone()),
+    );
+    if let Some(db_type) = &schema.db_type {
+        set(
+            &mut root,
+            &[
+                "connectionConfiguration",
+                "repositoryEndpointMetadata",
+                "dbType",
+            ],
+            Config::Text(db_type.clone()),
+        );
+    }
+    for path in secret_fields(schema, spec, given) {
+        let arn = Interp::parse(SECRET_ARN).bind(|f| spec.scalar(f));
+        set(&mut root, &path, Config::Filled(arn));
+    }
+    Config::Object(root)
+}
+
+/// The secret fields the role fills: each the schema documents when the role may read a
+/// secret, a nested one only where the user wrote its parent object (a proxy's secret).
+fn secret_fields<'s>(
+    schema: &'s DataSourceSchema,
+    spec: &RoleSpec,
+    given: &Map<String, Value>,
+) -> Vec<Vec<&'s str>> {
+    let reads_secret = spec
+        .policies()
+        .fields(&spec.parts)
+        .contains(&Field::SecretId);
+    schema
+        .secret_fields
+        .iter()
+        .map(|dotted| dotted.split('.').collect::<Vec<_>>())
+        .filter(|path| {
+            reads_secret
+                && (path.len() == 1
+                    || lookup(given, &path[..path.len() - 1]).is_some_and(Value::is_object))
+        })
+        .collect()
+}
+
+/// Filled fields the user wrote otherwise: the pointer, the value given and the rule.
+fn disagreements(
+    schema: &DataSourceSchema,
+    spec: &RoleSpec,
+    given: &Map<String, Value>,
+) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let text = |value: &Value| {
+        value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned)
+    };
+    if let Some(value) = given.get("type")
+        && value.as_str() != Some(&schema.type_value)
+    {
+        found.push((
+            "/type".into(),
+            text(value),
+            format!(
+                "is not {}'s type: its data source is of type {:?} (leave `type` out: it is filled)",
+                spec.connector.id, schema.type_value
+            ),
+        ));
+    }
+    if let Some(db_type) = &schema.db_type {
+        let path = [
+            "connectionConfiguration",
+            "repositoryEndpointMetadata",
+            "dbType",
+        ];
+        if let Some(value) = lookup(given, &path)
+            && value.as_str() != Some(db_type)
+        {
+            found.push((
+                format!("/{}", path.join("/")),
+                text(value),
+                format!(
+                    "is not {}'s database type {db_type:?} (leave `dbType` out: it is filled)",
+                    spec.connector.id
+                ),
+            ));
+        }
+    }
+    let filled = secret_fields(schema, spec, given);
+    for dotted in &schema.secret_fields {
+        let path: Vec<&str> = dotted.split('.').collect();
+        let Some(value) = lookup(given, &path) else {
+            continue;
+        };
+        let pointer = format!("/{}", path.join("/"));
+        let rule = if !filled.contains(&path) {
+            "names a secret the role may not read: the role grants secretsmanager:GetSecretValue on none (for a connector whose secret is optional, add \"secret\" to `include`)".to_owned()
+        } else {
+            let arn = Interp::parse(SECRET_ARN).bind(|f| spec.scalar(f));
+            if arn.as_literal() == value.as_str() {
+                continue;
+            }
+            format!(
+                "is not the secret the role may read ({}): leave it out, it is filled from values.secret_id",
+                arn.render(&Documented)
+            )
+        };
+        found.push((pointer, text(value), rule));
+    }
+    found
+}
+
+/// The value at `path` of `given`.
+fn lookup<'v>(given: &'v Map<String, Value>, path: &[&str]) -> Option<&'v Value> {
+    let (first, rest) = path.split_first()?;
+    let mut value = given.get(*first)?;
+    for key in rest {
+        value = value.as_object()?.get(*key)?;
+    }
+    Some(value)
+}
+
+/// `value` as a configuration value the user wrote.
+fn config(value: &Value) -> Config {
+    match value {
+        Value::String(text) => Config::Text(text.clone()),
+        Value::Array(items) => Config::List(items.iter().map(config).collect()),
+        Value::Object(map) => Config::Object(object(map)),
+        literal => Config::Literal(literal.clone()),
+    }
+}
+
+fn object(map: &Map<String, Value>) -> Vec<(String, Config)> {
+    map.iter().map(|(k, v)| (k.clone(), config(v))).collect()
+}
+
+/// Sets `path` under `entries` to `value`, creating the objects on the way.
+fn set(entries: &mut Vec<(String, Config)>, path: &[&str], value: Config) {
+    let Some((key, rest)) = path.split_first() else {
+        return;
+    };
+    let index = match entries.iter().position(|(k, _)| k == key) {
+        Some(index) => index,
+        None => {
+            let empty = if rest.is_empty() {
+                Config::Literal(Value::Null)
+            } else {
+                Config::Object(Vec::new())
+            };
+            entries.push(((*key).to_owned(), empty));
+            entries.len() - 1
+        }
+    };
+    if rest.is_empty() {
+        entries[index].1 = value;
+    } else if let Config::Object(inner) = &mut entries[index].1 {
+        set(inner, rest, value);
+    }
+}
+
+/// The configuration as JSON, every open reference its rule's example: what the schema
+/// checks (an open value is checked by its own rule when bound).
+pub fn concrete(config: &Config) -> Value {
+    match config {
+        Config::Literal(value) => value.clone(),
+        Config::Text(text) => Value::String(text.clone()),
+        Config::Filled(interp) => Value::String(interp.render(&Examples)),
+        Config::List(items) => Value::Array(items.iter().map(concrete).collect()),
+        Config::Object(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), concrete(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Prints every open reference as its rule's example.
+struct Examples;
+
+impl Idiom for Examples {
+    fn text(&self, out: &mut String, text: &str) {
+        out.push_str(text);
+    }
+
+    fn reference(&self, out: &mut String, field: Field) {
+        out.push_str(field.rule().example);
+    }
+}
