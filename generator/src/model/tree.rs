@@ -19,6 +19,9 @@ pub enum Node<'a> {
     /// A resource or condition value: the printer writes it as code of its format, with its
     /// [`Idiom`].
     Item(&'a Item),
+    /// A number, boolean or null (a data source's configuration has them): written as JSON
+    /// writes it, which YAML, HCL and TypeScript read the same.
+    Literal(&'a serde_json::Value),
     /// A list.
     List(Vec<Node<'a>>),
     /// An object, keys in order.
@@ -169,6 +172,7 @@ impl<I: Idiom> Serialize for Json<'_, I> {
         let nested = |node| Json { node, ..*self };
         match self.node {
             Node::Text(text) => serializer.serialize_str(text),
+            Node::Literal(value) => value.serialize(serializer),
             Node::Item(item) => match item.interp().as_literal() {
                 Some(text) => serializer.serialize_str(text),
                 None => serializer.serialize_str(&item.interp().render(self.idiom)),

@@ -17,7 +17,7 @@ use crate::error::RenderError;
 use crate::model::catalog::CheckovSkip;
 use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
-use crate::model::policy::Item;
+use crate::model::policy::{Item, Part};
 use crate::model::tree::{self, Key, Node};
 use crate::spec::properties::RoleProperties;
 use crate::spec::rules::ROLE_NAME;
@@ -66,6 +66,26 @@ struct RoleYaml<'a> {
     /// The outputs' logical IDs.
     arn_output: String,
     name_output: String,
+    /// The data source that uses the role, when the spec declares one.
+    data_source: Option<DataSourceYaml>,
+}
+
+/// One `AWS::QBusiness::DataSource` wired to its role: each value code of the template.
+struct DataSourceYaml {
+    logical_id: String,
+    /// The managed policy it waits for; an inline policy is created with the role.
+    depends_on: Option<String>,
+    application_id: String,
+    index_id: String,
+    display_name: String,
+    description: Option<String>,
+    sync_schedule: Option<String>,
+    /// `SubnetIds` and `SecurityGroupIds`, when the role runs in a VPC.
+    vpc: Option<(String, String)>,
+    /// The configuration, as YAML lines under its key.
+    configuration: String,
+    id_output: String,
+    arn_output: String,
 }
 
 struct Parameter {
@@ -119,6 +139,13 @@ impl Idiom for Cfn<'_> {
 }
 
 impl Cfn<'_> {
+    /// `interp` as one value of the template: a quoted literal, a `!Ref` or a `!Sub`.
+    fn expression_of(&self, interp: &Interp) -> String {
+        let mut out = String::new();
+        self.write_expression(&mut out, interp);
+        out
+    }
+
     /// The name `!Ref` and `${}` use for an open field: a pseudo parameter, the role's
     /// parameter, or the list element's variable.
     fn name(&self, out: &mut String, field: Field) {
@@ -237,7 +264,49 @@ fn role<'a>(
         ),
         arn_output: names.logical_id("RoleArn"),
         name_output: names.logical_id("RoleName"),
+        data_source: data_source(member, idiom),
     }
+}
+
+/// The data source of the member's spec, if it declares one.
+fn data_source(member: &Member<'_>, idiom: Cfn<'_>) -> Option<DataSourceYaml> {
+    let (names, spec) = (&member.names, member.role.spec);
+    let declared = spec.data_source.as_ref()?;
+    let configuration = declared
+        .configuration_for(spec)
+        .expect("a spec with a data source has its connector's schema");
+    let code =
+        |documented: &str| idiom.expression_of(&Interp::parse(documented).bind(|f| spec.scalar(f)));
+    let list = |field: Field| match spec.list(field) {
+        Some(values) => format!(
+            "[{}]",
+            values
+                .iter()
+                .map(|v| quoted(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => format!("!Ref {}", names.logical_id(field.pascal_name())),
+    };
+    Some(DataSourceYaml {
+        logical_id: names.logical_id("DataSource"),
+        depends_on: member
+            .role
+            .managed_policy_description()
+            .map(|_| names.logical_id("PermissionPolicy")),
+        application_id: code("{{application_id}}"),
+        index_id: code("{{index_id}}"),
+        display_name: quoted(&declared.display_name),
+        description: declared.description.as_deref().map(quoted),
+        sync_schedule: declared.sync_schedule.as_deref().map(quoted),
+        vpc: spec
+            .parts
+            .contains(&Part::Vpc)
+            .then(|| (list(Field::SubnetIds), list(Field::SecurityGroupIds))),
+        configuration: yaml(&configuration.node(), idiom, 8),
+        id_output: names.logical_id("DataSourceId"),
+        arn_output: names.logical_id("DataSourceArn"),
+    })
 }
 
 fn parameter(field: Field, names: &Names) -> Parameter {
@@ -317,7 +386,7 @@ fn slot_conditions(node: &Node, names: &Names, conditions: &mut Vec<(String, Str
         Node::Object(entries) => entries
             .iter()
             .for_each(|(_, value)| slot_conditions(value, names, conditions)),
-        Node::Text(_) | Node::Item(_) => {}
+        Node::Text(_) | Node::Item(_) | Node::Literal(_) => {}
     }
 }
 
@@ -445,6 +514,7 @@ impl YamlPrinter<'_> {
         match node {
             Node::Text(text) => quote_into(&mut self.out, Yaml, text),
             Node::Item(item) => self.idiom.write_expression(&mut self.out, item.interp()),
+            Node::Literal(value) => self.out.push_str(&value.to_string()),
             block => self.block(block, indent),
         }
     }

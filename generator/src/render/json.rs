@@ -7,13 +7,18 @@
 //! `aws iam create-role --cli-input-json file://role.json --assume-role-policy-document
 //! file://trust-policy.json`; the permission policy then goes in with `put-role-policy`, or,
 //! for a spec with `"policy": "managed"`, with `create-policy` and `attach-role-policy`.
+//! A spec with a data source also gets `create-data-source.json`, the `CreateDataSource`
+//! input for `aws qbusiness create-data-source --cli-input-json`, naming the role by its ARN.
 
 use serde_json::{Map, Value, json};
 
 use super::names::Unit;
 use super::{Artifact, json_file};
-use crate::model::policy::PolicyDocument;
-use crate::model::tree::{self, Json};
+use crate::model::field::Field;
+use crate::model::interp::Interp;
+use crate::model::policy::{Part, PolicyDocument};
+use crate::model::tree::{self, Documented, Json};
+use crate::spec::data_source::{DataSourceSpec, to_json};
 use crate::spec::role::RoleModel;
 
 /// Renders `policy/permission-policy.json`, `policy/trust-policy.json` and
@@ -25,6 +30,12 @@ pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
         .flat_map(|member| {
             let folder = member.names.policy_folder();
             let role = &member.role;
+            let data_source = role.spec.data_source.as_ref().map(|data_source| {
+                (
+                    "create-data-source.json",
+                    json_file(&create_data_source(role, data_source)),
+                )
+            });
             [
                 (
                     "permission-policy.json",
@@ -33,9 +44,60 @@ pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
                 ("trust-policy.json", document_file(&role.trust_policy)),
                 ("role.json", json_file(&create_role(role))),
             ]
+            .into_iter()
+            .chain(data_source)
             .map(|(file, text)| unit.artifact(&folder, file, text))
+            .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The `CreateDataSource` input: open values as the documentation's placeholders, the role
+/// by the ARN IAM gives it (`{{role_name}}` where the deployment names the role).
+fn create_data_source(role: &RoleModel<'_>, data_source: &DataSourceSpec) -> Value {
+    let spec = role.spec;
+    let value = |documented: &str| {
+        Interp::parse(documented)
+            .bind(|f| spec.scalar(f))
+            .render(&Documented)
+    };
+    let path = spec.properties.path.as_deref().unwrap_or("/");
+    let name = spec.role_name.as_deref().unwrap_or("{{role_name}}");
+    let mut object = Map::new();
+    object.insert("applicationId".into(), json!(value("{{application_id}}")));
+    object.insert("indexId".into(), json!(value("{{index_id}}")));
+    object.insert("displayName".into(), json!(data_source.display_name));
+    if let Some(description) = &data_source.description {
+        object.insert("description".into(), json!(description));
+    }
+    object.insert(
+        "roleArn".into(),
+        json!(format!(
+            "{}{path}{name}",
+            value("arn:{{partition}}:iam::{{account_id}}:role")
+        )),
+    );
+    if let Some(schedule) = &data_source.sync_schedule {
+        object.insert("syncSchedule".into(), json!(schedule));
+    }
+    if spec.parts.contains(&Part::Vpc) {
+        let list = |field: Field| match spec.list(field) {
+            Some(values) => json!(values),
+            None => json!([field.placeholder()]),
+        };
+        object.insert(
+            "vpcConfiguration".into(),
+            json!({
+                "subnetIds": list(Field::SubnetIds),
+                "securityGroupIds": list(Field::SecurityGroupIds),
+            }),
+        );
+    }
+    let configuration = data_source
+        .configuration_for(spec)
+        .expect("a spec with a data source has its connector's schema");
+    object.insert("configuration".into(), to_json(&configuration, &Documented));
+    Value::Object(object)
 }
 
 /// The `CreateRole` parameters the spec decides, keys and shapes as the API takes them.

@@ -17,7 +17,9 @@ use crate::error::SpecError;
 use crate::model::data_source::{self, DataSourceSchema};
 use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp};
+use crate::model::policy::Item;
 use crate::model::tree::Documented;
+use crate::model::tree::{Key, Node};
 use crate::spec::RoleSpec;
 
 /// The data source a spec declares.
@@ -41,7 +43,7 @@ pub enum Config {
     /// A string the user wrote, or the catalog's `type` and `dbType`.
     Text(String),
     /// A secret ARN from the role's values; open references stay open.
-    Filled(Interp),
+    Filled(Item),
     /// A list.
     List(Vec<Config>),
     /// An object, keys in the user's order, filled keys after them.
@@ -115,7 +117,7 @@ impl DataSourceSpec {
         for (path, given, rule) in disagreements(schema, spec, &self.configuration) {
             error(&format!(".configuration{path}"), Some(&given), rule);
         }
-        let concrete = concrete(&filled(schema, spec, &self.configuration));
+        let concrete = to_json(&filled(schema, spec, &self.configuration), &Examples);
         for violation in schema.violations(&concrete) {
             error(
                 &format!(".configuration{}", violation.pointer),
@@ -130,8 +132,37 @@ impl DataSourceSpec {
     }
 }
 
+impl DataSourceSpec {
+    /// The configuration the data source of `spec` is created with: the user's, with what
+    /// the role determines filled in. `None` for a connector without a documented schema,
+    /// which the spec's check refuses.
+    pub fn configuration_for(&self, spec: &RoleSpec) -> Option<Config> {
+        data_source::find(&spec.connector.id)
+            .map(|schema| filled(schema, spec, &self.configuration))
+    }
+}
+
+impl Config {
+    /// The configuration as a tree every format's printer prints: the user's strings and
+    /// keys as text (escaped by the printer), filled values as code of the format.
+    pub fn node(&self) -> Node<'_> {
+        match self {
+            Config::Literal(value) => Node::Literal(value),
+            Config::Text(text) => Node::Text(text),
+            Config::Filled(item) => Node::Item(item),
+            Config::List(items) => Node::List(items.iter().map(Config::node).collect()),
+            Config::Object(entries) => Node::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| (Key::Data(key), value.node()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 /// The user's configuration with what the role determines filled in.
-pub fn filled(schema: &DataSourceSchema, spec: &RoleSpec, given: &Map<String, Value>) -> Config {
+fn filled(schema: &DataSourceSchema, spec: &RoleSpec, given: &Map<String, Value>) -> Config {
     let mut root = object(given);
     set(
         &mut root,
@@ -151,7 +182,7 @@ pub fn filled(schema: &DataSourceSchema, spec: &RoleSpec, given: &Map<String, Va
     }
     for path in secret_fields(schema, spec, given) {
         let arn = Interp::parse(SECRET_ARN).bind(|f| spec.scalar(f));
-        set(&mut root, &path, Config::Filled(arn));
+        set(&mut root, &path, Config::Filled(Item::One(arn)));
     }
     Config::Object(root)
 }
@@ -294,25 +325,28 @@ fn set(entries: &mut Vec<(String, Config)>, path: &[&str], value: Config) {
     }
 }
 
-/// The configuration as JSON, every open reference its rule's example: what the schema
-/// checks (an open value is checked by its own rule when bound).
-pub fn concrete(config: &Config) -> Value {
+/// The configuration as JSON, each filled value printed with `idiom`: [`Examples`] for the
+/// schema check (an open value is checked by its own rule when bound), the documentation's
+/// placeholders for the JSON artifact.
+pub fn to_json(config: &Config, idiom: &impl Idiom) -> Value {
     match config {
         Config::Literal(value) => value.clone(),
         Config::Text(text) => Value::String(text.clone()),
-        Config::Filled(interp) => Value::String(interp.render(&Examples)),
-        Config::List(items) => Value::Array(items.iter().map(concrete).collect()),
+        Config::Filled(item) => Value::String(item.interp().render(idiom)),
+        Config::List(items) => {
+            Value::Array(items.iter().map(|item| to_json(item, idiom)).collect())
+        }
         Config::Object(entries) => Value::Object(
             entries
                 .iter()
-                .map(|(k, v)| (k.clone(), concrete(v)))
+                .map(|(k, v)| (k.clone(), to_json(v, idiom)))
                 .collect(),
         ),
     }
 }
 
 /// Prints every open reference as its rule's example.
-struct Examples;
+pub struct Examples;
 
 impl Idiom for Examples {
     fn text(&self, out: &mut String, text: &str) {

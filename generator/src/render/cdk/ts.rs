@@ -93,6 +93,8 @@ pub(super) enum Ts<'a> {
     Each(Field, &'a Interp),
     /// `...list`: [`Ts::Each`] spread into an array.
     Spread(Field, &'a Interp),
+    /// A number, boolean or null, as JSON writes it.
+    Literal(&'a serde_json::Value),
     /// `[a, b]`.
     Array(Vec<Ts<'a>>),
     /// `{ key: value }`, keys raw (printed bare when they are identifiers, else quoted).
@@ -106,6 +108,7 @@ impl Ts<'_> {
         match self {
             Ts::Text(text) => quote_into(out, TypeScript, text),
             Ts::Item(interp) => Cdk.write_expression(out, interp),
+            Ts::Literal(value) => out.push_str(&value.to_string()),
             Ts::Each(field, interp) => write_each(out, *field, interp),
             Ts::Spread(field, interp) => {
                 out.push_str("...");
@@ -145,7 +148,7 @@ impl Ts<'_> {
     /// Objects of more than two keys (statements) always take one line per key.
     fn must_break(&self) -> bool {
         match self {
-            Ts::Text(_) | Ts::Item(_) | Ts::Each(..) | Ts::Spread(..) => false,
+            Ts::Text(_) | Ts::Item(_) | Ts::Literal(_) | Ts::Each(..) | Ts::Spread(..) => false,
             Ts::Array(items) => items.iter().any(Ts::must_break),
             Ts::Object(entries) => entries.len() > 2 || entries.iter().any(|(_, v)| v.must_break()),
         }
@@ -170,7 +173,7 @@ impl Ts<'_> {
             out.truncate(start);
         }
         match self {
-            Ts::Text(_) | Ts::Item(_) | Ts::Each(..) | Ts::Spread(..) => {
+            Ts::Text(_) | Ts::Item(_) | Ts::Literal(_) | Ts::Each(..) | Ts::Spread(..) => {
                 self.write_inline(out, usize::MAX);
             }
             Ts::Array(items) => {
@@ -224,6 +227,7 @@ pub(super) fn policy(document: &PolicyDocument) -> Ts<'_> {
 fn ts<'a>(node: &Node<'a>) -> Ts<'a> {
     match node {
         Node::Text(text) => Ts::Text(text),
+        Node::Literal(value) => Ts::Literal(value),
         Node::Item(Item::One(interp)) => Ts::Item(interp),
         Node::Item(Item::Each(field, interp)) => Ts::Each(*field, interp),
         Node::List(items) => Ts::Array(

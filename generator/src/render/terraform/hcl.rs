@@ -22,6 +22,7 @@ pub(super) fn document<'a>(policy: &'a PolicyDocument, idiom: Terraform<'a>) -> 
 pub(super) fn expr<'a>(node: &Node<'a>, idiom: Terraform<'a>) -> Expr<'a> {
     match node {
         Node::Text(text) => Expr::Text(text),
+        Node::Literal(value) => Expr::Code(value.to_string()),
         Node::Item(Item::One(interp)) => Expr::Item(interp, idiom),
         each @ Node::Item(Item::Each(..)) => items_expr(std::slice::from_ref(each), idiom),
         Node::List(items) if items.iter().any(Node::is_each) => items_expr(items, idiom),
