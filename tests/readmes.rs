@@ -24,7 +24,7 @@ fn declared_resources(main_tf: &str) -> BTreeSet<String> {
 
 /// Every resource address the README names in code spans (`aws_iam_role.this`).
 fn named_resources(readme: &str) -> BTreeSet<String> {
-    Regex::new(r"`(aws_[a-z_]+\.[a-z0-9_]+)`")
+    Regex::new(r"`(awscc_[a-z_]+\.[a-z0-9_]+|aws_[a-z_]+\.[a-z0-9_]+)`")
         .unwrap()
         .captures_iter(readme)
         .map(|c| c[1].to_owned())

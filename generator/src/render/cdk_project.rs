@@ -202,6 +202,8 @@ struct ReadmeRole<'a> {
     inline_policy: Option<String>,
     arn_output: String,
     name_output: String,
+    /// The data source's outputs, when the construct creates one.
+    data_source_outputs: Option<(String, String)>,
 }
 
 /// One row of the context table.
@@ -247,6 +249,12 @@ fn readme(
                 .then(|| member.role.policy_name()),
             arn_output: names.logical_id("RoleArn"),
             name_output: names.logical_id("RoleName"),
+            data_source_outputs: spec.data_source.as_ref().map(|_| {
+                (
+                    names.logical_id("DataSourceId"),
+                    names.logical_id("DataSourceArn"),
+                )
+            }),
         });
         for &field in &construct.open {
             context.push(ContextValue {

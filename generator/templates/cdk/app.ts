@@ -102,4 +102,14 @@ new cdk.CfnOutput(stack, '{{ role.name_output }}', {
   value: {{ role.variable|safe }}.role.roleName,
   description: 'Name of the connector role',
 });
+{%- if let Some((id_output, arn_output)) = role.data_source_outputs %}
+new cdk.CfnOutput(stack, '{{ id_output }}', {
+  value: {{ role.variable|safe }}.dataSource.attrDataSourceId,
+  description: 'ID of the data source',
+});
+new cdk.CfnOutput(stack, '{{ arn_output }}', {
+  value: {{ role.variable|safe }}.dataSource.attrDataSourceArn,
+  description: 'ARN of the data source',
+});
+{%- endif %}
 {%- endfor %}

@@ -6,6 +6,9 @@
 import { {{ core_imports|safe }} } from 'aws-cdk-lib/core';
 {%- endif %}
 import * as iam from 'aws-cdk-lib/aws-iam';
+{%- if data_source.is_some() %}
+import * as qbusiness from 'aws-cdk-lib/aws-qbusiness';
+{%- endif %}
 import { Construct } from 'constructs';
 
 {{ props_doc|safe }}
@@ -22,6 +25,10 @@ export class {{ class|safe }} extends Construct {
   public readonly role: iam.Role;
   /** The role's ARN, for the data source's `RoleArn`. */
   public readonly roleArn: string;
+{%- if data_source.is_some() %}
+  /** The Amazon Q Business data source that uses the role. */
+  public readonly dataSource: qbusiness.CfnDataSource;
+{%- endif %}
 
   constructor(scope: Construct, id: string, props: {{ class|safe }}Props{% if props_optional %} = {}{% endif %}) {
     super(scope, id);
@@ -80,7 +87,7 @@ export class {{ class|safe }} extends Construct {
     Tags.of(this.role).add('{{ tag.key }}', '{{ tag.value }}');
 {%- endfor %}
 {%- if let Some(description) = managed_policy_description %}
-    new iam.ManagedPolicy(this, 'PermissionPolicy', {
+    {% if data_source.is_some() %}const managedPolicy = {% endif %}new iam.ManagedPolicy(this, 'PermissionPolicy', {
       description: '{{ description }}',
       document: permissions,
       roles: [this.role],
@@ -90,6 +97,35 @@ export class {{ class|safe }} extends Construct {
     // it on the underlying CfnRole with the documented one.
     (this.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = trustPolicy;
     this.roleArn = this.role.roleArn;
+{%- if let Some(source) = data_source %}
+
+    // The data source's configuration: the spec's, with what the role determines filled in,
+    // checked against the connector's documented schema when it was generated.
+    const configuration = {{ source.configuration|safe }};
+
+    this.dataSource = new qbusiness.CfnDataSource(this, 'DataSource', {
+      applicationId: {{ source.application_id|safe }},
+      indexId: {{ source.index_id|safe }},
+      displayName: {{ source.display_name|safe }},
+{%- if let Some(description) = source.description %}
+      description: {{ description|safe }},
+{%- endif %}
+      roleArn: this.role.roleArn,
+{%- if let Some(schedule) = source.sync_schedule %}
+      syncSchedule: {{ schedule|safe }},
+{%- endif %}
+{%- if let Some((subnets, groups)) = source.vpc %}
+      vpcConfiguration: {
+        subnetIds: {{ subnets|safe }},
+        securityGroupIds: {{ groups|safe }},
+      },
+{%- endif %}
+      configuration,
+    });
+{%- if managed_policy_description.is_some() %}
+    this.dataSource.node.addDependency(managedPolicy);
+{%- endif %}
+{%- endif %}
   }
 }
 {%- if checks_values %}

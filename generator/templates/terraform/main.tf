@@ -45,4 +45,9 @@ resource "aws_iam_role_policy" "{{ role.resource }}" {
   policy = {{ role.permission_policy|safe }}
 }
 {%- endif %}
+{%- if let Some(attributes) = role.data_source %}
+
+resource "awscc_qbusiness_data_source" "{{ role.resource }}" {
+{{ attributes|safe }}}
+{%- endif %}
 {%- endfor %}

@@ -8,5 +8,11 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 6.0"
     }
+{%- if awscc %}
+    awscc = {
+      source  = "hashicorp/awscc"
+      version = ">= 1.0"
+    }
+{%- endif %}
   }
 }

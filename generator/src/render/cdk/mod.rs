@@ -28,6 +28,7 @@
 //! from escaped text (`Ts` and `Cdk`) and printed with the visible opt-out `|safe`; raw
 //! values (names, descriptions) go through the TypeScript escaper inside quotes.
 
+mod data_source;
 mod ts;
 
 use ts::policy;
@@ -74,6 +75,8 @@ struct ConstructTs<'a> {
     policy_name: String,
     trust_policy: String,
     permission_policy: String,
+    /// The data source the construct creates, when the spec declares one.
+    data_source: Option<data_source::DataSourceTs>,
 }
 
 /// One prop of the construct: an open parameter, or the optional role name.
@@ -125,6 +128,9 @@ struct AppRole {
     /// The outputs' IDs, which are also their logical IDs: `RoleArn`, `OrdersMysqlRoleArn`.
     arn_output: String,
     name_output: String,
+    /// The data source's outputs, when the construct creates one: `DataSourceId`,
+    /// `DataSourceArn`.
+    data_source_outputs: Option<(String, String)>,
 }
 
 /// Renders the CDK app of the unit: `cdk/lib/NAME.ts` for each role, `cdk/bin/app.ts` with one
@@ -247,6 +253,7 @@ fn construct<'a>(
             .layout(BODY_INDENT, BODY_INDENT + "const trustPolicy = ".len()),
         permission_policy: policy(&role.permission_policy)
             .layout(BODY_INDENT, BODY_INDENT + "const permissionPolicy = ".len()),
+        data_source: data_source::data_source(role, BODY_INDENT),
         class,
         props,
     };
@@ -275,6 +282,12 @@ fn app_role(member: &Member<'_>, construct: ConstructTs<'_>) -> AppRole {
             .collect(),
         arn_output: names.logical_id("RoleArn"),
         name_output: names.logical_id("RoleName"),
+        data_source_outputs: construct.data_source.as_ref().map(|_| {
+            (
+                names.logical_id("DataSourceId"),
+                names.logical_id("DataSourceArn"),
+            )
+        }),
         class: construct.class,
     }
 }
@@ -606,6 +619,7 @@ mod tests {
             policy_name: hostile.into(),
             trust_policy: "{}".into(),
             permission_policy: "{}".into(),
+            data_source: None,
         };
         let text = construct_role_name.render().unwrap();
         assert!(

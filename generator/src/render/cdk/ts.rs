@@ -222,6 +222,13 @@ pub(super) fn policy(document: &PolicyDocument) -> Ts<'_> {
     ts(&tree::document(document))
 }
 
+impl<'a> Ts<'a> {
+    /// Any tree (a data source's configuration) as a TypeScript value.
+    pub(super) fn of(node: &Node<'a>) -> Ts<'a> {
+        ts(node)
+    }
+}
+
 /// A tree node as TypeScript: text as a quoted literal, items as [`Cdk`] code; an item over
 /// an open list alone is the list itself, in a list it is spread into the array.
 fn ts<'a>(node: &Node<'a>) -> Ts<'a> {

@@ -25,6 +25,7 @@
 //! inside double quotes, which the `.tf` extension escapes with [`Hcl`](crate::render::escape::Hcl). Templates
 //! use `whitespace = "preserve"` so they read as the file they write.
 
+mod data_source;
 mod hcl;
 mod variables;
 
@@ -63,6 +64,16 @@ const OUTPUTS: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// Each data source's outputs: the name's suffix, the description and the attribute.
+const DATA_SOURCE_OUTPUTS: [(&str, &str, &str); 2] = [
+    ("data_source_id", "ID of the data source", "data_source_id"),
+    (
+        "data_source_arn",
+        "ARN of the data source",
+        "data_source_arn",
+    ),
+];
+
 /// Renders the module: `versions.tf`, `variables.tf`, `main.tf`, `outputs.tf` and
 /// `README.md`.
 pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
@@ -91,6 +102,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
                 resource: member.names.terraform_resource(),
                 arn_output: member.names.terraform(OUTPUTS[0].0),
                 managed: member.role.managed_policy_description().is_some(),
+                data_source: member.role.spec.data_source.is_some(),
             })
             .collect(),
         label: module_label(unit),
@@ -110,7 +122,16 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
     let files = [
         (
             "versions.tf",
-            run(&Versions { header: &header }, "versions.tf")?,
+            run(
+                &Versions {
+                    header: &header,
+                    awscc: unit
+                        .members
+                        .iter()
+                        .any(|m| m.role.spec.data_source.is_some()),
+                },
+                "versions.tf",
+            )?,
         ),
         ("variables.tf", run(&variables_tf, "variables.tf")?),
         ("main.tf", run(&main, "main.tf")?),
@@ -128,6 +149,8 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
 struct Versions<'a> {
     /// `the rds-mysql catalog entry`, for the header.
     header: &'a str,
+    /// Whether a data source needs the Cloud Control provider.
+    awscc: bool,
 }
 
 #[derive(Template)]
@@ -166,6 +189,8 @@ struct MainRole {
     policy_name: String,
     /// `jsonencode({...})`, code.
     permission_policy: String,
+    /// The attributes of the data source that uses the role, when the spec declares one.
+    data_source: Option<String>,
 }
 
 #[derive(Template)]
@@ -207,6 +232,8 @@ struct ReadmeRole<'a> {
     /// Whether the permission policy is a customer-managed policy (`aws_iam_policy`,
     /// attached), not an inline one (`aws_iam_role_policy`).
     managed: bool,
+    /// Whether a data source uses the role.
+    data_source: bool,
 }
 
 /// One `output` block.
@@ -289,6 +316,7 @@ fn main_role(member: &Member<'_>) -> MainRole {
         policy_name: role.policy_name(),
         permission_policy: Expr::Call("jsonencode", vec![document(&role.permission_policy, idiom)])
             .code(1),
+        data_source: data_source::attributes(member),
     }
 }
 
@@ -299,11 +327,29 @@ fn outputs(unit: &Unit<'_>) -> Vec<Output> {
         .iter()
         .flat_map(|member| {
             let resource = member.names.terraform_resource();
-            OUTPUTS.map(|(name, description, attribute)| Output {
+            let role = OUTPUTS.map(|(name, description, attribute)| Output {
                 name: member.names.terraform(name),
                 description,
                 value: Expr::Code(format!("aws_iam_role.{resource}.{attribute}")),
-            })
+            });
+            let data_source = member
+                .role
+                .spec
+                .data_source
+                .as_ref()
+                .map(|_| {
+                    DATA_SOURCE_OUTPUTS.map(|(name, description, attribute)| Output {
+                        name: member.names.terraform(name),
+                        description,
+                        value: Expr::Code(format!(
+                            "{}.{resource}.{attribute}",
+                            data_source::RESOURCE
+                        )),
+                    })
+                })
+                .into_iter()
+                .flatten();
+            role.into_iter().chain(data_source)
         })
         .collect();
     if unit.stacked {
