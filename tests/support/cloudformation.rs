@@ -80,7 +80,19 @@ impl EventReceiver for Builder {
                     style != TScalarStyle::Plain || tag.is_some() || !text.is_empty(),
                     "empty plain scalar"
                 );
-                self.push(long_form(tag_name(tag), Value::String(text)));
+                // As CloudFormation reads YAML: a plain scalar that is a boolean, a number or
+                // null is one (a data source's configuration has them); anything else a string.
+                let value = match (style, &tag) {
+                    (TScalarStyle::Plain, None) => match text.as_str() {
+                        "true" | "false" | "null" => serde_json::from_str(&text).unwrap(),
+                        number if number.parse::<f64>().is_ok() => {
+                            serde_json::from_str(number).unwrap_or(Value::String(text))
+                        }
+                        _ => Value::String(text),
+                    },
+                    _ => Value::String(text),
+                };
+                self.push(long_form(tag_name(tag), value));
             }
             Event::SequenceStart(_, tag) => self.stack.push((tag_name(tag), json!([]), None)),
             Event::MappingStart(_, tag) => self.stack.push((tag_name(tag), json!({}), None)),
@@ -369,12 +381,11 @@ impl Evaluated {
             }
             "Fn::Select" => {
                 let args = args();
-                let index: usize = self
-                    .eval(&args[0])
-                    .as_str()
-                    .unwrap()
-                    .parse()
-                    .expect("Select index");
+                // A plain scalar index is read as a number, a quoted one as a string.
+                let index: usize = match self.eval(&args[0]) {
+                    Value::Number(number) => number.as_u64().expect("Select index") as usize,
+                    other => other.as_str().unwrap().parse().expect("Select index"),
+                };
                 let list = self.eval(&args[1]);
                 list.as_array()
                     .expect("Select takes a list")

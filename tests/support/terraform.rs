@@ -147,6 +147,29 @@ impl Module {
         }
     }
 
+    /// The attributes of the `awscc_qbusiness_data_source` named `name`, evaluated with each
+    /// role's attribute `a` standing as `"ROLE.a"`, the configuration decoded from its JSON.
+    pub fn data_source(&self, name: &str) -> serde_json::Value {
+        let body = self.resource("awscc_qbusiness_data_source", name);
+        let mut ctx = self.ctx.clone();
+        ctx.declare_var("aws_iam_role", self.roles(|role, a| format!("{role}.{a}")));
+        let mut found = serde_json::Map::new();
+        for attribute_ in body.attributes() {
+            let key = attribute_.key();
+            if key == "depends_on" {
+                continue;
+            }
+            let value = attribute(body, key, &ctx);
+            let value = if key == "configuration" {
+                json_text(value)
+            } else {
+                serde_json::to_value(value).unwrap()
+            };
+            found.insert(key.to_owned(), value);
+        }
+        serde_json::Value::Object(found)
+    }
+
     /// The optional attributes of a role, as [`Role::properties`] holds them.
     fn properties(&self, role: &Body) -> serde_json::Value {
         let mut found = serde_json::Map::new();

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::error::SpecError;
 use crate::model::data_source::{self, DataSourceSchema};
 use crate::model::field::Field;
-use crate::model::interp::{Idiom, Interp};
+use crate::model::interp::{Idiom, Interp, Piece};
 use crate::model::policy::Item;
 use crate::model::tree::Documented;
 use crate::model::tree::{Key, Node};
@@ -264,7 +264,10 @@ fn disagreements(
             "names a secret the role may not read: the role grants secretsmanager:GetSecretValue on none (for a connector whose secret is optional, add \"secret\" to `include`)".to_owned()
         } else {
             let arn = Interp::parse(SECRET_ARN).bind(|f| spec.scalar(f));
-            if arn.as_literal() == value.as_str() {
+            if value
+                .as_str()
+                .is_some_and(|text| names_same_secret(&arn, text))
+            {
                 continue;
             }
             format!(
@@ -275,6 +278,21 @@ fn disagreements(
         found.push((pointer, text(value), rule));
     }
     found
+}
+
+/// Whether `text` is the secret ARN `arn` with each open value written as some value (no
+/// colon): the role's secret wherever the open values are the ones written. The filled
+/// value is the role's either way.
+fn names_same_secret(arn: &Interp, text: &str) -> bool {
+    let mut pattern = String::from("^");
+    for piece in arn.pieces() {
+        match piece {
+            Piece::Text(literal) => pattern.push_str(&regex::escape(literal)),
+            Piece::Ref(_) => pattern.push_str("[^:]+"),
+        }
+    }
+    pattern.push('$');
+    Regex::new(&pattern).is_ok_and(|regex| regex.is_match(text))
 }
 
 /// The value at `path` of `given`.

@@ -1,0 +1,387 @@
+//! The data source declared with a role: for every connector with a documented schema, a
+//! valid configuration (`tests/reference/data-sources/configurations.json`: the page's example
+//! where it holds, else the smallest the schema accepts) generated in every format, each
+//! read back as its user's tool would read it; the configuration in each equals the JSON
+//! artifact's, which is the user's with `type`, `dbType` and the role's secret filled in; the
+//! role ARN, application, index and VPC are the role's. A configuration that breaks the
+//! schema, or disagrees with the role, is refused at the value, naming the rule.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use connector_roles::catalog::{self, Part};
+use connector_roles::{Field, Format, RoleSpec};
+use serde_json::{Map, Value, json};
+use support::cloudformation::{Evaluated, parse};
+use support::matrix::DEPLOYMENT;
+use support::terraform::Module;
+use support::{ACCOUNT, REGION, run};
+
+/// The configuration each connector is tested with, and where it comes from.
+fn configurations() -> BTreeMap<String, Value> {
+    let text = include_str!("reference/data-sources/configurations.json");
+    let all: BTreeMap<String, Value> = serde_json::from_str(text).unwrap();
+    all.into_iter()
+        .map(|(id, entry)| (id, entry["configuration"].clone()))
+        .collect()
+}
+
+/// The documented `type`, and `dbType` of a JDBC connector, from the catalog's copy of the
+/// research (`generator/catalog/data-sources/ID.json`).
+fn documented(id: &str) -> (String, Option<String>, Vec<String>) {
+    let path = format!(
+        "{}/generator/catalog/data-sources/{id}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let secret_fields = file["secret_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect();
+    (
+        file["type"].as_str().unwrap().to_owned(),
+        file["db_type"].as_str().map(str::to_owned),
+        secret_fields,
+    )
+}
+
+/// A spec of `id` with every value its default revision uses bound, every optional part on
+/// (subnets and security groups bound), and a data source with `configuration`.
+fn spec_json(id: &str, configuration: &Value) -> Value {
+    let connector = catalog::find(id).unwrap();
+    let policies = connector.policies(None).unwrap();
+    let parts = policies.parts();
+    let mut values = Map::new();
+    let mut vpc = Map::new();
+    let test_values = support::values(ACCOUNT);
+    for field in policies.fields(&parts) {
+        if field == Field::Partition {
+            continue;
+        }
+        let name = field.placeholder().trim_matches(['{', '}', '[', ']']);
+        let (_, value) = test_values.iter().find(|(n, _)| *n == name).unwrap();
+        if field.is_list() {
+            vpc.insert(field.name().into(), json!(value));
+        } else {
+            values.insert(field.name().into(), json!(value[0]));
+        }
+    }
+    let mut spec = json!({
+        "connector": id,
+        "name": "ds",
+        "role_name": "QBusinessDataSourceRole",
+        "values": values,
+        "include": parts.iter().filter(|p| **p != Part::Vpc).map(|p| p.name()).collect::<Vec<_>>(),
+        "data_source": {
+            "description": "Tested with the documented configuration",
+            "sync_schedule": "cron(0 3 * * ? *)",
+            "configuration": configuration,
+        },
+    });
+    if parts.contains(&Part::Vpc) {
+        spec["vpc"] = Value::Object(vpc);
+    }
+    spec
+}
+
+/// The configuration the data source must be created with: the user's, with the documented
+/// `type`, `dbType` and the role's secret in each top-level secret field.
+fn expected_configuration(id: &str, configuration: &Value, reads_secret: bool) -> Value {
+    let (type_value, db_type, secret_fields) = documented(id);
+    let mut expected = configuration.clone();
+    expected["type"] = json!(type_value);
+    if let Some(db_type) = db_type {
+        expected["connectionConfiguration"]["repositoryEndpointMetadata"]["dbType"] =
+            json!(db_type);
+    }
+    if reads_secret {
+        for field in secret_fields.iter().filter(|f| !f.contains('.')) {
+            expected[field] = json!(format!(
+                "arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:qbusiness-orders-mysql-AbCdEf"
+            ));
+        }
+    }
+    expected
+}
+
+#[test]
+fn every_connector_with_a_schema_creates_its_data_source_in_every_format() {
+    let configurations = configurations();
+    assert_eq!(configurations.len(), 37);
+    for (id, configuration) in &configurations {
+        println!("{id}");
+        let json_spec = spec_json(id, configuration);
+        let spec =
+            RoleSpec::from_json(&json_spec.to_string()).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let reads_secret = spec
+            .policies()
+            .fields(&spec.parts)
+            .contains(&Field::SecretId);
+        let expected = expected_configuration(id, configuration, reads_secret);
+        let vpc = spec.parts.contains(&Part::Vpc);
+        let subnets = json!(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
+        let groups = json!(["sg-0123456789abcdef0"]);
+
+        // The CLI's input for `aws qbusiness create-data-source`.
+        let input: Value = serde_json::from_str(&support::artifact(
+            &spec,
+            Format::Json,
+            "create-data-source.json",
+        ))
+        .unwrap();
+        assert_eq!(input["configuration"], expected, "{id}: JSON");
+        assert_eq!(
+            input["roleArn"],
+            format!("arn:aws:iam::{ACCOUNT}:role/QBusinessDataSourceRole")
+        );
+        assert_eq!(
+            input["applicationId"],
+            "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+        );
+        assert_eq!(input["indexId"], "b2c3d4e5-6789-01bc-def0-EXAMPLE22222");
+        assert_eq!(input["displayName"], "ds");
+        if vpc {
+            assert_eq!(input["vpcConfiguration"]["subnetIds"], subnets);
+            assert_eq!(input["vpcConfiguration"]["securityGroupIds"], groups);
+        }
+
+        // CloudFormation, evaluated as CloudFormation would.
+        let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
+        let raw = parse(&template);
+        assert_eq!(
+            raw["Resources"]["DataSource"]["Properties"]["RoleArn"],
+            json!({ "Fn::GetAtt": ["Role", "Arn"] }),
+            "{id}"
+        );
+        let evaluated = Evaluated::new(&template, &[], DEPLOYMENT);
+        let properties = &evaluated.template["DataSource"]["Properties"];
+        assert_eq!(
+            properties["Configuration"], expected,
+            "{id}: CloudFormation"
+        );
+        assert_eq!(properties["ApplicationId"], input["applicationId"]);
+        assert_eq!(properties["IndexId"], input["indexId"]);
+        assert_eq!(properties["DisplayName"], "ds");
+        assert_eq!(properties["SyncSchedule"], "cron(0 3 * * ? *)");
+        if vpc {
+            assert_eq!(properties["VpcConfiguration"]["SubnetIds"], subnets);
+            assert_eq!(properties["VpcConfiguration"]["SecurityGroupIds"], groups);
+        }
+
+        // Terraform, evaluated as Terraform would.
+        let text =
+            |name: &str| support::artifact(&spec, Format::Terraform, &format!("terraform/{name}"));
+        let module = Module::new(text, &[], &DEPLOYMENT);
+        let data_source = module.data_source("this");
+        assert_eq!(data_source["configuration"], expected, "{id}: Terraform");
+        assert_eq!(data_source["role_arn"], "this.arn");
+        assert_eq!(data_source["application_id"], input["applicationId"]);
+        assert_eq!(data_source["index_id"], input["indexId"]);
+        if vpc {
+            assert_eq!(data_source["vpc_configuration"]["subnet_ids"], subnets);
+        }
+        assert!(
+            text("main.tf").contains("depends_on = [aws_iam_role_policy.this]"),
+            "{id}"
+        );
+    }
+}
+
+/// With the role's values open, the data source reaches them through the same parameters,
+/// variables and props: evaluated for the test values, the same configuration.
+#[test]
+fn open_values_reach_the_data_source_through_the_roles_inputs() {
+    let configuration = &configurations()["rds-mysql"];
+    let mut json_spec = spec_json("rds-mysql", configuration);
+    json_spec["values"] = json!({});
+    json_spec["vpc"] = json!({});
+    let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
+    let expected = expected_configuration("rds-mysql", configuration, true);
+    let parameters = [
+        (
+            "ApplicationId",
+            json!("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
+        ),
+        ("IndexId", json!("b2c3d4e5-6789-01bc-def0-EXAMPLE22222")),
+        ("SecretId", json!("qbusiness-orders-mysql-AbCdEf")),
+        ("KeyId", json!("1234abcd-12ab-34cd-56ef-1234567890ab")),
+        ("InputBucketName", json!("amzn-s3-demo-bucket")),
+        ("SubnetIds", json!(["subnet-0123456789abcdef0"])),
+        ("SecurityGroupIds", json!(["sg-0123456789abcdef0"])),
+    ];
+    let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
+    let evaluated = Evaluated::new(&template, &parameters, DEPLOYMENT);
+    let properties = &evaluated.template["DataSource"]["Properties"];
+    assert_eq!(properties["Configuration"], expected);
+    assert_eq!(properties["ApplicationId"], parameters[0].1);
+    assert_eq!(
+        properties["VpcConfiguration"]["SubnetIds"],
+        json!(["subnet-0123456789abcdef0"])
+    );
+
+    let inputs: Vec<(&str, Value)> = [
+        "application_id",
+        "index_id",
+        "secret_id",
+        "key_id",
+        "input_bucket_name",
+        "subnet_ids",
+        "security_group_ids",
+    ]
+    .into_iter()
+    .zip(parameters.iter().map(|(_, v)| v.clone()))
+    .collect();
+    let text =
+        |name: &str| support::artifact(&spec, Format::Terraform, &format!("terraform/{name}"));
+    let data_source = Module::new(text, &inputs, &DEPLOYMENT).data_source("this");
+    assert_eq!(data_source["configuration"], expected);
+    assert_eq!(
+        data_source["vpc_configuration"]["security_group_ids"],
+        json!(["sg-0123456789abcdef0"])
+    );
+
+    let input: Value = serde_json::from_str(&support::artifact(
+        &spec,
+        Format::Json,
+        "create-data-source.json",
+    ))
+    .unwrap();
+    assert_eq!(
+        input["configuration"]["secretArn"],
+        "arn:aws:secretsmanager:{{region}}:{{account_id}}:secret:[[secret_id]]"
+    );
+    assert_eq!(
+        input["roleArn"],
+        "arn:aws:iam::{{account_id}}:role/QBusinessDataSourceRole"
+    );
+}
+
+/// Runs `generate` on `spec` written to a file: its exit code and standard error.
+fn generate(spec: &Value) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.json");
+    std::fs::write(&path, serde_json::to_string_pretty(spec).unwrap()).unwrap();
+    let output = run(&["generate", path.to_str().unwrap(), "--stdout"]);
+    (output.status.code(), support::errors(&output))
+}
+
+#[test]
+fn a_configuration_that_breaks_the_schema_is_refused_at_each_value() {
+    let mut spec = spec_json("rds-mysql", &configurations()["rds-mysql"]);
+    let configuration = &mut spec["data_source"]["configuration"];
+    configuration["additionalProperties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("bodyColumn");
+    configuration["syncMode"] = json!("SOMETIMES");
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    // Both at once, each at file:line:col, with the pointer, the rule and the allowed values.
+    assert!(
+        stderr.contains("data_source.configuration/additionalProperties: \"bodyColumn\" is a required property (the documented schema's /properties/additionalProperties/required)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("data_source.configuration/syncMode: \"SOMETIMES\" is not one of \"FORCED_FULL_CRAWL\", \"FULL_CRAWL\" or \"CHANGE_LOG\""),
+        "{stderr}"
+    );
+    let locations: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .map(|l| l.split(": ").nth(1).unwrap())
+        .collect();
+    assert_eq!(locations.len(), 2, "{stderr}");
+    assert!(
+        locations.iter().all(|l| l.contains("spec.json:")),
+        "{locations:?}"
+    );
+}
+
+#[test]
+fn filled_fields_given_otherwise_name_both_values() {
+    let mut spec = spec_json("rds-mysql", &configurations()["rds-mysql"]);
+    let configuration = &mut spec["data_source"]["configuration"];
+    configuration["type"] = json!("BOX");
+    configuration["secretArn"] =
+        json!("arn:aws:secretsmanager:us-east-1:111122223333:secret:another-AbCdEf");
+    configuration["connectionConfiguration"]["repositoryEndpointMetadata"]["dbType"] =
+        json!("postgresql");
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    for expected in [
+        "data_source.configuration/type: \"BOX\" is not rds-mysql's type: its data source is of type \"JDBC\"",
+        "data_source.configuration/secretArn: \"arn:aws:secretsmanager:us-east-1:111122223333:secret:another-AbCdEf\" is not the secret the role may read (arn:aws:secretsmanager:us-east-1:111122223333:secret:qbusiness-orders-mysql-AbCdEf)",
+        "data_source.configuration/connectionConfiguration/repositoryEndpointMetadata/dbType: \"postgresql\" is not rds-mysql's database type \"mysql\"",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    // The same values, agreeing, are accepted.
+    let configuration = &mut spec["data_source"]["configuration"];
+    configuration["type"] = json!("JDBC");
+    configuration["secretArn"] =
+        json!("arn:aws:secretsmanager:us-east-1:111122223333:secret:qbusiness-orders-mysql-AbCdEf");
+    configuration["connectionConfiguration"]["repositoryEndpointMetadata"]["dbType"] =
+        json!("mysql");
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn the_resource_rules_are_checked() {
+    let mut spec = spec_json("box", &configurations()["box"]);
+    spec["data_source"]["display_name"] = json!("box data");
+    spec["data_source"]["sync_schedule"] = json!("every day");
+    spec["data_source"]["description"] = json!("x".repeat(1001));
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    for expected in [
+        "data_source.display_name: \"box data\" must be 1 to 1,000 letters, digits, `_` and `-`",
+        "data_source.sync_schedule: \"every day\" must be AWS's cron(",
+        "data_source.description: must be at most 1,000 characters",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    for schedule in ["", "rate(1 day)", "rate(12 hours)", "cron(0/15 * * * ? *)"] {
+        spec["data_source"] =
+            json!({ "sync_schedule": schedule, "configuration": configurations()["box"] });
+        let (code, stderr) = generate(&spec);
+        assert_eq!(code, Some(0), "{schedule:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_connector_without_a_documented_schema_takes_no_data_source() {
+    let spec = json!({
+        "connector": "google-drive",
+        "name": "drive",
+        "data_source": { "configuration": {} },
+    });
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("data_source: google-drive has no documented configuration schema"),
+        "{stderr}"
+    );
+}
+
+/// A secret field the role cannot read is refused: the web crawler's secret is an optional
+/// part, off here.
+#[test]
+fn a_secret_the_role_cannot_read_is_refused() {
+    let spec = json!({
+        "connector": "web-crawler",
+        "name": "crawler",
+        "data_source": { "configuration": {
+            "secretArn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:crawler-AbCdEf",
+        } },
+    });
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("data_source.configuration/secretArn: \"arn:aws:secretsmanager:us-east-1:111122223333:secret:crawler-AbCdEf\" names a secret the role may not read"),
+        "{stderr}"
+    );
+}
