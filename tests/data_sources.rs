@@ -385,3 +385,171 @@ fn a_secret_the_role_cannot_read_is_refused() {
         "{stderr}"
     );
 }
+
+/// The real toolchains on every connector's data source; `tools/test` runs them in its
+/// toolchain stage.
+mod real_toolchains {
+    use std::path::PathBuf;
+
+    use connector_roles::{Stack, render, write_all};
+    use connector_roles_generator::render::names::Names;
+    use support::toolchain::{self, Log};
+
+    use super::*;
+
+    /// Every connector with a schema, bound, with its tested data source.
+    fn specs() -> Vec<(String, RoleSpec, Value)> {
+        configurations()
+            .into_iter()
+            .map(|(id, configuration)| {
+                let mut json_spec = spec_json(&id, &configuration);
+                json_spec["name"] = json!(format!("{id}-ds"));
+                // Role names are unique in an account, and so in a stack.
+                json_spec["role_name"] = json!(format!("qbusiness-{id}"));
+                let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
+                let reads_secret = spec
+                    .policies()
+                    .fields(&spec.parts)
+                    .contains(&Field::SecretId);
+                let expected = expected_configuration(&id, &configuration, reads_secret);
+                (id, spec, expected)
+            })
+            .collect()
+    }
+
+    /// The documented schema of `id`, as the page prints it.
+    fn page_schema(id: &str) -> Value {
+        let path = format!(
+            "{}/generator/catalog/data-sources/{id}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        file["schema"].clone()
+    }
+
+    /// Prints what the tools said, and fails naming every artifact they rejected.
+    fn assert_accepted(log: &Log, results: Vec<Result<(), String>>) {
+        println!("{}", log.0);
+        let rejected: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+        assert!(rejected.is_empty(), "{}", rejected.join("\n"));
+    }
+
+    /// cfn-lint (which knows `AWS::QBusiness::DataSource`'s schema) and checkov accept each
+    /// template, HashiCorp's parser and checkov each module.
+    #[test]
+    fn linters_accept_every_data_source() {
+        let out = tempfile::tempdir().unwrap();
+        let mut templates = Vec::new();
+        let mut modules = Vec::new();
+        for (_, spec, _) in specs() {
+            write_all(
+                out.path(),
+                &render(&spec, &[Format::CloudFormation, Format::Terraform]).unwrap(),
+            )
+            .unwrap();
+            let root = out.path().join(&spec.name);
+            templates.push(root.join("cloudformation/template.yaml"));
+            modules.push(root.join("terraform"));
+        }
+        let mut log = Log::default();
+        let mut results = toolchain::cfn_lint(&mut log, &templates);
+        results.extend(toolchain::checkov(&mut log, "cloudformation", &templates));
+        results.extend(toolchain::checkov(&mut log, "terraform", &modules));
+        if let Some(parsed) = toolchain::hcl2json(&mut log, &modules) {
+            results.extend(parsed.into_iter().map(|r| r.map(drop)));
+        }
+        assert_accepted(&log, results);
+    }
+
+    /// One CDK app with every connector's role and data source type-checks and synthesizes;
+    /// cfn-lint accepts the template; each data source in it has its role's ARN and the
+    /// configuration of the JSON artifact, which Python's jsonschema (an independent
+    /// validator) accepts against the page's schema.
+    #[test]
+    fn cdk_synth_and_an_independent_validator_accept_every_data_source() {
+        let specs = specs();
+        let mut stack = Stack::new("every-data-source").unwrap();
+        for (_, spec, _) in &specs {
+            stack.add(spec.clone()).unwrap();
+        }
+        let out = tempfile::tempdir().unwrap();
+        write_all(out.path(), &stack.render(&[Format::Cdk]).unwrap()).unwrap();
+        let cdk = out.path().join("every-data-source/cdk");
+        let mut log = Log::default();
+        match toolchain::tsc(&mut log, &cdk) {
+            Ok(true) => {}
+            Ok(false) => return assert_accepted(&log, Vec::new()),
+            Err(error) => return assert_accepted(&log, vec![Err(error)]),
+        }
+        let template = match toolchain::cdk_synth(&mut log, &cdk, &json!({})) {
+            Ok(Some(template)) => template,
+            Ok(None) => return assert_accepted(&log, Vec::new()),
+            Err(error) => return assert_accepted(&log, vec![Err(error)]),
+        };
+        let mut results = toolchain::cfn_lint(&mut log, std::slice::from_ref(&template));
+        let text = std::fs::read_to_string(&template).unwrap();
+        let evaluated = Evaluated::new(&text, &[], DEPLOYMENT);
+        let outputs = parse(&text)["Outputs"].clone();
+        let mut cases = Vec::new();
+        for (id, spec, expected) in &specs {
+            let names = Names::stacked(&spec.name);
+            let id_output = names.logical_id("DataSourceId");
+            let Some(source) = outputs[&id_output]["Value"]["Fn::GetAtt"][0].as_str() else {
+                results.push(Err(format!(
+                    "{id}: output {id_output} names no data source"
+                )));
+                continue;
+            };
+            let role = outputs[names.logical_id("RoleArn")]["Value"]["Fn::GetAtt"][0]
+                .as_str()
+                .unwrap();
+            let properties = &evaluated.template[source]["Properties"];
+            if properties["Configuration"] != *expected {
+                results.push(Err(format!(
+                    "{id}: the synthesized configuration {} is not {expected}",
+                    properties["Configuration"]
+                )));
+            }
+            // The evaluator writes `Fn::GetAtt` as `<[RESOURCE, ATTRIBUTE]>`.
+            if properties["RoleArn"] != json!(format!("<{}>", json!([role, "Arn"]))) {
+                results.push(Err(format!(
+                    "{id}: the data source's RoleArn {} is not {role}'s",
+                    properties["RoleArn"]
+                )));
+            }
+            cases.push(json!({
+                "name": id,
+                "schema": page_schema(id),
+                "configuration": properties["Configuration"],
+            }));
+        }
+        if let Some(python) =
+            toolchain::tool(".venv/bin/python", "jsonschema on every configuration")
+        {
+            let file = out.path().join("cases.json");
+            std::fs::write(&file, serde_json::to_string(&cases).unwrap()).unwrap();
+            let script: PathBuf = [
+                env!("CARGO_MANIFEST_DIR"),
+                "tests/support/validate_configurations.py",
+            ]
+            .iter()
+            .collect();
+            let validated = log.run(
+                "jsonschema",
+                std::process::Command::new(python).arg(script).arg(&file),
+            );
+            results.push(validated.and_then(|stdout| {
+                let ok = stdout.lines().filter(|l| l.ends_with(": ok")).count();
+                if ok == specs.len() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{ok} of {} configurations validated: {stdout}",
+                        specs.len()
+                    ))
+                }
+            }));
+        }
+        assert_accepted(&log, results);
+    }
+}
