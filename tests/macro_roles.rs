@@ -156,3 +156,51 @@ fn the_new_and_the_original_connector_are_declared_alike() {
             .ends_with("/googledrive-v1-iam-role.html")
     );
 }
+
+/// A data source declared in Rust, its configuration written as JSON tokens: the same files
+/// as the JSON spec that declares it.
+mod with_data_source {
+    use connector_roles::connector_role;
+
+    connector_role! {
+        pub Tickets {
+            connector: jira,
+            name: "tickets",
+            data_source: {
+                display_name: "tickets-jira",
+                sync_schedule: "rate(1 day)",
+                configuration: {
+                    "syncMode": "FULL_CRAWL",
+                    "connectionConfiguration": { "repositoryEndpointMetadata": { "jiraAccountUrl": "https://example.atlassian.net" } },
+                    "repositoryConfigurations": { "issue": { "fieldMappings": [] } },
+                    "additionalProperties": { "maxFileSizeInMegaBytes": "50", "isCrawlAcl": true },
+                    "enableIdentityCrawler": false,
+                    "limits": [1, 2.5, null]
+                },
+            },
+        }
+    }
+}
+
+#[test]
+fn a_data_source_is_declared_as_in_the_json_spec() {
+    use with_data_source::Tickets;
+    let json = r#"{"connector": "jira", "name": "tickets", "data_source": {
+        "display_name": "tickets-jira", "sync_schedule": "rate(1 day)",
+        "configuration": {
+            "syncMode": "FULL_CRAWL",
+            "connectionConfiguration": { "repositoryEndpointMetadata": { "jiraAccountUrl": "https://example.atlassian.net" } },
+            "repositoryConfigurations": { "issue": { "fieldMappings": [] } },
+            "additionalProperties": { "maxFileSizeInMegaBytes": "50", "isCrawlAcl": true },
+            "enableIdentityCrawler": false,
+            "limits": [1, 2.5, null]
+        }}}"#;
+    let expected = render(&RoleSpec::from_json(json).unwrap(), &Format::ALL).unwrap();
+    assert_eq!(Tickets::artifacts(&Format::ALL), expected);
+    let spec = Tickets::spec();
+    let declared = spec.data_source.as_ref().unwrap();
+    assert_eq!(
+        declared.configuration["limits"],
+        serde_json::json!([1, 2.5, null])
+    );
+}

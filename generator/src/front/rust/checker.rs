@@ -5,6 +5,7 @@ use proc_macro2::Span;
 use syn::{Ident, LitInt, LitStr};
 
 use crate::error::SpecErrors;
+use crate::front::rust::json::Json;
 use crate::front::rust::parse::{Entry, Value};
 use crate::model::field::Field;
 
@@ -21,9 +22,26 @@ pub(super) const MAX_SESSION_DURATION: &str = "max_session_duration";
 pub(super) const POLICY: &str = "policy";
 pub(super) const INCLUDE: &str = "include";
 pub(super) const VPC: &str = "vpc";
+pub(super) const DATA_SOURCE: &str = "data_source";
+
+/// The fields of `data_source: { ... }`.
+const DATA_SOURCE_FIELDS: [&str; 4] = [
+    "display_name",
+    "description",
+    "sync_schedule",
+    "configuration",
+];
 
 /// The fields of `vpc: { ... }`.
 pub(super) const VPC_FIELDS: [Field; 2] = [Field::SubnetIds, Field::SecurityGroupIds];
+
+/// A `data_source` block as written: its strings by field, and its configuration.
+pub(super) struct DataSourceBlock {
+    /// `display_name`, `description`, `sync_schedule`, each with its literal.
+    pub(super) strings: Vec<(&'static str, LitStr)>,
+    /// The configuration, `{}` when not written.
+    pub(super) configuration: Option<Json>,
+}
 
 /// The lists of a `vpc` block: each list field with its literals and the brackets' span.
 pub(super) type VpcLists = Vec<(Field, Vec<LitStr>, Span)>;
@@ -64,7 +82,10 @@ impl Checker {
         match &entry.value {
             Value::List(items, _) => Some(items.clone()),
             other => {
-                self.error(other.span(), format!("expected a list, as in `{example}`"));
+                self.error(
+                    not_a_string(other),
+                    format!("expected a list of strings, as in `{example}`"),
+                );
                 None
             }
         }
@@ -168,7 +189,7 @@ impl Checker {
             match &inner.value {
                 Value::List(items, span) => lists.push((field, items.clone(), *span)),
                 other => self.error(
-                    other.span(),
+                    not_a_string(other),
                     format!(
                         "expected a list of IDs, as in `{key}: [\"{}\"]`",
                         field.rule().example
@@ -177,6 +198,56 @@ impl Checker {
             }
         }
         Some(lists)
+    }
+
+    /// `data_source: { display_name: "...", configuration: { "syncMode": "FULL_CRAWL" } }`.
+    pub(super) fn data_source(&mut self, entry: &Entry) -> Option<DataSourceBlock> {
+        let Value::Block(entries, _) = &entry.value else {
+            self.error(
+                entry.value.span(),
+                "expected a block, as in `data_source: { configuration: { \"syncMode\": \"FULL_CRAWL\" } }`".into(),
+            );
+            return None;
+        };
+        let mut block = DataSourceBlock {
+            strings: Vec::new(),
+            configuration: None,
+        };
+        for inner in entries {
+            if !self.first(&inner.key, "data_source.") {
+                continue;
+            }
+            let key = inner.key.to_string();
+            let Some(field) = DATA_SOURCE_FIELDS.into_iter().find(|f| *f == key) else {
+                self.error(inner.key.span(), unknown(&key, &DATA_SOURCE_FIELDS));
+                continue;
+            };
+            if field == "configuration" {
+                block.configuration = match &inner.value {
+                    Value::Json(json @ Json::Object(..)) => Some(json.clone()),
+                    Value::Map(pairs, span) => Some(Json::Object(
+                        pairs
+                            .iter()
+                            .map(|(key, value)| (key.clone(), Json::Str(value.clone())))
+                            .collect(),
+                        *span,
+                    )),
+                    Value::Block(entries, span) if entries.is_empty() => {
+                        Some(Json::Object(Vec::new(), *span))
+                    }
+                    other => {
+                        self.error(
+                            other.span(),
+                            "expected the connector's configuration with AWS's keys as strings, as in `configuration: { \"syncMode\": \"FULL_CRAWL\" }`".into(),
+                        );
+                        None
+                    }
+                };
+            } else if let Some(lit) = self.string(inner, &format!("{field}: \"...\"")) {
+                block.strings.push((field, lit));
+            }
+        }
+        Some(block)
     }
 
     /// Records each error of the spec builder at the span of the value it names (the
@@ -204,6 +275,18 @@ impl Checker {
             };
             self.error(span, message);
         }
+    }
+}
+
+/// Where a value that should be a list of strings goes wrong: its first element that is
+/// not a string, or the value itself.
+fn not_a_string(value: &Value) -> Span {
+    match value {
+        Value::Json(Json::Array(items, _)) => items
+            .iter()
+            .find(|item| item.as_str().is_none())
+            .map_or_else(|| value.span(), Json::span),
+        other => other.span(),
     }
 }
 

@@ -11,7 +11,7 @@ use proc_macro2::Span;
 use syn::{LitInt, LitStr};
 
 use crate::front::rust::checker::{
-    CONNECTOR, Checker, DESCRIPTION, INCLUDE, MAX_SESSION_DURATION, NAME, PATH,
+    CONNECTOR, Checker, DATA_SOURCE, DESCRIPTION, INCLUDE, MAX_SESSION_DURATION, NAME, PATH,
     PERMISSIONS_BOUNDARY, POLICY, REVISION, ROLE_NAME, TAGS, VPC, unknown,
 };
 use crate::front::rust::parse::{Declaration, Declarations};
@@ -65,6 +65,7 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
     let mut include = None;
     let mut scalars = Vec::new();
     let mut vpc = None;
+    let mut data_source = None;
     for entry in &declaration.fields {
         if !checker.first(&entry.key, "") {
             continue;
@@ -99,6 +100,7 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
             }
             INCLUDE => include = checker.list(entry, "include: [\"secret\"]"),
             VPC => vpc = checker.vpc(entry),
+            DATA_SOURCE => data_source = checker.data_source(entry),
             _ => match Field::from_name(&key) {
                 Some(field) if field.is_list() => checker.error(
                     entry.key.span(),
@@ -190,6 +192,37 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
             builder.list(&path, field, &values);
         }
     }
+    if let Some(block) = data_source {
+        checker.spans.push((
+            DATA_SOURCE.into(),
+            declaration_key_span(declaration, DATA_SOURCE),
+        ));
+        let text = |field: &str| {
+            block
+                .strings
+                .iter()
+                .find(|(name, _)| *name == field)
+                .map(|(_, lit)| lit.value())
+        };
+        for (field, lit) in &block.strings {
+            checker
+                .spans
+                .push((format!("{DATA_SOURCE}.{field}"), lit.span()));
+        }
+        let configuration = match &block.configuration {
+            Some(json) => {
+                json.spans(&format!("{DATA_SOURCE}.configuration"), &mut checker.spans);
+                json.to_value().as_object().cloned().unwrap_or_default()
+            }
+            None => serde_json::Map::new(),
+        };
+        builder.data_source(
+            text("display_name").as_deref(),
+            text("description").as_deref(),
+            text("sync_schedule").as_deref(),
+            configuration,
+        );
+    }
     match builder.finish() {
         Ok(spec) if checker.errors.is_empty() => Ok(spec),
         Ok(_) => Err(checker.errors),
@@ -273,7 +306,7 @@ fn top_level_fields() -> Vec<&'static str> {
     ]
     .into_iter()
     .chain(scalars)
-    .chain([INCLUDE, VPC])
+    .chain([INCLUDE, VPC, DATA_SOURCE])
     .collect()
 }
 

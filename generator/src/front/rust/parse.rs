@@ -21,7 +21,9 @@
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Ident, LitInt, LitStr, Token, Visibility, braced, bracketed};
+use syn::{Attribute, Ident, LitInt, LitStr, Token, Visibility, braced};
+
+use crate::front::rust::json::Json;
 
 /// Every role of one `connector_role!` invocation.
 #[derive(Clone)]
@@ -71,6 +73,8 @@ pub enum Value {
     Map(Vec<(LitStr, LitStr)>, Span),
     /// `7200`.
     Int(LitInt),
+    /// Any other JSON (`true`, `[1, 2]`, `{ "key": [] }`): a data source's configuration.
+    Json(Json),
 }
 
 impl Value {
@@ -81,6 +85,7 @@ impl Value {
             Value::Ident(ident) => ident.span(),
             Value::Int(lit) => lit.span(),
             Value::List(_, span) | Value::Block(_, span) | Value::Map(_, span) => *span,
+            Value::Json(json) => json.span(),
         }
     }
 }
@@ -181,30 +186,6 @@ impl Parse for Entry {
     }
 }
 
-/// `"key": "value"`, an entry of a [`Value::Map`].
-struct Pair(LitStr, LitStr);
-
-impl Parse for Pair {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Pair> {
-        let key: LitStr = input.parse().map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                "expected a string key, as in `\"Team\": \"data-platform\"`",
-            )
-        })?;
-        input.parse::<Token![:]>().map_err(|e| {
-            syn::Error::new(e.span(), format!("expected `:` after {:?}", key.value()))
-        })?;
-        let value = input.parse().map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                format!("expected a string value for {:?}", key.value()),
-            )
-        })?;
-        Ok(Pair(key, value))
-    }
-}
-
 impl Parse for Value {
     fn parse(input: ParseStream<'_>) -> syn::Result<Value> {
         let lookahead = input.lookahead1();
@@ -213,27 +194,43 @@ impl Parse for Value {
         } else if lookahead.peek(Ident) {
             input.parse().map(Value::Ident)
         } else if lookahead.peek(syn::token::Bracket) {
-            let content;
-            let brackets = bracketed!(content in input);
-            let items = Punctuated::<LitStr, Token![,]>::parse_terminated(&content).map_err(|e| {
-                syn::Error::new(e.span(), "expected a list of string literals, as in `[\"subnet-0123456789abcdef0\"]`")
-            })?;
-            Ok(Value::List(
-                items.into_iter().collect(),
-                brackets.span.join(),
-            ))
+            // A list of strings (`include`, the VPC's IDs), or any JSON list.
+            match input.parse::<Json>()? {
+                Json::Array(items, span) if items.iter().all(|item| item.as_str().is_some()) => {
+                    let strings = items.iter().filter_map(Json::as_str).cloned().collect();
+                    Ok(Value::List(strings, span))
+                }
+                other => Ok(Value::Json(other)),
+            }
         } else if lookahead.peek(LitInt) {
             input.parse().map(Value::Int)
+        } else if lookahead.peek(syn::LitBool) || lookahead.peek(syn::LitFloat) {
+            input.parse().map(Value::Json)
         } else if lookahead.peek(syn::token::Brace) {
+            let starts_with_string = {
+                let fork = input.fork();
+                let content;
+                braced!(content in fork);
+                content.peek(LitStr)
+            };
+            if starts_with_string {
+                // String keys: tags (string values), or a JSON object.
+                return match input.parse::<Json>()? {
+                    Json::Object(entries, span)
+                        if entries.iter().all(|(_, value)| value.as_str().is_some()) =>
+                    {
+                        let pairs = entries
+                            .into_iter()
+                            .filter_map(|(key, value)| Some((key, value.as_str()?.clone())))
+                            .collect();
+                        Ok(Value::Map(pairs, span))
+                    }
+                    other => Ok(Value::Json(other)),
+                };
+            }
             let content;
             let braces = braced!(content in input);
-            if content.peek(LitStr) {
-                let pairs = Punctuated::<Pair, Token![,]>::parse_terminated(&content)?;
-                let pairs = pairs.into_iter().map(|pair| (pair.0, pair.1)).collect();
-                Ok(Value::Map(pairs, braces.span.join()))
-            } else {
-                Ok(Value::Block(parse_entries(&content)?, braces.span.join()))
-            }
+            Ok(Value::Block(parse_entries(&content)?, braces.span.join()))
         } else {
             let found = input.cursor().token_tree().map(|(tree, _)| tree.span());
             Err(syn::Error::new(
