@@ -397,13 +397,17 @@ mod tests {
 
     #[test]
     fn missing_connector_and_wrong_kinds() {
-        let float = syn::parse_str::<Declarations>("Orders { account_id: 1.5 }");
-        let message = float.err().map(|e| e.to_string());
+        let character = syn::parse_str::<Declarations>("Orders { account_id: 'c' }");
+        let message = character.err().map(|e| e.to_string());
         assert_eq!(
             message.as_deref(),
             Some(
                 "expected a string literal, a number, an identifier, a list `[...]` or a block `{ ... }`"
             )
+        );
+        assert_eq!(
+            messages("Orders { connector: rds_mysql, account_id: 1.5 }"),
+            ["expected a string literal, as in `account_id: \"111122223333\"`"]
         );
         assert_eq!(
             messages("Orders { connector: rds_mysql, account_id: 111122223333 }"),
