@@ -233,16 +233,18 @@ fn generate_is_deterministic() {
 fn committed_output_is_up_to_date() {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = format!("{root}/output");
-    let mut checks = vec![
-        vec!["check".to_owned(), "--out".into(), out.clone()],
-        vec![
+    let mut checks = vec![vec!["check".to_owned(), "--out".into(), out.clone()]];
+    let specs = std::fs::read_dir(format!("{root}/examples/specs")).unwrap();
+    for spec in specs {
+        checks.push(vec![
             "check".to_owned(),
-            ORDERS.into(),
+            spec.unwrap().path().to_str().unwrap().to_owned(),
             "--out".into(),
             out.clone(),
-        ],
-    ];
-    for example in ["orders_mysql", "reusable_role"] {
+        ]);
+    }
+    assert_eq!(checks.len(), 3, "the default and both example specs");
+    for example in ["orders_mysql", "reusable_role", "team_slack"] {
         checks.push(vec![
             "check".into(),
             format!("{root}/examples/{example}.rs"),

@@ -14,11 +14,13 @@ use std::path::{Path, PathBuf};
 use support::matrix::matrix;
 
 /// The cases committed under `output/` instead.
-const IN_OUTPUT: [&str; 5] = [
+const IN_OUTPUT: [&str; 7] = [
     "default",
     "examples/specs/orders-mysql.json",
+    "examples/specs/tickets-jira.json",
     "examples/orders_mysql.rs",
     "examples/reusable_role.rs",
+    "examples/team_slack.rs",
     "examples/analytics_stack.rs",
 ];
 

@@ -38,11 +38,13 @@ mod real_toolchains {
     }
 
     /// The matrix cases whose CDK apps are installed and run as their users run them.
-    const AS_USERS: [&str; 8] = [
+    const AS_USERS: [&str; 10] = [
         "default",
         "examples/specs/orders-mysql.json",
+        "examples/specs/tickets-jira.json",
         "examples/orders_mysql.rs",
         "examples/reusable_role.rs",
+        "examples/team_slack.rs",
         "examples/analytics_stack.rs",
         "account open, source_account bound to another account, subnets bound, security groups open",
         "every role property, the permissions in a customer-managed policy",

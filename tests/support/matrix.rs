@@ -70,6 +70,10 @@ pub fn matrix() -> Vec<Case> {
         RoleSpec::from_json(&json.to_string()).unwrap()
     };
     let from_json = |json: Value| RoleSpec::from_json(&json.to_string()).unwrap();
+    let example_json = |file: &str| -> Value {
+        let path = format!("{}/examples/specs/{file}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
     vec![
         Case::alone("default", RoleSpec::default_spec(), DEPLOYMENT),
         Case::alone(
@@ -85,6 +89,28 @@ pub fn matrix() -> Vec<Case> {
         Case::alone(
             "examples/reusable_role.rs",
             example("reusable_role.rs"),
+            DEPLOYMENT,
+        ),
+        Case::alone(
+            "examples/specs/tickets-jira.json",
+            from_json(example_json("tickets-jira.json")),
+            DEPLOYMENT,
+        ),
+        Case::alone(
+            "examples/team_slack.rs",
+            example("team_slack.rs"),
+            DEPLOYMENT,
+        ),
+        Case::alone(
+            "a data source created after the customer-managed policy of its role",
+            from_json({
+                let mut json = example_json("tickets-jira.json");
+                json["name"] = "managed-jira".into();
+                json["role_name"] = "QBusinessManagedJiraConnectorRole".into();
+                json["policy"] = "managed".into();
+                json["data_source"]["display_name"] = "managed-jira".into();
+                json
+            }),
             DEPLOYMENT,
         ),
         Case::stack(
