@@ -302,8 +302,20 @@ impl Case {
             );
         }
         let id = &spec.connector.id;
-        let trust = documented(&format!("{id}.trust-policy"), &values);
-        let mut permission = documented(&format!("{id}.permission-policy"), &values);
+        // RDS (MySQL)'s page as the project started from it; any other connector's page as
+        // `tests/reference/connectors/` holds it (its current revision).
+        let (trust, mut permission) = if id == "rds-mysql" {
+            (
+                documented(&format!("{id}.trust-policy"), &values),
+                documented(&format!("{id}.permission-policy"), &values),
+            )
+        } else {
+            let page = documented(&format!("connectors/{id}"), &[]);
+            (
+                fill(&page["trust_policy"], &values),
+                fill(&page["permission_policy"], &values),
+            )
+        };
         if !spec.parts.contains(&Part::Vpc) {
             let statements = permission["Statement"].as_array_mut().unwrap();
             let before = statements.len();
@@ -435,6 +447,13 @@ impl Case {
             if managed.is_some() != (spec.properties.policy == PolicyKind::Managed) {
                 return Err(format!("role {id} has the managed policy {managed:?}"));
             }
+            ids.extend(self.template_data_source(
+                evaluated,
+                names,
+                spec,
+                &id,
+                managed.as_deref(),
+            )?);
             ids.extend(managed);
             ids.push(id);
         }
@@ -449,6 +468,66 @@ impl Case {
         } else {
             Err(format!("resources other than the roles: {extra:?}"))
         }
+    }
+
+    /// The configuration of the data source `spec` declares, as its JSON artifact gives it,
+    /// the placeholders filled with [`Case::values`]; `None` without one.
+    fn expected_configuration(&self, names: &Names, spec: &RoleSpec) -> Option<Value> {
+        spec.data_source.as_ref()?;
+        let path = format!("{}/create-data-source.json", names.policy_folder());
+        let input: Value = serde_json::from_str(self.file(&path)).unwrap();
+        let values = self.values(spec);
+        Some(fill(&input["configuration"], &borrowed(&values)))
+    }
+
+    /// The one `AWS::QBusiness::DataSource` of `evaluated` whose `RoleArn` is the role
+    /// `role`'s, when `spec` declares a data source: its configuration the expected one,
+    /// created after the role's managed policy. Its logical ID.
+    fn template_data_source(
+        &self,
+        evaluated: &Evaluated,
+        names: &Names,
+        spec: &RoleSpec,
+        role: &str,
+        managed: Option<&str>,
+    ) -> Result<Option<String>, String> {
+        let Some(expected) = self.expected_configuration(names, spec) else {
+            return Ok(None);
+        };
+        let arn = json!(format!("<{}>", json!([role, "Arn"])));
+        let found: Vec<(&String, &Value)> = evaluated
+            .template
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, resource)| {
+                resource["Type"] == "AWS::QBusiness::DataSource"
+                    && resource["Properties"]["RoleArn"] == arn
+            })
+            .collect();
+        let [(id, resource)] = found.as_slice() else {
+            return Err(format!(
+                "{} data sources use role {role}, not one",
+                found.len()
+            ));
+        };
+        if resource["Properties"]["Configuration"] != expected {
+            return Err(format!(
+                "data source {id}: configuration {} is not {expected}",
+                resource["Properties"]["Configuration"]
+            ));
+        }
+        if let Some(policy) = managed {
+            let after = &resource["DependsOn"];
+            if *after != json!(policy)
+                && !after.as_array().is_some_and(|l| l.contains(&json!(policy)))
+            {
+                return Err(format!(
+                    "data source {id} is not created after {policy}: {after}"
+                ));
+            }
+        }
+        Ok(Some((*id).clone()))
     }
 
     /// The Terraform module, its files read by `file` (`main.tf`) and evaluated for
@@ -475,6 +554,9 @@ impl Case {
                 ],
             };
             expected.extend(kinds.iter().map(|kind| (*kind, name)));
+            if spec.data_source.is_some() {
+                expected.push(("awscc_qbusiness_data_source", name));
+            }
         }
         let mut declared: Vec<(String, String)> = module
             .resource_kinds()
@@ -502,6 +584,21 @@ impl Case {
             let role = caught("Terraform evaluation", || module.role(name))?;
             self.compare(spec, &role.trust, &role.permission)?;
             compare_properties(spec, &role.properties)?;
+        }
+        for (names, spec) in &self.roles {
+            let Some(expected) = self.expected_configuration(names, spec) else {
+                continue;
+            };
+            let name = names.terraform_resource();
+            let data_source = caught("Terraform evaluation", || module.data_source(&name))?;
+            if data_source["role_arn"] != json!(format!("{name}.arn"))
+                || data_source["configuration"] != expected
+            {
+                return Err(format!(
+                    "data source {name}: role {} and configuration {} are not the role's and {expected}",
+                    data_source["role_arn"], data_source["configuration"]
+                ));
+            }
         }
         Ok(())
     }
