@@ -553,3 +553,114 @@ mod real_toolchains {
         assert_accepted(&log, results);
     }
 }
+
+/// `audit` checks the pair: a template whose data source is the generated one is equal; one
+/// whose data source names another secret, uses another role, runs in a subnet the role may
+/// not use or breaks the schema exits 1 with that finding.
+#[test]
+fn audit_checks_the_data_source_against_the_role() {
+    let mut json_spec = spec_json("rds-mysql", &configurations()["rds-mysql"]);
+    json_spec["name"] = json!("orders");
+    let dir = tempfile::tempdir().unwrap();
+    let spec_path = dir.path().join("orders.json");
+    std::fs::write(&spec_path, json_spec.to_string()).unwrap();
+    let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
+    let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
+    let audit = |text: &str| {
+        let path = dir.path().join("template.yaml");
+        std::fs::write(&path, text).unwrap();
+        let output = run(&[
+            "audit",
+            path.to_str().unwrap(),
+            "--spec",
+            spec_path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let report: Value = serde_json::from_str(&support::stdout(&output)).unwrap();
+        let kinds: Vec<(String, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["kind"].as_str().unwrap().to_owned(),
+                    f["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        (output.status.code(), kinds)
+    };
+    let (code, kinds) = audit(&template);
+    assert_eq!((code, kinds.len()), (Some(0), 0), "{kinds:?}");
+
+    let secret = "secret:qbusiness-orders-mysql-AbCdEf";
+    assert!(template.contains(secret));
+    // Only the data source's secret: the role still grants the documented one.
+    let other_secret: String = template
+        .lines()
+        .map(|line| {
+            if line.trim_start().starts_with("\"secretArn\":") {
+                line.replace(secret, "secret:another-secret-AbCdEf")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (code, kinds) = audit(&other_secret);
+    assert_eq!(code, Some(1));
+    assert_eq!(kinds.len(), 1, "{kinds:?}");
+    assert_eq!(kinds[0].0, "data-source-secret");
+    assert!(
+        kinds[0]
+            .1
+            .contains("another-secret-AbCdEf`, which the role may not read"),
+        "{kinds:?}"
+    );
+
+    let (code, kinds) = audit(&template.replace(
+        "RoleArn: !GetAtt Role.Arn",
+        "RoleArn: \"arn:aws:iam::111122223333:role/SomeOtherRole\"",
+    ));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        kinds.iter().map(|k| k.0.as_str()).collect::<Vec<_>>(),
+        ["data-source-role"],
+        "{kinds:?}"
+    );
+
+    // The data source's own list (the policy names the subnet inside an ARN).
+    let (code, kinds) = audit(&template.replace(
+        "\"subnet-0fedcba9876543210\"]",
+        "\"subnet-0aaaaaaaaaaaaaaaa\"]",
+    ));
+    assert_eq!(code, Some(1));
+    let network: Vec<_> = kinds
+        .iter()
+        .filter(|k| k.0 == "data-source-network")
+        .collect();
+    assert_eq!(network.len(), 1, "{kinds:?}");
+    assert!(
+        network[0].1.contains("subnet/subnet-0aaaaaaaaaaaaaaaa"),
+        "{kinds:?}"
+    );
+
+    let mode = configurations()["rds-mysql"]["syncMode"].clone();
+    let (code, kinds) = audit(&template.replace(
+        &format!("\"syncMode\": {mode}"),
+        "\"syncMode\": \"SOMETIMES\"",
+    ));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        kinds.iter().map(|k| k.0.as_str()).collect::<Vec<_>>(),
+        ["data-source-configuration"],
+        "{kinds:?}"
+    );
+    assert!(
+        kinds[0]
+            .1
+            .contains("configuration /syncMode: \"SOMETIMES\" is not one of"),
+        "{kinds:?}"
+    );
+}

@@ -4,7 +4,10 @@
 //!   syntax (syn's parser and the checker the macro and the CLI share);
 //! - `render_one`: render one role in each format, and in all of them;
 //! - `render_many`: render all formats for 10,000 roles, one role after the other as
-//!   `connector-roles generate` does.
+//!   `connector-roles generate` does;
+//! - `data_source`: check and render `examples/specs/tickets-jira.json` (a Jira role with its
+//!   data source, the configuration checked against the documented schema), against the
+//!   same spec without its data source.
 //!
 //! The role is `examples/specs/orders-mysql.json`: every value bound, VPC on.
 //! `cargo test --all-targets` runs each benchmark once, as a test (`render_many` with 10 roles).
@@ -106,5 +109,29 @@ fn render_many(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse, render_one, render_many);
+/// The Jira example with its data source, and without.
+fn data_source(c: &mut Criterion) {
+    let with: serde_json::Value =
+        serde_json::from_str(include_str!("../../examples/specs/tickets-jira.json"))
+            .expect("the example is JSON");
+    let mut without = with.clone();
+    without
+        .as_object_mut()
+        .expect("a spec is an object")
+        .remove("data_source");
+    let mut group = c.benchmark_group("data_source");
+    for (name, json) in [("role_alone", without), ("with_data_source", with)] {
+        let text = json.to_string();
+        group.bench_function(BenchmarkId::new("parse", name), |b| {
+            b.iter(|| RoleSpec::from_json(black_box(&text)).expect("the example is valid"));
+        });
+        let spec = RoleSpec::from_json(&text).expect("the example is valid");
+        group.bench_function(BenchmarkId::new("render_all", name), |b| {
+            b.iter(|| render(black_box(&spec), &Format::ALL).expect("the role renders"));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, parse, render_one, render_many, data_source);
 criterion_main!(benches);

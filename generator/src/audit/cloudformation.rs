@@ -1,7 +1,8 @@
 //! A role read from a CloudFormation template (YAML or JSON): its `AssumeRolePolicyDocument`,
 //! its inline `Policies`, and the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and
 //! `AWS::IAM::ManagedPolicy` resources of the template attached to it, every expression
-//! evaluated with the spec's values ([`intrinsics`](super::intrinsics)).
+//! evaluated with the spec's values ([`intrinsics`](super::intrinsics)); and the template's
+//! data sources ([`data_source`](super::data_source)).
 //!
 //! A template parameter is known when it is named as connector-roles names it: the field's
 //! PascalCase name (`ApplicationId`), after the role's prefix in a stack
@@ -11,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::data_source::DataSourceFound;
 use super::grant::{list, read_document, unresolved_what};
 use super::intrinsics::Evaluator;
 use super::{AuditError, Found};
@@ -18,6 +20,7 @@ use crate::model::field::Field;
 use crate::spec::{Bound, RoleSpec};
 
 const ROLE: &str = "AWS::IAM::Role";
+const DATA_SOURCE: &str = "AWS::QBusiness::DataSource";
 /// The resource types that attach a policy to roles, with the property naming them.
 const ATTACHING: [(&str, &str); 3] = [
     ("AWS::IAM::Policy", "Roles"),
@@ -130,7 +133,65 @@ pub fn read(
         }
     }
     found.permission = Some(permission);
+    let role_name = properties
+        .get("RoleName")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    found.data_sources = resources
+        .iter()
+        .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(DATA_SOURCE))
+        .map(|(other, resource)| data_source(other, resource, id, role_name.as_deref(), &evaluator))
+        .collect();
     Ok(found)
+}
+
+/// A data source of the template, its properties evaluated, and whether its `RoleArn` is the
+/// role `role` (named `role_name`, when the template names it).
+fn data_source(
+    id: &str,
+    resource: &Value,
+    role: &str,
+    role_name: Option<&str>,
+    evaluator: &Evaluator<'_>,
+) -> DataSourceFound {
+    let raw = resource
+        .pointer("/Properties/RoleArn")
+        .unwrap_or(&Value::Null);
+    let properties = evaluator.eval(resource.get("Properties").unwrap_or(&Value::Null));
+    let role_arn = properties.get("RoleArn").cloned().unwrap_or(Value::Null);
+    let attribute = match raw.get("Fn::GetAtt") {
+        Some(Value::Array(pair)) => pair
+            .first()
+            .and_then(Value::as_str)
+            .zip(pair.get(1).and_then(Value::as_str)),
+        _ => None,
+    };
+    let uses_role = match (attribute, role_arn.as_str(), role_name) {
+        (Some((resource, "Arn")), _, _) => Some(resource == role),
+        (_, Some(arn), Some(name)) => {
+            Some(arn.contains(":role/") && arn.ends_with(&format!("/{name}")))
+        }
+        _ => None,
+    };
+    let ids = |key: &str| -> Vec<String> {
+        list(&properties, &format!("/VpcConfiguration/{key}"))
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    DataSourceFound {
+        id: id.to_owned(),
+        uses_role,
+        role_arn: match attribute {
+            Some((resource, attribute)) => format!("!GetAtt {resource}.{attribute}"),
+            None => shown(&role_arn),
+        },
+        configuration: properties
+            .get("Configuration")
+            .cloned()
+            .unwrap_or(Value::Null),
+        subnets: ids("SubnetIds"),
+        security_groups: ids("SecurityGroupIds"),
+    }
 }
 
 /// An evaluated value in words: a string as it is, an unresolved one as what it stands for.

@@ -13,6 +13,8 @@ pub enum PolicyKind {
     Permission,
     /// Who may assume the role.
     Trust,
+    /// A data source of the template that uses (or should use) the role.
+    DataSource,
 }
 
 impl fmt::Display for PolicyKind {
@@ -20,6 +22,7 @@ impl fmt::Display for PolicyKind {
         f.write_str(match self {
             PolicyKind::Permission => "permission policy",
             PolicyKind::Trust => "trust policy",
+            PolicyKind::DataSource => "data source",
         })
     }
 }
@@ -67,6 +70,14 @@ pub enum FindingKind {
     ExtraCondition,
     /// Something the audit could not resolve or read, so could not compare.
     Unresolved,
+    /// A data source of the connector uses another role.
+    DataSourceRole,
+    /// A data source names a secret the role may not read.
+    DataSourceSecret,
+    /// A data source runs in a subnet or security group the role may not use.
+    DataSourceNetwork,
+    /// A data source's configuration breaks the connector's documented schema.
+    DataSourceConfiguration,
 }
 
 /// One difference between a role and its documented policies.

@@ -200,6 +200,8 @@ pub fn unresolved_what(value: &Value) -> Option<&str> {
 fn one_text(value: Option<&Value>) -> Text {
     match value {
         Some(Value::String(text)) => Text::Known(text.clone()),
+        // IAM reads a policy's numbers and booleans as text.
+        Some(value @ (Value::Number(_) | Value::Bool(_))) => Text::Known(value.to_string()),
         Some(other) => Text::Unresolved(
             unresolved_what(other).map_or_else(|| other.to_string(), str::to_owned),
         ),

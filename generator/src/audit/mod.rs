@@ -16,6 +16,7 @@
 
 pub mod cloudformation;
 pub mod compare;
+pub mod data_source;
 pub mod describe;
 pub mod finding;
 pub mod grant;
@@ -99,6 +100,8 @@ pub struct Found {
     pub permission: Option<Vec<Grant>>,
     /// What the inputs attach to the role but do not hold, in words.
     pub unverified: Vec<String>,
+    /// The data sources of a template, each with what it says of the role.
+    pub data_sources: Vec<data_source::DataSourceFound>,
 }
 
 impl Found {
@@ -119,7 +122,12 @@ pub fn audit(
 ) -> Result<Report, AuditError> {
     let spec = concrete(spec)?;
     let found = read(&spec, sources, role)?;
-    let findings = compare_with(&spec, &found);
+    let mut findings = compare_with(&spec, &found);
+    findings.extend(data_source::findings(
+        &spec,
+        &found.data_sources,
+        found.permission.as_deref().unwrap_or_default(),
+    ));
     let mut notes = Vec::new();
     if found.trust.is_none() {
         notes.push("no trust policy was given, so it was not audited".to_owned());
@@ -248,6 +256,7 @@ fn read(spec: &RoleSpec, sources: &[Source<'_>], role: Option<&str>) -> Result<F
                 .extend(permission);
         }
         all.unverified.extend(found.unverified);
+        all.data_sources.extend(found.data_sources);
     }
     all.role = places.join(", ");
     Ok(all)

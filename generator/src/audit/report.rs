@@ -61,7 +61,11 @@ impl Report {
                 if self.findings.len() == 1 { "" } else { "s" }
             )
         };
-        for policy in [PolicyKind::Permission, PolicyKind::Trust] {
+        for policy in [
+            PolicyKind::Permission,
+            PolicyKind::Trust,
+            PolicyKind::DataSource,
+        ] {
             let findings: Vec<&Finding> = self
                 .findings
                 .iter()

@@ -43,10 +43,18 @@ fn node(
     }
     let (value, tag) = match event {
         Event::Scalar(text, style, _, tag) => {
+            // As CloudFormation reads YAML: an empty plain scalar is null, and a plain one
+            // that is JSON's `true`, `false`, `null` or a number (no leading zeros, so an
+            // account ID written `012345678901` stays text) is that value; a policy reads
+            // them back as text (`grant`), a data source's configuration keeps them.
+            let typed = (style == TScalarStyle::Plain && tag.is_none())
+                .then(|| serde_json::from_str::<Value>(&text).ok())
+                .flatten()
+                .filter(|value| matches!(value, Value::Bool(_) | Value::Number(_) | Value::Null));
             let value = if text.is_empty() && style == TScalarStyle::Plain && tag.is_none() {
                 Value::Null
             } else {
-                Value::String(text)
+                typed.unwrap_or(Value::String(text))
             };
             (value, tag)
         }
@@ -128,15 +136,18 @@ mod tests {
 
     #[test]
     fn short_forms_become_long_forms() {
-        let text = "A: !Sub \"arn:${AWS::Partition}:s3:::b\"\nB: !GetAtt Role.Arn\nC:\n  - !Ref X\n  - !If [Cond, 1, !Ref AWS::NoValue]\nD:\nE: 111122223333\n";
+        let text = "A: !Sub \"arn:${AWS::Partition}:s3:::b\"\nB: !GetAtt Role.Arn\nC:\n  - !Ref X\n  - !If [Cond, 1, !Ref AWS::NoValue]\nD:\nE: 111122223333\nF: 012345678901\nG: true\nH: \"true\"\n";
         assert_eq!(
             parse(text).unwrap(),
             json!({
                 "A": { "Fn::Sub": "arn:${AWS::Partition}:s3:::b" },
                 "B": { "Fn::GetAtt": ["Role", "Arn"] },
-                "C": [{ "Ref": "X" }, { "Fn::If": ["Cond", "1", { "Ref": "AWS::NoValue" }] }],
+                "C": [{ "Ref": "X" }, { "Fn::If": ["Cond", 1, { "Ref": "AWS::NoValue" }] }],
                 "D": null,
-                "E": "111122223333"
+                "E": 111122223333_u64,
+                "F": "012345678901",
+                "G": true,
+                "H": "true"
             })
         );
     }
