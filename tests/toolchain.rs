@@ -38,10 +38,11 @@ mod real_toolchains {
     }
 
     /// The matrix cases whose CDK apps are installed and run as their users run them.
-    const AS_USERS: [&str; 10] = [
+    /// (The Jira spec's app is the Slack example's construct with values bound: the `cdk`
+    /// test type-checks and synthesizes it; installing it once more would add nothing.)
+    const AS_USERS: [&str; 9] = [
         "default",
         "examples/specs/orders-mysql.json",
-        "examples/specs/tickets-jira.json",
         "examples/orders_mysql.rs",
         "examples/reusable_role.rs",
         "examples/team_slack.rs",
