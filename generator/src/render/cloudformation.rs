@@ -272,11 +272,7 @@ fn role<'a>(
 fn data_source(member: &Member<'_>, idiom: Cfn<'_>) -> Option<DataSourceYaml> {
     let (names, spec) = (&member.names, member.role.spec);
     let declared = spec.data_source.as_ref()?;
-    let configuration = declared
-        .configuration_for(spec)
-        .expect("a spec with a data source has its connector's schema");
-    let code =
-        |documented: &str| idiom.expression_of(&Interp::parse(documented).bind(|f| spec.scalar(f)));
+    let resolved = declared.resolve(spec);
     let list = |field: Field| match spec.list(field) {
         Some(values) => format!(
             "[{}]",
@@ -294,8 +290,8 @@ fn data_source(member: &Member<'_>, idiom: Cfn<'_>) -> Option<DataSourceYaml> {
             .role
             .managed_policy_description()
             .map(|_| names.logical_id("PermissionPolicy")),
-        application_id: code("{{application_id}}"),
-        index_id: code("{{index_id}}"),
+        application_id: idiom.expression_of(&resolved.application_id),
+        index_id: idiom.expression_of(&resolved.index_id),
         display_name: quoted(&declared.display_name),
         description: declared.description.as_deref().map(quoted),
         sync_schedule: declared.sync_schedule.as_deref().map(quoted),
@@ -303,7 +299,7 @@ fn data_source(member: &Member<'_>, idiom: Cfn<'_>) -> Option<DataSourceYaml> {
             .parts
             .contains(&Part::Vpc)
             .then(|| (list(Field::SubnetIds), list(Field::SecurityGroupIds))),
-        configuration: yaml(&configuration.node(), idiom, 8),
+        configuration: yaml(&resolved.configuration.node(), idiom, 8),
         id_output: names.logical_id("DataSourceId"),
         arn_output: names.logical_id("DataSourceArn"),
     })

@@ -56,6 +56,7 @@ pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
 /// by the ARN IAM gives it (`{{role_name}}` where the deployment names the role).
 fn create_data_source(role: &RoleModel<'_>, data_source: &DataSourceSpec) -> Value {
     let spec = role.spec;
+    let resolved = data_source.resolve(spec);
     let value = |documented: &str| {
         Interp::parse(documented)
             .bind(|f| spec.scalar(f))
@@ -64,8 +65,14 @@ fn create_data_source(role: &RoleModel<'_>, data_source: &DataSourceSpec) -> Val
     let path = spec.properties.path.as_deref().unwrap_or("/");
     let name = spec.role_name.as_deref().unwrap_or("{{role_name}}");
     let mut object = Map::new();
-    object.insert("applicationId".into(), json!(value("{{application_id}}")));
-    object.insert("indexId".into(), json!(value("{{index_id}}")));
+    object.insert(
+        "applicationId".into(),
+        json!(resolved.application_id.render(&Documented)),
+    );
+    object.insert(
+        "indexId".into(),
+        json!(resolved.index_id.render(&Documented)),
+    );
     object.insert("displayName".into(), json!(data_source.display_name));
     if let Some(description) = &data_source.description {
         object.insert("description".into(), json!(description));
@@ -93,10 +100,10 @@ fn create_data_source(role: &RoleModel<'_>, data_source: &DataSourceSpec) -> Val
             }),
         );
     }
-    let configuration = data_source
-        .configuration_for(spec)
-        .expect("a spec with a data source has its connector's schema");
-    object.insert("configuration".into(), to_json(&configuration, &Documented));
+    object.insert(
+        "configuration".into(),
+        to_json(&resolved.configuration, &Documented),
+    );
     Value::Object(object)
 }
 

@@ -60,9 +60,11 @@ static SCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
-/// The secret's ARN as the role's policy names it.
-const SECRET_ARN: &str =
-    "arn:{{partition}}:secretsmanager:{{region}}:{{account_id}}:secret:[[secret_id]]";
+/// The secret's ARN as the role's policy names it, with the spec's values bound.
+fn secret_arn(spec: &RoleSpec) -> Interp {
+    Interp::parse("arn:{{partition}}:secretsmanager:{{region}}:{{account_id}}:secret:[[secret_id]]")
+        .bind(|f| spec.scalar(f))
+}
 
 impl DataSourceSpec {
     /// Every problem of the data source of `spec`: its own rules, a filled field given
@@ -133,13 +135,31 @@ impl DataSourceSpec {
 }
 
 impl DataSourceSpec {
-    /// The configuration the data source of `spec` is created with: the user's, with what
-    /// the role determines filled in. `None` for a connector without a documented schema,
-    /// which the spec's check refuses.
-    pub fn configuration_for(&self, spec: &RoleSpec) -> Option<Config> {
-        data_source::find(&spec.connector.id)
-            .map(|schema| filled(schema, spec, &self.configuration))
+    /// What every format prints of the data source of `spec`: its application and index (the
+    /// role's values, open where they are open) and its configuration, the user's with what the
+    /// role determines filled in. Only for a spec the builder checked, which refuses a data
+    /// source for a connector without a documented schema.
+    pub fn resolve(&self, spec: &RoleSpec) -> Resolved {
+        let schema = data_source::find(&spec.connector.id)
+            .expect("a checked spec's data source has its connector's schema");
+        let bound = |documented: &str| Interp::parse(documented).bind(|f| spec.scalar(f));
+        Resolved {
+            application_id: bound("{{application_id}}"),
+            index_id: bound("{{index_id}}"),
+            configuration: filled(schema, spec, &self.configuration),
+        }
     }
+}
+
+/// A data source resolved against its role: what the renderers print.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The application's ID.
+    pub application_id: Interp,
+    /// The index's ID.
+    pub index_id: Interp,
+    /// The configuration, filled.
+    pub configuration: Config,
 }
 
 impl Config {
@@ -181,8 +201,11 @@ fn filled(schema: &DataSourceSchema, spec: &RoleSpec, given: &Map<String, Value>
         );
     }
     for path in secret_fields(schema, spec, given) {
-        let arn = Interp::parse(SECRET_ARN).bind(|f| spec.scalar(f));
-        set(&mut root, &path, Config::Filled(Item::One(arn)));
+        set(
+            &mut root,
+            &path,
+            Config::Filled(Item::One(secret_arn(spec))),
+        );
     }
     Config::Object(root)
 }
@@ -263,7 +286,7 @@ fn disagreements(
         let rule = if !filled.contains(&path) {
             "names a secret the role may not read: the role grants secretsmanager:GetSecretValue on none (for a connector whose secret is optional, add \"secret\" to `include`)".to_owned()
         } else {
-            let arn = Interp::parse(SECRET_ARN).bind(|f| spec.scalar(f));
+            let arn = secret_arn(spec);
             if value
                 .as_str()
                 .is_some_and(|text| names_same_secret(&arn, text))

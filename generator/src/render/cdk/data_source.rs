@@ -4,7 +4,7 @@
 
 use super::ts::{Cdk, Ts, quoted};
 use crate::model::field::Field;
-use crate::model::interp::{Idiom, Interp};
+use crate::model::interp::Idiom;
 use crate::model::policy::Part;
 use crate::spec::role::RoleModel;
 
@@ -25,11 +25,7 @@ pub(super) struct DataSourceTs {
 pub(super) fn data_source(role: &RoleModel<'_>, indent: usize) -> Option<DataSourceTs> {
     let spec = role.spec;
     let declared = spec.data_source.as_ref()?;
-    let configuration = declared
-        .configuration_for(spec)
-        .expect("a spec with a data source has its connector's schema");
-    let code =
-        |documented: &str| Cdk.expression(&Interp::parse(documented).bind(|f| spec.scalar(f)));
+    let resolved = declared.resolve(spec);
     let list = |field: Field| match spec.list(field) {
         Some(values) => format!(
             "[{}]",
@@ -41,10 +37,10 @@ pub(super) fn data_source(role: &RoleModel<'_>, indent: usize) -> Option<DataSou
         ),
         None => format!("props.{}", field.camel_name()),
     };
-    let node = configuration.node();
+    let node = resolved.configuration.node();
     Some(DataSourceTs {
-        application_id: code("{{application_id}}"),
-        index_id: code("{{index_id}}"),
+        application_id: Cdk.expression(&resolved.application_id),
+        index_id: Cdk.expression(&resolved.index_id),
         display_name: quoted(&declared.display_name),
         description: declared.description.as_deref().map(quoted),
         sync_schedule: declared.sync_schedule.as_deref().map(quoted),

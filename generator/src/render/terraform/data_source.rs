@@ -22,14 +22,9 @@ pub(super) fn attributes(member: &Member<'_>) -> Option<String> {
     let spec = role.spec;
     let declared = spec.data_source.as_ref()?;
     let idiom = Terraform(names);
-    let configuration = declared
-        .configuration_for(spec)
-        .expect("a spec with a data source has its connector's schema");
+    let resolved = declared.resolve(spec);
     let resource = names.terraform_resource();
-    let value = |documented: &str| {
-        let interp = Interp::parse(documented).bind(|f| spec.scalar(f));
-        Expr::Item(&interp, idiom).code(1)
-    };
+    let value = |interp: &Interp| Expr::Item(interp, idiom).code(1);
     let list = |field: Field| match spec.list(field) {
         Some(values) => Expr::List(values.iter().map(|v| Expr::Text(v)).collect()).code(2),
         None => format!("var.{}", names.terraform(field.name())),
@@ -37,9 +32,9 @@ pub(super) fn attributes(member: &Member<'_>) -> Option<String> {
     let mut attributes: Vec<(Cow<str>, Expr)> = vec![
         (
             "application_id".into(),
-            Expr::Code(value("{{application_id}}")),
+            Expr::Code(value(&resolved.application_id)),
         ),
-        ("index_id".into(), Expr::Code(value("{{index_id}}"))),
+        ("index_id".into(), Expr::Code(value(&resolved.index_id))),
         (
             "display_name".into(),
             Expr::Code(quoted(&declared.display_name)),
@@ -67,7 +62,7 @@ pub(super) fn attributes(member: &Member<'_>) -> Option<String> {
             ]),
         ));
     }
-    let node = configuration.node();
+    let node = resolved.configuration.node();
     attributes.push((
         "configuration".into(),
         Expr::Call("jsonencode", vec![expr(&node, idiom)]),
