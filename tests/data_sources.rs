@@ -27,14 +27,38 @@ fn configurations() -> BTreeMap<String, Value> {
         .collect()
 }
 
-/// The documented `type`, and `dbType` of a JDBC connector, from the catalog's copy of the
-/// research (`generator/catalog/data-sources/ID.json`).
-fn documented(id: &str) -> (String, Option<String>, Vec<String>) {
+/// The connector of a configuration's key, and the variant it names: `gmail/new`.
+fn connector_of(key: &str) -> (&str, Option<&str>) {
+    match key.split_once('/') {
+        Some((id, variant)) => (id, Some(variant)),
+        None => (key, None),
+    }
+}
+
+/// What the catalog's copy of the research documents for `key`'s connector (of its
+/// variant): `generator/catalog/data-sources/ID.json`.
+fn documented_entry(key: &str) -> Value {
+    let (id, variant) = connector_of(key);
     let path = format!(
         "{}/generator/catalog/data-sources/{id}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    match variant {
+        Some(name) => file["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["variant"] == name)
+            .unwrap()
+            .clone(),
+        None => file,
+    }
+}
+
+/// The documented `type`, `dbType` of a JDBC connector, and secret fields.
+fn documented(key: &str) -> (String, Option<String>, Vec<String>) {
+    let file = documented_entry(key);
     let secret_fields = file["secret_fields"]
         .as_array()
         .unwrap()
@@ -48,9 +72,11 @@ fn documented(id: &str) -> (String, Option<String>, Vec<String>) {
     )
 }
 
-/// A spec of `id` with every value its default revision uses bound, every optional part on
-/// (subnets and security groups bound), and a data source with `configuration`.
-fn spec_json(id: &str, configuration: &Value) -> Value {
+/// A spec of `key`'s connector with every value its default revision uses bound, every
+/// optional part on (subnets and security groups bound, but for a connector that takes
+/// none), and a data source of `key`'s variant with `configuration`.
+fn spec_json(key: &str, configuration: &Value) -> Value {
+    let (id, variant) = connector_of(key);
     let connector = catalog::find(id).unwrap();
     let policies = connector.policies(None).unwrap();
     let parts = policies.parts();
@@ -81,16 +107,21 @@ fn spec_json(id: &str, configuration: &Value) -> Value {
             "configuration": configuration,
         },
     });
-    if parts.contains(&Part::Vpc) {
+    if let Some(variant) = variant {
+        spec["data_source"]["variant"] = json!(variant);
+    }
+    // The new Gmail connector handles its VPC itself.
+    if parts.contains(&Part::Vpc) && key != "gmail/new" {
         spec["vpc"] = Value::Object(vpc);
     }
     spec
 }
 
 /// The configuration the data source must be created with: the user's, with the documented
-/// `type`, `dbType` and the role's secret in each top-level secret field.
-fn expected_configuration(id: &str, configuration: &Value, reads_secret: bool) -> Value {
-    let (type_value, db_type, secret_fields) = documented(id);
+/// `type`, `dbType` and the role's secret in each top-level secret field and in the new
+/// connectors' `connectionConfiguration.secretArn`, which their schemas require.
+fn expected_configuration(key: &str, configuration: &Value, reads_secret: bool) -> Value {
+    let (type_value, db_type, secret_fields) = documented(key);
     let mut expected = configuration.clone();
     expected["type"] = json!(type_value);
     if let Some(db_type) = db_type {
@@ -98,10 +129,17 @@ fn expected_configuration(id: &str, configuration: &Value, reads_secret: bool) -
             json!(db_type);
     }
     if reads_secret {
-        for field in secret_fields.iter().filter(|f| !f.contains('.')) {
-            expected[field] = json!(format!(
-                "arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:qbusiness-orders-mysql-AbCdEf"
-            ));
+        let arn = json!(format!(
+            "arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:qbusiness-orders-mysql-AbCdEf"
+        ));
+        for field in &secret_fields {
+            match field.split_once('.') {
+                None => expected[field] = arn.clone(),
+                Some(("connectionConfiguration", "secretArn")) => {
+                    expected["connectionConfiguration"]["secretArn"] = arn.clone();
+                }
+                Some(_) => {}
+            }
         }
     }
     expected
@@ -110,7 +148,7 @@ fn expected_configuration(id: &str, configuration: &Value, reads_secret: bool) -
 #[test]
 fn every_connector_with_a_schema_creates_its_data_source_in_every_format() {
     let configurations = configurations();
-    assert_eq!(configurations.len(), 37);
+    assert_eq!(configurations.len(), 37 + 3);
     for (id, configuration) in &configurations {
         println!("{id}");
         let json_spec = spec_json(id, configuration);
@@ -367,6 +405,123 @@ fn a_connector_without_a_documented_schema_takes_no_data_source() {
     );
 }
 
+/// Gmail, Microsoft Exchange and Microsoft Teams each have two documented data source
+/// connectors; `variant` chooses, and what does not fit the one chosen is refused naming it.
+#[test]
+fn the_new_generation_connectors_are_chosen_by_variant() {
+    let key = "gmail/new";
+    let mut spec = spec_json(key, &configurations()[key]);
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    spec["data_source"]["variant"] = json!("v3");
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("data_source.variant: \"v3\" must be one of gmail's data source connectors: original (type GMAIL), new (type GMAILV2)"),
+        "{stderr}"
+    );
+
+    // The new connector's type in the original connector's data source.
+    spec["data_source"]
+        .as_object_mut()
+        .unwrap()
+        .remove("variant");
+    spec["data_source"]["configuration"]["type"] = json!("GMAILV2");
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("data_source.configuration/type: \"GMAILV2\" is not gmail's type: its data source is of type \"GMAIL\" (leave `type` out: it is filled, or set `variant` to \"new\" for that connector)"),
+        "{stderr}"
+    );
+
+    // AWS documents that the new Gmail connector handles its VPC itself.
+    let mut spec = spec_json(key, &configurations()[key]);
+    spec["vpc"] = json!({});
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("data_source.variant: \"new\" takes no VPC configuration"),
+        "{stderr}"
+    );
+
+    let mut spec = spec_json("box", &configurations()["box"]);
+    spec["data_source"]["variant"] = json!("new");
+    let (code, stderr) = generate(&spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("data_source.variant: \"new\" box has one documented data source connector: leave out `variant`"),
+        "{stderr}"
+    );
+}
+
+/// The data source's tags reach every format, in the order declared; each is held to
+/// CloudFormation's tag rules at its key.
+#[test]
+fn data_source_tags_reach_every_format() {
+    let mut json_spec = spec_json("box", &configurations()["box"]);
+    json_spec["data_source"]["tags"] = json!({ "team": "search", "cost:center": "" });
+    let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
+    let tags = json!([
+        { "key": "team", "value": "search" },
+        { "key": "cost:center", "value": "" },
+    ]);
+    let input: Value = serde_json::from_str(&support::artifact(
+        &spec,
+        Format::Json,
+        "create-data-source.json",
+    ))
+    .unwrap();
+    assert_eq!(input["tags"], tags);
+    let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
+    assert_eq!(
+        parse(&template)["Resources"]["DataSource"]["Properties"]["Tags"],
+        json!([
+            { "Key": "team", "Value": "search" },
+            { "Key": "cost:center", "Value": "" },
+        ])
+    );
+    let text =
+        |name: &str| support::artifact(&spec, Format::Terraform, &format!("terraform/{name}"));
+    let data_source = Module::new(text, &[], &DEPLOYMENT).data_source("this");
+    assert_eq!(data_source["tags"], tags);
+    let construct = support::artifact(&spec, Format::Cdk, "cdk/lib/ds.ts");
+    assert!(
+        construct.contains("      tags: [\n        { key: 'team', value: 'search' },\n        { key: 'cost:center', value: '' },\n      ],"),
+        "{construct}"
+    );
+
+    json_spec["data_source"]["tags"] = json!({ "n": 1 });
+    let (code, stderr) = generate(&json_spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("data_source.tags.n: must be a string (a tag's value)"),
+        "{stderr}"
+    );
+    // Each broken rule at once, with the schema's.
+    json_spec["data_source"]["tags"] = json!({ "aws:owner": "me", "team": "a\"b" });
+    json_spec["data_source"]["configuration"]["syncMode"] = json!("SOMETIMES");
+    let (code, stderr) = generate(&json_spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    for expected in [
+        "data_source.tags.aws:owner: \"aws:owner\" as a tag key must not begin with aws:",
+        "data_source.tags.team: \"a\\\"b\" may hold only letters, digits, spaces",
+        "data_source.configuration/syncMode: \"SOMETIMES\" is not one of",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    let many: Map<String, Value> = (0..201).map(|i| (format!("k{i}"), json!("v"))).collect();
+    json_spec["data_source"]["tags"] = Value::Object(many);
+    let (code, stderr) = generate(&json_spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "data_source.tags: holds 201 tags; CloudFormation allows at most 200 on a data source"
+        ),
+        "{stderr}"
+    );
+}
+
 /// A secret field the role cannot read is refused: the web crawler's secret is an optional
 /// part, off here.
 #[test]
@@ -403,9 +558,10 @@ mod real_toolchains {
             .into_iter()
             .map(|(id, configuration)| {
                 let mut json_spec = spec_json(&id, &configuration);
-                json_spec["name"] = json!(format!("{id}-ds"));
+                let name = id.replace('/', "-");
+                json_spec["name"] = json!(format!("{name}-ds"));
                 // Role names are unique in an account, and so in a stack.
-                json_spec["role_name"] = json!(format!("qbusiness-{id}"));
+                json_spec["role_name"] = json!(format!("qbusiness-{name}"));
                 let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
                 let reads_secret = spec
                     .policies()
@@ -417,14 +573,9 @@ mod real_toolchains {
             .collect()
     }
 
-    /// The documented schema of `id`, as the page prints it.
-    fn page_schema(id: &str) -> Value {
-        let path = format!(
-            "{}/generator/catalog/data-sources/{id}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        file["schema"].clone()
+    /// The documented schema of `key`, as the page prints it.
+    fn page_schema(key: &str) -> Value {
+        documented_entry(key)["schema"].clone()
     }
 
     /// Prints what the tools said, and fails naming every artifact they rejected.

@@ -182,6 +182,42 @@ mod with_data_source {
     }
 }
 
+/// The new Microsoft Teams connector, chosen by `variant`, with tags.
+mod with_new_teams {
+    use connector_roles::connector_role;
+
+    connector_role! {
+        pub Chats {
+            connector: microsoft_teams,
+            name: "chats",
+            data_source: {
+                variant: new,
+                tags: { "team": "search" },
+                configuration: {
+                    "connectionConfiguration": { "tenantId": "12345678-1234-4123-8123-123456789012" },
+                    "dataEntityConfiguration": { "crawlChatMessages": true }
+                },
+            },
+        }
+    }
+}
+
+#[test]
+fn a_variant_and_tags_are_declared_as_in_the_json_spec() {
+    let json = r#"{"connector": "microsoft-teams", "name": "chats", "data_source": {
+        "variant": "new", "tags": { "team": "search" },
+        "configuration": {
+            "connectionConfiguration": { "tenantId": "12345678-1234-4123-8123-123456789012" },
+            "dataEntityConfiguration": { "crawlChatMessages": true }
+        }}}"#;
+    let spec = RoleSpec::from_json(json).unwrap();
+    let expected = render(&spec, &Format::ALL).unwrap();
+    assert_eq!(with_new_teams::Chats::artifacts(&Format::ALL), expected);
+    let declared = with_new_teams::Chats::spec().data_source.unwrap();
+    assert_eq!(declared.variant.as_deref(), Some("new"));
+    assert_eq!(declared.tags.len(), 1);
+}
+
 #[test]
 fn a_data_source_is_declared_as_in_the_json_spec() {
     use with_data_source::Tickets;

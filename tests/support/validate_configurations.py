@@ -1,5 +1,6 @@
 """Validates data source configurations against their documented schemas with Python's
-jsonschema (Draft 4): an independent check of what connector-roles generated and validated.
+jsonschema (Draft 4, or Draft 7 where the schema names it, as the new-generation connectors'
+pages do): an independent check of what connector-roles generated and validated.
 
 Reads the JSON file named by its argument: [{"name": ..., "schema": ..., "configuration": ...}, ...],
 the schemas as AWS's pages print them. Each schema is first read as connector-roles reads it,
@@ -53,7 +54,9 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as cases:
         cases = json.load(cases)
     for case in cases:
-        validator = jsonschema.Draft4Validator(normalized(case["schema"]))
+        schema = normalized(case["schema"])
+        draft7 = "draft-07" in schema.get("$schema", "")
+        validator = (jsonschema.Draft7Validator if draft7 else jsonschema.Draft4Validator)(schema)
         errors = sorted(validator.iter_errors(case["configuration"]), key=lambda e: list(e.path))
         if not errors:
             print(f"{case['name']}: ok")

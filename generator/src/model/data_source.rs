@@ -7,7 +7,8 @@
 //! The pages' schemas are draft-04 JSON Schema, with three oddities, decided once and applied
 //! to every schema alike ([`normalize`]):
 //!
-//! - a schema without `$schema` is read as draft-04, as every page that names one does;
+//! - a schema without `$schema` is read as draft-04, as every page that names one does (the
+//!   new-generation connectors' pages name draft-07, and are read as draft-07);
 //! - a property schema written beside `properties` instead of inside it (`version` on most
 //!   pages) is moved inside: AWS documents it as a property, and a validator would otherwise
 //!   ignore it;
@@ -46,12 +47,31 @@ pub struct DataSourceSchema {
     pub example: Option<Value>,
     /// What the research noted reading the page.
     pub notes: Option<String>,
+    /// Which of the connector's data source connectors this is, where AWS documents more
+    /// than one (Gmail, Microsoft Exchange, Microsoft Teams): `original` or `new`.
+    pub variant: Option<String>,
+    /// Whether the data source takes a VPC configuration: not the new Gmail connector, which
+    /// its IAM page says handles its VPC itself.
+    pub takes_vpc: bool,
+    /// The connector's other documented data source connectors (the new generation).
+    pub variants: Vec<DataSourceSchema>,
     validator: OnceLock<jsonschema::Validator>,
 }
 
 #[derive(Deserialize)]
 struct Entry {
     connector: String,
+    #[serde(flatten)]
+    documented: Documented,
+    #[serde(default)]
+    notes: Option<String>,
+    #[serde(default)]
+    variants: Vec<Documented>,
+}
+
+/// What a page documents of one data source connector: the entry's own, or a variant's.
+#[derive(Deserialize)]
+struct Documented {
     title: String,
     source: Source,
     #[serde(rename = "type")]
@@ -64,7 +84,38 @@ struct Entry {
     #[serde(default)]
     example: Option<Value>,
     #[serde(default)]
-    notes: Option<String>,
+    variant: Option<String>,
+    #[serde(default = "yes")]
+    takes_vpc: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Documented {
+    fn schema(
+        self,
+        connector: &str,
+        notes: Option<String>,
+        variants: Vec<DataSourceSchema>,
+    ) -> DataSourceSchema {
+        DataSourceSchema {
+            connector: connector.to_owned(),
+            title: self.title,
+            page: self.source.url,
+            type_value: self.type_value,
+            db_type: self.db_type,
+            secret_fields: self.secret_fields,
+            schema: normalize(self.schema),
+            example: self.example,
+            notes,
+            variant: self.variant,
+            takes_vpc: self.takes_vpc,
+            variants,
+            validator: OnceLock::new(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -128,19 +179,12 @@ static SCHEMAS: LazyLock<BTreeMap<&'static str, DataSourceSchema>> = LazyLock::n
             let entry: Entry = serde_json::from_str(text)
                 .unwrap_or_else(|e| panic!("catalog/data-sources/{id}.json: {e}"));
             assert_eq!(entry.connector, *id, "catalog/data-sources/{id}.json");
-            let schema = DataSourceSchema {
-                connector: entry.connector,
-                title: entry.title,
-                page: entry.source.url,
-                type_value: entry.type_value,
-                db_type: entry.db_type,
-                secret_fields: entry.secret_fields,
-                schema: normalize(entry.schema),
-                example: entry.example,
-                notes: entry.notes,
-                validator: OnceLock::new(),
-            };
-            (*id, schema)
+            let variants = entry
+                .variants
+                .into_iter()
+                .map(|variant| variant.schema(id, None, Vec::new()))
+                .collect();
+            (*id, entry.documented.schema(id, entry.notes, variants))
         })
         .collect()
 });
@@ -163,10 +207,32 @@ pub struct Violation {
 }
 
 impl DataSourceSchema {
+    /// This connector's documented data source connectors: this one, then its variants.
+    pub fn all(&self) -> impl Iterator<Item = &DataSourceSchema> {
+        std::iter::once(self).chain(&self.variants)
+    }
+
+    /// The variant named `name` (`original`, `new`), or this one when `name` is `None`; the
+    /// names there are when there is no such variant.
+    pub fn variant(&self, name: Option<&str>) -> Result<&DataSourceSchema, Vec<&str>> {
+        let Some(name) = name else {
+            return Ok(self);
+        };
+        self.all()
+            .find(|schema| schema.variant.as_deref() == Some(name))
+            .ok_or_else(|| self.all().filter_map(|s| s.variant.as_deref()).collect())
+    }
+
     /// Every way `configuration` breaks the schema, ordered by pointer; none when it holds.
     pub fn violations(&self, configuration: &Value) -> Vec<Violation> {
         let validator = self.validator.get_or_init(|| {
-            jsonschema::draft4::new(&self.schema)
+            let declared = self.schema.get("$schema").and_then(Value::as_str);
+            let compiled = if declared.is_some_and(|uri| uri.contains("draft-07")) {
+                jsonschema::draft7::new(&self.schema)
+            } else {
+                jsonschema::draft4::new(&self.schema)
+            };
+            compiled
                 .unwrap_or_else(|e| panic!("{}: the schema does not compile: {e}", self.connector))
         });
         let mut violations: Vec<Violation> = validator
@@ -280,42 +346,83 @@ mod tests {
 
     #[test]
     fn every_schema_loads_and_compiles() {
+        let mut variants = Vec::new();
         for (id, _) in FILES {
-            let schema = find(id).unwrap();
-            assert!(!schema.type_value.is_empty(), "{id}");
-            let violations = schema.violations(&json!({}));
-            assert!(
-                !violations.is_empty(),
-                "{id}: an empty configuration passes"
-            );
+            for schema in find(id).unwrap().all() {
+                assert!(!schema.type_value.is_empty(), "{id}");
+                let violations = schema.violations(&json!({}));
+                assert!(
+                    !violations.is_empty(),
+                    "{id}: an empty configuration passes"
+                );
+                if let Some(name) = &schema.variant {
+                    variants.push(format!("{id} {name} {}", schema.type_value));
+                }
+            }
         }
+        assert_eq!(
+            variants,
+            [
+                "gmail original GMAIL",
+                "gmail new GMAILV2",
+                "microsoft-exchange original MSEXCHANGE",
+                "microsoft-exchange new MSEXCHANGEV2",
+                "microsoft-teams original MSTEAMS",
+                "microsoft-teams new MSTEAMSV2",
+            ]
+        );
         assert!(find("google-drive").is_none());
     }
 
     /// The pages' examples hold against their schemas, but the three SharePoint Server ones,
     /// whose `authType` "OAuth2" the server schema does not allow (`OAuth2App`, `NTLM`,
-    /// `Kerberos`).
+    /// `Kerberos`), and the new Exchange connector's, whose `<placeholders>` are no ARN and
+    /// no tenant ID.
     #[test]
-    fn the_documented_examples_hold_but_sharepoint_servers() {
+    fn the_documented_examples_hold_but_sharepoint_servers_and_new_exchange() {
         let mut checked = 0;
         for (id, _) in FILES {
-            let schema = find(id).unwrap();
-            let Some(example) = &schema.example else {
-                continue;
-            };
-            checked += 1;
-            let violations = schema.violations(example);
-            if id.starts_with("sharepoint-server-") {
-                assert_eq!(violations.len(), 1, "{id}: {violations:?}");
-                assert_eq!(
-                    violations[0].pointer,
-                    "/connectionConfiguration/repositoryEndpointMetadata/repositoryAdditionalProperties/authType"
-                );
-            } else {
-                assert_eq!(violations, [], "{id}");
+            for schema in find(id).unwrap().all() {
+                let Some(example) = &schema.example else {
+                    continue;
+                };
+                checked += 1;
+                let pointers: Vec<String> = schema
+                    .violations(example)
+                    .into_iter()
+                    .map(|v| v.pointer)
+                    .collect();
+                let expected: &[&str] = match (id, schema.variant.as_deref()) {
+                    (server, _) if server.starts_with("sharepoint-server-") => &[
+                        "/connectionConfiguration/repositoryEndpointMetadata/repositoryAdditionalProperties/authType",
+                    ],
+                    ("microsoft-exchange", Some("new")) => &[
+                        "/connectionConfiguration/secretArn",
+                        "/connectionConfiguration/tenantId",
+                        "/connectionConfiguration/tenantId",
+                    ],
+                    _ => &[],
+                };
+                assert_eq!(pointers, expected, "{id} {:?}", schema.variant);
             }
         }
-        assert_eq!(checked, 14);
+        assert_eq!(checked, 16);
+    }
+
+    #[test]
+    fn variants_are_found_by_name() {
+        let gmail = find("gmail").unwrap();
+        assert_eq!(gmail.variant(None).unwrap().type_value, "GMAIL");
+        assert_eq!(gmail.variant(Some("new")).unwrap().type_value, "GMAILV2");
+        assert!(!gmail.variant(Some("new")).unwrap().takes_vpc);
+        assert_eq!(gmail.variant(Some("v3")).unwrap_err(), ["original", "new"]);
+        assert!(
+            find("box")
+                .unwrap()
+                .variant(Some("new"))
+                .unwrap_err()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -82,6 +82,8 @@ struct DataSourceYaml {
     sync_schedule: Option<String>,
     /// `SubnetIds` and `SecurityGroupIds`, when the role runs in a VPC.
     vpc: Option<(String, String)>,
+    /// Each tag's key and value, quoted.
+    tags: Vec<(String, String)>,
     /// The configuration, as YAML lines under its key.
     configuration: String,
     id_output: String,
@@ -299,6 +301,11 @@ fn data_source(member: &Member<'_>, idiom: Cfn<'_>) -> Option<DataSourceYaml> {
             .parts
             .contains(&Part::Vpc)
             .then(|| (list(Field::SubnetIds), list(Field::SecurityGroupIds))),
+        tags: declared
+            .tags
+            .iter()
+            .map(|tag| (quoted(&tag.key), quoted(&tag.value)))
+            .collect(),
         configuration: yaml(&resolved.configuration.node(), idiom, 8),
         id_output: names.logical_id("DataSourceId"),
         arn_output: names.logical_id("DataSourceArn"),

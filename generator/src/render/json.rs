@@ -100,6 +100,14 @@ fn create_data_source(role: &RoleModel<'_>, data_source: &DataSourceSpec) -> Val
             }),
         );
     }
+    if !data_source.tags.is_empty() {
+        let tags: Vec<Value> = data_source
+            .tags
+            .iter()
+            .map(|tag| json!({ "key": tag.key, "value": tag.value }))
+            .collect();
+        object.insert("tags".into(), json!(tags));
+    }
     object.insert(
         "configuration".into(),
         to_json(&resolved.configuration, &Documented),

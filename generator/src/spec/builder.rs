@@ -1,7 +1,7 @@
 //! [`Builder`]: a spec built field by field by any front end, every field checked by its
 //! rule and every problem collected with its path.
 
-use super::properties::{self, PolicyKind, RoleProperties, Tag};
+use super::properties::{self, PolicyKind, ROLE_TAGS, RoleProperties, Tag};
 use super::rules::{self, ROLE_NAME, SPEC_NAME};
 use crate::error::{SpecError, SpecErrors};
 use crate::model::catalog::{self, Connector, Part, Policies};
@@ -10,6 +10,23 @@ use std::collections::BTreeMap;
 
 use super::data_source::DataSourceSpec;
 use super::{Bound, RoleSpec, limits};
+
+/// A data source as a front end read it, before it is checked.
+#[derive(Debug, Default)]
+pub struct DataSourceInput<'a> {
+    /// `display_name`, when given.
+    pub display_name: Option<&'a str>,
+    /// `description`, when given.
+    pub description: Option<&'a str>,
+    /// `sync_schedule`, when given.
+    pub sync_schedule: Option<&'a str>,
+    /// `variant`, when given.
+    pub variant: Option<&'a str>,
+    /// `tags`, each key with its value, in the order written.
+    pub tags: Vec<(&'a str, &'a str)>,
+    /// `configuration`, `{}` when not given.
+    pub configuration: serde_json::Map<String, serde_json::Value>,
+}
 
 /// Builds a [`RoleSpec`] field by field, collecting every error instead of stopping at the
 /// first. Front ends name each field by its path in their own syntax.
@@ -126,25 +143,18 @@ impl Builder {
     /// Whether `count` tags (at `path`) fit on a role; an error when not, so that the tags'
     /// own rules are not checked one by one for a map IAM refuses whole.
     pub fn tags_fit(&mut self, path: &str, count: usize) -> bool {
-        let fits = count <= properties::limit::TAGS;
-        if !fits {
-            let rule = format!(
-                "holds {count} tags; IAM allows at most {} on a role",
-                properties::limit::TAGS
-            );
-            self.error(path, None, rule);
+        match properties::check_tag_count(count, ROLE_TAGS) {
+            Ok(()) => true,
+            Err(violation) => {
+                self.error(path, None, violation.0);
+                false
+            }
         }
-        fits
     }
 
     /// Adds the tag `key` (its value at `path`), after the tags added before it.
     pub fn tag(&mut self, path: &str, key: &str, value: &str) {
-        let checked = properties::check_tag_key(key, &self.properties.tags)
-            .map_err(|violation| (format!("as a tag key {}", violation.0), key))
-            .and_then(|()| {
-                properties::check_tag_value(value).map_err(|violation| (violation.0, value))
-            });
-        match checked {
+        match properties::check_tag(key, value, &self.properties.tags, ROLE_TAGS) {
             Ok(()) => self.properties.tags.push(Tag {
                 key: key.to_owned(),
                 value: value.to_owned(),
@@ -249,21 +259,25 @@ impl Builder {
         self.paths.insert(field, path.to_owned());
     }
 
-    /// Declares the data source that uses the role; checked against the connector's
-    /// documented schema when the spec is finished, its display name defaulting to the spec's
+    /// Declares the data source that uses the role; checked when the spec is finished
+    /// (against the connector's documented schema), its display name defaulting to the spec's
     /// name.
-    pub fn data_source(
-        &mut self,
-        display_name: Option<&str>,
-        description: Option<&str>,
-        sync_schedule: Option<&str>,
-        configuration: serde_json::Map<String, serde_json::Value>,
-    ) {
+    pub fn data_source(&mut self, input: DataSourceInput<'_>) {
+        let tags = input
+            .tags
+            .into_iter()
+            .map(|(key, value)| Tag {
+                key: key.to_owned(),
+                value: value.to_owned(),
+            })
+            .collect();
         self.data_source = Some(DataSourceSpec {
-            display_name: display_name.unwrap_or(&self.name).to_owned(),
-            description: description.map(str::to_owned),
-            sync_schedule: sync_schedule.map(str::to_owned),
-            configuration,
+            display_name: input.display_name.unwrap_or(&self.name).to_owned(),
+            description: input.description.map(str::to_owned),
+            sync_schedule: input.sync_schedule.map(str::to_owned),
+            variant: input.variant.map(str::to_owned),
+            tags,
+            configuration: input.configuration,
         });
     }
 

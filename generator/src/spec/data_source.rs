@@ -18,9 +18,11 @@ use crate::model::data_source::{self, DataSourceSchema};
 use crate::model::field::Field;
 use crate::model::interp::{Idiom, Interp, Piece};
 use crate::model::policy::Item;
+use crate::model::policy::Part;
 use crate::model::tree::Documented;
 use crate::model::tree::{Key, Node};
 use crate::spec::RoleSpec;
+use crate::spec::properties::{self, DATA_SOURCE_TAGS, Tag};
 
 /// The data source a spec declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +33,11 @@ pub struct DataSourceSpec {
     pub description: Option<String>,
     /// AWS's `cron(...)` or `rate(...)` schedule; empty or absent: synchronized on demand.
     pub sync_schedule: Option<String>,
+    /// Which of the connector's data source connectors, where AWS documents two (Gmail,
+    /// Microsoft Exchange, Microsoft Teams): `original` (when absent) or `new`.
+    pub variant: Option<String>,
+    /// The data source's tags, in the order declared (CloudFormation's `Tags`).
+    pub tags: Vec<Tag>,
     /// The connector's own fields, with AWS's keys, as the user wrote them.
     pub configuration: Map<String, Value>,
 }
@@ -105,17 +112,39 @@ impl DataSourceSpec {
                 "must be AWS's cron(Minutes Hours Day-of-month Month Day-of-week Year) or rate(N minutes|hours|days), or empty to synchronize on demand; for example cron(0 3 * * ? *)".into(),
             );
         }
-        let Some(schema) = data_source::find(&spec.connector.id) else {
+        match properties::check_tag_count(self.tags.len(), DATA_SOURCE_TAGS) {
+            Ok(()) => {
+                for (i, tag) in self.tags.iter().enumerate() {
+                    if let Err((rule, shown)) = properties::check_tag(
+                        &tag.key,
+                        &tag.value,
+                        &self.tags[..i],
+                        DATA_SOURCE_TAGS,
+                    ) {
+                        error(&format!(".tags.{}", tag.key), Some(shown), rule);
+                    }
+                }
+            }
+            Err(violation) => error(".tags", None, violation.0),
+        }
+        let schema = match self.schema(spec) {
+            Ok(schema) => schema,
+            Err((path, rule)) => {
+                error(path, self.variant.as_deref(), rule);
+                return errors;
+            }
+        };
+        if !schema.takes_vpc && spec.parts.contains(&Part::Vpc) {
             error(
-                "",
-                None,
+                ".variant",
+                self.variant.as_deref(),
                 format!(
-                    "{} has no documented configuration schema, so no data source can be checked for it",
-                    spec.connector.id
+                    "takes no VPC configuration: AWS documents that the {} connector handles its VPC itself (\"{}\"); leave out `vpc`, or use the original connector",
+                    schema.variant.as_deref().unwrap_or_default(),
+                    schema.title
                 ),
             );
-            return errors;
-        };
+        }
         for (path, given, rule) in disagreements(schema, spec, &self.configuration) {
             error(&format!(".configuration{path}"), Some(&given), rule);
         }
@@ -140,7 +169,8 @@ impl DataSourceSpec {
     /// role determines filled in. Only for a spec the builder checked, which refuses a data
     /// source for a connector without a documented schema.
     pub fn resolve(&self, spec: &RoleSpec) -> Resolved {
-        let schema = data_source::find(&spec.connector.id)
+        let schema = self
+            .schema(spec)
             .expect("a checked spec's data source has its connector's schema");
         let bound = |documented: &str| Interp::parse(documented).bind(|f| spec.scalar(f));
         Resolved {
@@ -148,6 +178,43 @@ impl DataSourceSpec {
             index_id: bound("{{index_id}}"),
             configuration: filled(schema, spec, &self.configuration),
         }
+    }
+}
+
+impl DataSourceSpec {
+    /// The documented schema of the data source's connector (of the variant it names), or
+    /// the path and rule of why there is none.
+    pub fn schema(&self, spec: &RoleSpec) -> Result<&'static DataSourceSchema, (&str, String)> {
+        let id = &spec.connector.id;
+        let schema = data_source::find(id).ok_or_else(|| {
+            (
+                "",
+                format!(
+                    "{id} has no documented configuration schema, so no data source can be checked for it"
+                ),
+            )
+        })?;
+        schema.variant(self.variant.as_deref()).map_err(|names| {
+            let rule = if names.is_empty() {
+                format!("{id} has one documented data source connector: leave out `variant`")
+            } else {
+                let each: Vec<String> = schema
+                    .all()
+                    .map(|s| {
+                        format!(
+                            "{} (type {})",
+                            s.variant.as_deref().unwrap_or_default(),
+                            s.type_value
+                        )
+                    })
+                    .collect();
+                format!(
+                    "must be one of {id}'s data source connectors: {}",
+                    each.join(", ")
+                )
+            };
+            (".variant", rule)
+        })
     }
 }
 
@@ -211,7 +278,8 @@ fn filled(schema: &DataSourceSchema, spec: &RoleSpec, given: &Map<String, Value>
 }
 
 /// The secret fields the role fills: each the schema documents when the role may read a
-/// secret, a nested one only where the user wrote its parent object (a proxy's secret).
+/// secret, a nested one only where its parent object is written or required (the new
+/// connectors' `connectionConfiguration.secretArn`, not an optional proxy's secret).
 fn secret_fields<'s>(
     schema: &'s DataSourceSchema,
     spec: &RoleSpec,
@@ -228,9 +296,25 @@ fn secret_fields<'s>(
         .filter(|path| {
             reads_secret
                 && (path.len() == 1
-                    || lookup(given, &path[..path.len() - 1]).is_some_and(Value::is_object))
+                    || lookup(given, &path[..path.len() - 1]).is_some_and(Value::is_object)
+                    || required(&schema.schema, path))
         })
         .collect()
+}
+
+/// Whether every object on `path` is required by its parent in `schema`.
+fn required(schema: &Value, path: &[&str]) -> bool {
+    let mut here = schema;
+    for key in path {
+        let listed = here["required"]
+            .as_array()
+            .is_some_and(|list| list.iter().any(|name| name == key));
+        if !listed {
+            return false;
+        }
+        here = &here["properties"][key];
+    }
+    true
 }
 
 /// Filled fields the user wrote otherwise: the pointer, the value given and the rule.
@@ -248,11 +332,19 @@ fn disagreements(
     if let Some(value) = given.get("type")
         && value.as_str() != Some(&schema.type_value)
     {
+        let other = data_source::find(&spec.connector.id)
+            .into_iter()
+            .flat_map(DataSourceSchema::all)
+            .find(|s| value.as_str() == Some(&s.type_value));
+        let hint = match other.and_then(|s| s.variant.as_deref()) {
+            Some(variant) => format!(", or set `variant` to \"{variant}\" for that connector"),
+            None => String::new(),
+        };
         found.push((
             "/type".into(),
             text(value),
             format!(
-                "is not {}'s type: its data source is of type {:?} (leave `type` out: it is filled)",
+                "is not {}'s type: its data source is of type {:?} (leave `type` out: it is filled{hint})",
                 spec.connector.id, schema.type_value
             ),
         ));

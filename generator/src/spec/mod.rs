@@ -10,7 +10,7 @@ pub mod properties;
 pub mod role;
 pub mod rules;
 
-pub use builder::Builder;
+pub use builder::{Builder, DataSourceInput};
 
 use std::collections::BTreeMap;
 

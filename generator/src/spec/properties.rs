@@ -70,6 +70,8 @@ pub mod limit {
     pub const PATH: usize = 512;
     /// The most tags on one role.
     pub const TAGS: usize = 50;
+    /// The most tags on one data source (CloudFormation's `AWS::QBusiness::DataSource`).
+    pub const DATA_SOURCE_TAGS: usize = 200;
     /// The longest tag key.
     pub const TAG_KEY: usize = 128;
     /// The longest tag value.
@@ -109,9 +111,36 @@ static TAG_CHARACTERS: LazyLock<Regex> =
 const TAG_CHARACTERS_RULE: &str =
     "may hold only letters, digits, spaces and _ . : / = + - @ (IAM's tag rule)";
 
+/// What a tag is on, and how many it may have.
+#[derive(Debug, Clone, Copy)]
+pub struct TagLimit {
+    /// Whose rule it is: `IAM`.
+    pub by: &'static str,
+    /// What carries the tags: `a role`.
+    pub on: &'static str,
+    /// The most tags it may carry.
+    pub most: usize,
+}
+
+/// A role's tags: at most 50 (IAM's `TagRole`).
+pub const ROLE_TAGS: TagLimit = TagLimit {
+    by: "IAM",
+    on: "a role",
+    most: limit::TAGS,
+};
+
+/// A data source's tags: at most 200 (CloudFormation's `AWS::QBusiness::DataSource`), with
+/// the same characters and lengths as a role's.
+pub const DATA_SOURCE_TAGS: TagLimit = TagLimit {
+    by: "CloudFormation",
+    on: "a data source",
+    most: limit::DATA_SOURCE_TAGS,
+};
+
 /// A tag key: 1 to 128 of the tag characters, not starting with `aws:` in any case, and not
-/// a key of `earlier` in any case (IAM treats keys that differ only in case as the same).
-pub fn check_tag_key(key: &str, earlier: &[Tag]) -> Result<(), Violation> {
+/// a key of `earlier` in any case (IAM treats keys that differ only in case as the same), at
+/// most `allowed.most` in all.
+pub fn check_tag_key(key: &str, earlier: &[Tag], allowed: TagLimit) -> Result<(), Violation> {
     let length = key.chars().count();
     if length == 0 || length > limit::TAG_KEY {
         Err(Violation(format!(
@@ -132,10 +161,10 @@ pub fn check_tag_key(key: &str, earlier: &[Tag]) -> Result<(), Violation> {
             "repeats the tag key {:?}; IAM tag keys must differ by more than case",
             other.key
         )))
-    } else if earlier.len() >= limit::TAGS {
+    } else if earlier.len() >= allowed.most {
         Err(Violation(format!(
-            "is one tag too many; IAM allows at most {} tags on a role",
-            limit::TAGS
+            "is one tag too many; {} allows at most {} tags on {}",
+            allowed.by, allowed.most, allowed.on
         )))
     } else {
         check_not_a_cdk_token(key)
@@ -154,6 +183,32 @@ pub fn check_tag_value(value: &str) -> Result<(), Violation> {
         Err(Violation(TAG_CHARACTERS_RULE.into()))
     } else {
         check_not_a_cdk_token(value)
+    }
+}
+
+/// A tag (`key` and `value`) after `earlier`: the rule it breaks and the text it breaks it
+/// with, when it does.
+pub fn check_tag<'t>(
+    key: &'t str,
+    value: &'t str,
+    earlier: &[Tag],
+    allowed: TagLimit,
+) -> Result<(), (String, &'t str)> {
+    check_tag_key(key, earlier, allowed)
+        .map_err(|violation| (format!("as a tag key {}", violation.0), key))?;
+    check_tag_value(value).map_err(|violation| (violation.0, value))
+}
+
+/// `count` tags, at most `allowed.most`: checked before each tag, so that the tags' own rules
+/// are not reported one by one for a map AWS refuses whole.
+pub fn check_tag_count(count: usize, allowed: TagLimit) -> Result<(), Violation> {
+    if count <= allowed.most {
+        Ok(())
+    } else {
+        Err(Violation(format!(
+            "holds {count} tags; {} allows at most {} on {}",
+            allowed.by, allowed.most, allowed.on
+        )))
     }
 }
 
@@ -217,17 +272,17 @@ mod tests {
 
     #[test]
     fn tag_keys_follow_iam() {
-        assert!(check_tag_key("Cost Center", &[]).is_ok());
-        assert!(check_tag_key("équipe:données", &[]).is_ok());
-        assert!(check_tag_key("", &[]).is_err());
-        assert!(check_tag_key(&"k".repeat(129), &[]).is_err());
-        assert!(check_tag_key("AWS:owner", &[]).is_err());
-        assert!(check_tag_key("team\n", &[]).is_err());
-        assert!(check_tag_key("${team}", &[]).is_err());
-        let rule = check_tag_key("costcenter", &[tag("CostCenter")]).unwrap_err();
+        assert!(check_tag_key("Cost Center", &[], ROLE_TAGS).is_ok());
+        assert!(check_tag_key("équipe:données", &[], ROLE_TAGS).is_ok());
+        assert!(check_tag_key("", &[], ROLE_TAGS).is_err());
+        assert!(check_tag_key(&"k".repeat(129), &[], ROLE_TAGS).is_err());
+        assert!(check_tag_key("AWS:owner", &[], ROLE_TAGS).is_err());
+        assert!(check_tag_key("team\n", &[], ROLE_TAGS).is_err());
+        assert!(check_tag_key("${team}", &[], ROLE_TAGS).is_err());
+        let rule = check_tag_key("costcenter", &[tag("CostCenter")], ROLE_TAGS).unwrap_err();
         assert!(rule.0.contains("\"CostCenter\""), "{rule:?}");
         let full: Vec<Tag> = (0..50).map(|i| tag(&format!("k{i}"))).collect();
-        assert!(check_tag_key("k50", &full).is_err());
+        assert!(check_tag_key("k50", &full, ROLE_TAGS).is_err());
     }
 
     #[test]

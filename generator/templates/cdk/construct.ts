@@ -120,6 +120,13 @@ export class {{ class|safe }} extends Construct {
         securityGroupIds: {{ groups|safe }},
       },
 {%- endif %}
+{%- if !source.tags.is_empty() %}
+      tags: [
+{%- for (key, value) in source.tags %}
+        { key: {{ key|safe }}, value: {{ value|safe }} },
+{%- endfor %}
+      ],
+{%- endif %}
       configuration,
     });
 {%- if managed_policy_description.is_some() %}

@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, Location, SpecError, SpecErrors};
 use crate::model::catalog::Part;
 use crate::model::field::Field;
 use crate::spec::properties::PolicyKind;
-use crate::spec::{Bound, Builder, RoleSpec};
+use crate::spec::{Bound, Builder, DataSourceInput, RoleSpec};
 
 /// The JSON spec, as written.
 #[derive(Debug, Deserialize, Serialize)]
@@ -57,6 +57,10 @@ struct JsonDataSource {
     description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sync_schedule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variant: Option<String>,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    tags: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     configuration: serde_json::Map<String, serde_json::Value>,
 }
@@ -135,12 +139,25 @@ impl RoleSpec {
             }
         }
         if let Some(data_source) = json.data_source {
-            builder.data_source(
-                data_source.display_name.as_deref(),
-                data_source.description.as_deref(),
-                data_source.sync_schedule.as_deref(),
-                data_source.configuration,
-            );
+            let mut tags = Vec::new();
+            for (key, value) in &data_source.tags {
+                match value.as_str() {
+                    Some(value) => tags.push((key.as_str(), value)),
+                    None => builder.error(
+                        &format!("data_source.tags.{key}"),
+                        None,
+                        "must be a string (a tag's value)".into(),
+                    ),
+                }
+            }
+            builder.data_source(DataSourceInput {
+                display_name: data_source.display_name.as_deref(),
+                description: data_source.description.as_deref(),
+                sync_schedule: data_source.sync_schedule.as_deref(),
+                variant: data_source.variant.as_deref(),
+                tags,
+                configuration: data_source.configuration,
+            });
         }
         builder.finish()
     }
@@ -188,6 +205,12 @@ impl RoleSpec {
                 display_name: Some(data_source.display_name.clone()),
                 description: data_source.description.clone(),
                 sync_schedule: data_source.sync_schedule.clone(),
+                variant: data_source.variant.clone(),
+                tags: data_source
+                    .tags
+                    .iter()
+                    .map(|tag| (tag.key.clone(), tag.value.clone().into()))
+                    .collect(),
                 configuration: data_source.configuration.clone(),
             }),
         };

@@ -25,10 +25,12 @@ pub(super) const VPC: &str = "vpc";
 pub(super) const DATA_SOURCE: &str = "data_source";
 
 /// The fields of `data_source: { ... }`.
-const DATA_SOURCE_FIELDS: [&str; 4] = [
+const DATA_SOURCE_FIELDS: [&str; 6] = [
     "display_name",
     "description",
     "sync_schedule",
+    "variant",
+    "tags",
     "configuration",
 ];
 
@@ -39,6 +41,10 @@ pub(super) const VPC_FIELDS: [Field; 2] = [Field::SubnetIds, Field::SecurityGrou
 pub(super) struct DataSourceBlock {
     /// `display_name`, `description`, `sync_schedule`, each with its literal.
     pub(super) strings: Vec<(&'static str, LitStr)>,
+    /// `variant: new` (or `"new"`), with its span.
+    pub(super) variant: Option<(String, Span)>,
+    /// `tags: { "Team": "search" }`, each key and value.
+    pub(super) tags: Vec<(LitStr, LitStr)>,
     /// The configuration, `{}` when not written.
     pub(super) configuration: Option<Json>,
 }
@@ -120,10 +126,11 @@ impl Checker {
     }
 
     /// `tags: { "Team": "data-platform" }`; `{}` holds no tags.
-    pub(super) fn tags(&mut self, entry: &Entry) -> Option<Vec<(LitStr, LitStr)>> {
+    /// `path` names them in the builder's errors.
+    pub(super) fn tags(&mut self, entry: &Entry, path: &str) -> Option<Vec<(LitStr, LitStr)>> {
         match &entry.value {
             Value::Map(pairs, span) => {
-                self.spans.push((TAGS.into(), *span));
+                self.spans.push((path.into(), *span));
                 Some(pairs.clone())
             }
             Value::Block(entries, _) if entries.is_empty() => Some(Vec::new()),
@@ -211,6 +218,8 @@ impl Checker {
         };
         let mut block = DataSourceBlock {
             strings: Vec::new(),
+            variant: None,
+            tags: Vec::new(),
             configuration: None,
         };
         for inner in entries {
@@ -222,7 +231,13 @@ impl Checker {
                 self.error(inner.key.span(), unknown(&key, &DATA_SOURCE_FIELDS));
                 continue;
             };
-            if field == "configuration" {
+            if field == "variant" {
+                block.variant = self.word(inner, "a connector variant, as in `variant: new`");
+            } else if field == "tags" {
+                block.tags = self
+                    .tags(inner, &format!("{DATA_SOURCE}.tags"))
+                    .unwrap_or_default();
+            } else if field == "configuration" {
                 block.configuration = match &inner.value {
                     Value::Json(json @ Json::Object(..)) => Some(json.clone()),
                     Value::Map(pairs, span) => Some(Json::Object(

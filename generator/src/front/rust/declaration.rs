@@ -18,7 +18,7 @@ use crate::front::rust::parse::{Declaration, Declarations};
 use crate::model::case;
 use crate::model::catalog::Part;
 use crate::model::field::Field;
-use crate::spec::{Builder, RoleSpec};
+use crate::spec::{Builder, DataSourceInput, RoleSpec};
 
 /// Checks every role of an invocation; spec names must differ, since each names a folder.
 pub fn check_all(
@@ -83,7 +83,7 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
             }
             REVISION => revision = checker.string(entry, "revision: \"application-and-index\""),
             PATH => properties.path = checker.string(entry, "path: \"/connectors/\""),
-            TAGS => properties.tags = checker.tags(entry),
+            TAGS => properties.tags = checker.tags(entry, TAGS),
             PERMISSIONS_BOUNDARY => {
                 properties.permissions_boundary = checker.string(
                     entry,
@@ -209,6 +209,23 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
                 .spans
                 .push((format!("{DATA_SOURCE}.{field}"), lit.span()));
         }
+        if let Some((_, span)) = &block.variant {
+            checker
+                .spans
+                .push((format!("{DATA_SOURCE}.variant"), *span));
+        }
+        let tags: Vec<(String, String)> = block
+            .tags
+            .iter()
+            .map(|(key, value)| {
+                let path = format!("{DATA_SOURCE}.tags.{}", key.value());
+                checker
+                    .literal_spans
+                    .push((path.clone(), key.value(), key.span()));
+                checker.spans.push((path, value.span()));
+                (key.value(), value.value())
+            })
+            .collect();
         let configuration = match &block.configuration {
             Some(json) => {
                 json.spans(&format!("{DATA_SOURCE}.configuration"), &mut checker.spans);
@@ -216,12 +233,19 @@ pub fn check(declaration: &Declaration) -> Result<RoleSpec, Vec<syn::Error>> {
             }
             None => serde_json::Map::new(),
         };
-        builder.data_source(
-            text("display_name").as_deref(),
-            text("description").as_deref(),
-            text("sync_schedule").as_deref(),
-            configuration,
+        let (display_name, description, sync_schedule) = (
+            text("display_name"),
+            text("description"),
+            text("sync_schedule"),
         );
+        builder.data_source(DataSourceInput {
+            display_name: display_name.as_deref(),
+            description: description.as_deref(),
+            sync_schedule: sync_schedule.as_deref(),
+            variant: block.variant.as_ref().map(|(name, _)| name.as_str()),
+            tags: tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            configuration,
+        });
     }
     match builder.finish() {
         Ok(spec) if checker.errors.is_empty() => Ok(spec),

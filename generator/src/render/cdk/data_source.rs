@@ -17,6 +17,8 @@ pub(super) struct DataSourceTs {
     pub(super) sync_schedule: Option<String>,
     /// `subnetIds` and `securityGroupIds`, when the role runs in a VPC.
     pub(super) vpc: Option<(String, String)>,
+    /// Each tag's key and value, quoted.
+    pub(super) tags: Vec<(String, String)>,
     /// The configuration object literal, laid out where `const configuration = ` puts it.
     pub(super) configuration: String,
 }
@@ -48,6 +50,11 @@ pub(super) fn data_source(role: &RoleModel<'_>, indent: usize) -> Option<DataSou
             .parts
             .contains(&Part::Vpc)
             .then(|| (list(Field::SubnetIds), list(Field::SecurityGroupIds))),
+        tags: declared
+            .tags
+            .iter()
+            .map(|tag| (quoted(&tag.key), quoted(&tag.value)))
+            .collect(),
         configuration: Ts::of(&node).layout(indent, indent + "const configuration = ".len()),
     })
 }

@@ -62,6 +62,19 @@ pub(super) fn attributes(member: &Member<'_>) -> Option<String> {
             ]),
         ));
     }
+    if !declared.tags.is_empty() {
+        let tags = declared
+            .tags
+            .iter()
+            .map(|tag| {
+                Expr::Object(vec![
+                    ("key".into(), Expr::Text(&tag.key)),
+                    ("value".into(), Expr::Text(&tag.value)),
+                ])
+            })
+            .collect();
+        attributes.push(("tags".into(), Expr::List(tags)));
+    }
     let node = resolved.configuration.node();
     attributes.push((
         "configuration".into(),
