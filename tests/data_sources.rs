@@ -814,3 +814,168 @@ fn audit_checks_the_data_source_against_the_role() {
         "{kinds:?}"
     );
 }
+
+/// Audits `input` (a file named `name`) against the spec at `spec_path`: the exit code and
+/// each finding's kind and message.
+fn audit_findings(
+    dir: &std::path::Path,
+    spec_path: &std::path::Path,
+    name: &str,
+    input: &str,
+) -> (Option<i32>, Vec<(String, String)>) {
+    let path = dir.join(name);
+    std::fs::write(&path, input).unwrap();
+    let output = run(&[
+        "audit",
+        path.to_str().unwrap(),
+        "--spec",
+        spec_path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_str(&support::stdout(&output)).unwrap();
+    let findings = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (output.status.code(), findings)
+}
+
+/// The same checks on `terraform show -json` of a state: the role, its policy and the
+/// `awscc_qbusiness_data_source` as the generated module creates them (evaluated with
+/// hcl-rs), the data source's secret encrypted with a KMS key an `aws_secretsmanager_secret`
+/// of the state names.
+#[test]
+fn audit_checks_a_terraform_states_data_source() {
+    let json_spec = spec_json("rds-mysql", &configurations()["rds-mysql"]);
+    let dir = tempfile::tempdir().unwrap();
+    let spec_path = dir.path().join("orders.json");
+    std::fs::write(&spec_path, json_spec.to_string()).unwrap();
+    let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
+    let text =
+        |name: &str| support::artifact(&spec, Format::Terraform, &format!("terraform/{name}"));
+    let module = Module::new(text, &[], &DEPLOYMENT);
+    let role = module.role("this");
+    let data_source = module.data_source("this");
+    let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/QBusinessDataSourceRole");
+    let secret = data_source["configuration"]["secretArn"].clone();
+    let state = |configuration: &Value, key: &str| {
+        json!({
+            "format_version": "1.0",
+            "values": { "root_module": { "resources": [
+                { "address": "aws_iam_role.this", "mode": "managed", "type": "aws_iam_role",
+                  "values": { "name": "QBusinessDataSourceRole", "id": "QBusinessDataSourceRole",
+                              "arn": role_arn, "assume_role_policy": role.trust.to_string() } },
+                { "address": "aws_iam_role_policy.this", "mode": "managed", "type": "aws_iam_role_policy",
+                  "values": { "name": "permissions", "role": "QBusinessDataSourceRole",
+                              "policy": role.permission.to_string() } },
+                { "address": "aws_secretsmanager_secret.orders", "mode": "managed", "type": "aws_secretsmanager_secret",
+                  "values": { "arn": secret, "kms_key_id": key } },
+                { "address": "awscc_qbusiness_data_source.this", "mode": "managed", "type": "awscc_qbusiness_data_source",
+                  "values": { "role_arn": role_arn, "configuration": configuration.to_string(),
+                              "vpc_configuration": data_source["vpc_configuration"] } }
+            ] } }
+        })
+        .to_string()
+    };
+    let configuration = &data_source["configuration"];
+    let key = "1234abcd-12ab-34cd-56ef-1234567890ab";
+    let audit = |input: String| audit_findings(dir.path(), &spec_path, "state.json", &input);
+    let (code, findings) = audit(state(configuration, key));
+    assert_eq!((code, findings.len()), (Some(0), 0), "{findings:?}");
+
+    let mut other = configuration.clone();
+    other["secretArn"] = json!(format!(
+        "arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:another-AbCdEf"
+    ));
+    let (code, findings) = audit(state(&other, key));
+    assert_eq!(code, Some(1));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].0, "data-source-secret");
+    assert!(
+        findings[0]
+            .1
+            .contains("another-AbCdEf`, which the role may not read")
+    );
+
+    // The documented secret, encrypted with a key the role may not use.
+    let (code, findings) = audit(state(configuration, "0000abcd-12ab-34cd-56ef-1234567890ab"));
+    assert_eq!(code, Some(1));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0].1.contains(&format!(
+            "configuration /secretArn names a secret encrypted with the KMS key `arn:aws:kms:{REGION}:{ACCOUNT}:key/0000abcd-12ab-34cd-56ef-1234567890ab`, which the role may not decrypt with (kms:Decrypt)"
+        )),
+        "{findings:?}"
+    );
+
+    let mut broken = configuration.clone();
+    broken["syncMode"] = json!("SOMETIMES");
+    let (code, findings) = audit(
+        state(&broken, key)
+            .replace(&role_arn, "arn:aws:iam::111122223333:role/Other")
+            .replacen("arn:aws:iam::111122223333:role/Other", &role_arn, 1),
+    );
+    assert_eq!(code, Some(1));
+    let kinds: Vec<&str> = findings.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["data-source-role", "data-source-configuration"],
+        "{findings:?}"
+    );
+}
+
+/// In a template, a secret created beside the data source (`!Ref` of an
+/// `AWS::SecretsManager::Secret`) is reported once as unresolved, not as a schema violation,
+/// and its `KmsKeyId` is checked against the role's `kms:Decrypt`.
+#[test]
+fn audit_checks_the_kms_key_of_a_secret_in_the_template() {
+    let json_spec = spec_json("rds-mysql", &configurations()["rds-mysql"]);
+    let dir = tempfile::tempdir().unwrap();
+    let spec_path = dir.path().join("orders.json");
+    std::fs::write(&spec_path, json_spec.to_string()).unwrap();
+    let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
+    let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
+    let with_secret = |key: &str| {
+        let mut lines: Vec<String> = Vec::new();
+        for line in template.lines() {
+            if line.trim_start().starts_with("\"secretArn\":") {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                lines.push(format!("{indent}\"secretArn\": !Ref OrdersSecret"));
+            } else if line == "Resources:" {
+                lines.push(line.to_owned());
+                lines.push("  OrdersSecret:".into());
+                lines.push("    Type: \"AWS::SecretsManager::Secret\"".into());
+                lines.push("    Properties:".into());
+                lines.push(format!("      KmsKeyId: \"{key}\""));
+            } else {
+                lines.push(line.to_owned());
+            }
+        }
+        lines.join("\n")
+    };
+    let audit = |input: String| audit_findings(dir.path(), &spec_path, "template.yaml", &input);
+    let (code, findings) = audit(with_secret("1234abcd-12ab-34cd-56ef-1234567890ab"));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings,
+        [(
+            "unresolved".to_owned(),
+            "configuration /secretArn is !Ref OrdersSecret, a resource known only once deployed: not checked against the role or the schema"
+                .to_owned()
+        )],
+    );
+    let (_, findings) = audit(with_secret("0000abcd-12ab-34cd-56ef-1234567890ab"));
+    let kinds: Vec<&str> = findings.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(kinds, ["data-source-secret", "unresolved"], "{findings:?}");
+    assert!(findings[0].1.contains(
+        "key/0000abcd-12ab-34cd-56ef-1234567890ab`, which the role may not decrypt with"
+    ));
+}

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::data_source::DataSourceFound;
+use super::data_source::{DataSourceFound, key_arn, secret_pointers};
 use super::grant::{list, read_document, unresolved_what};
 use super::intrinsics::Evaluator;
 use super::{AuditError, Found};
@@ -142,7 +142,48 @@ pub fn read(
         .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(DATA_SOURCE))
         .map(|(other, resource)| data_source(other, resource, id, role_name.as_deref(), &evaluator))
         .collect();
+    for source in &mut found.data_sources {
+        let raw = &resources[&source.id]["Properties"]["Configuration"];
+        for pointer in secret_pointers(spec) {
+            match secret_key(raw.pointer(&pointer), resources, spec, &evaluator) {
+                Some(Ok(key)) => source.secret_keys.push((pointer, key)),
+                Some(Err(what)) => found.unverified.push(format!(
+                    "the KMS key of the secret {} names (configuration {pointer}) is {what}, which {file} does not resolve",
+                    source.id
+                )),
+                None => {}
+            }
+        }
+    }
     Ok(found)
+}
+
+/// The ARN of the KMS key of the secret `value` names when it is a `Ref` to an
+/// `AWS::SecretsManager::Secret` of the template with a `KmsKeyId`; what the key is, in
+/// words, when it does not resolve to a key.
+fn secret_key(
+    value: Option<&Value>,
+    resources: &serde_json::Map<String, Value>,
+    spec: &RoleSpec,
+    evaluator: &Evaluator<'_>,
+) -> Option<Result<String, String>> {
+    let secret = value?.get("Ref")?.as_str()?;
+    let resource = resources.get(secret)?;
+    if resource.get("Type").and_then(Value::as_str) != Some("AWS::SecretsManager::Secret") {
+        return None;
+    }
+    let key = evaluator.eval(resource.pointer("/Properties/KmsKeyId")?);
+    let in_account = format!(
+        "arn:{}:secretsmanager:{}:{}:secret:{secret}",
+        spec.scalar(Field::Partition).unwrap_or("aws"),
+        spec.scalar(Field::Region).unwrap_or_default(),
+        spec.scalar(Field::AccountId).unwrap_or_default(),
+    );
+    Some(
+        key.as_str()
+            .and_then(|key| key_arn(key, &in_account))
+            .ok_or_else(|| shown(&key)),
+    )
 }
 
 /// A data source of the template, its properties evaluated, and whether its `RoleArn` is the
@@ -191,6 +232,7 @@ fn data_source(
             .unwrap_or(Value::Null),
         subnets: ids("SubnetIds"),
         security_groups: ids("SecurityGroupIds"),
+        secret_keys: Vec::new(),
     }
 }
 

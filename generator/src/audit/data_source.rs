@@ -1,15 +1,17 @@
-//! The data sources a CloudFormation template creates for the audited role's connector,
-//! checked against the role as found: each must use the role, name only a secret the role may
-//! read, run only in subnets and security groups the role may create network interfaces in,
-//! and follow the connector's documented configuration schema.
+//! The data sources a CloudFormation template or a Terraform state or plan creates for the
+//! audited role's connector, checked against the role as found: each must use the role, name
+//! only a secret the role may read (and, where the inputs say which KMS key encrypts it, a key
+//! the role may decrypt with), run only in subnets and security groups the role may create
+//! network interfaces in, and follow the connector's documented configuration schema.
 //!
-//! A data source is the connector's when its configuration's `type` is the connector's
-//! documented one; data sources of other connectors in the same template are left alone.
+//! A data source is the connector's when its configuration's `type` is the type of one of the
+//! connector's documented data source connectors (the original or the new generation); data
+//! sources of other connectors in the same inputs are left alone.
 
 use serde_json::Value;
 
 use super::finding::{Finding, FindingKind, PolicyKind};
-use super::grant::{Grant, Text};
+use super::grant::{Grant, Text, unresolved_what};
 use super::pattern;
 use crate::model::data_source::{self, DataSourceSchema};
 use crate::model::field::Field;
@@ -31,19 +33,26 @@ pub struct DataSourceFound {
     pub subnets: Vec<String>,
     /// Its `VpcConfiguration`'s security group IDs.
     pub security_groups: Vec<String>,
+    /// The KMS key of each secret field whose secret's key the inputs give: the field's
+    /// JSON pointer (`/secretArn`) and the key's ARN.
+    pub secret_keys: Vec<(String, String)>,
 }
 
 /// Every finding of the connector's data sources among `found`, against the role's
 /// `permission` grants.
 pub fn findings(spec: &RoleSpec, found: &[DataSourceFound], permission: &[Grant]) -> Vec<Finding> {
-    let Some(schema) = data_source::find(&spec.connector.id) else {
+    let Some(documented) = data_source::find(&spec.connector.id) else {
         return Vec::new();
     };
     let mut findings = Vec::new();
-    for source in found
-        .iter()
-        .filter(|s| s.configuration.get("type").and_then(Value::as_str) == Some(&schema.type_value))
-    {
+    for source in found {
+        let type_value = source.configuration.get("type").and_then(Value::as_str);
+        let Some(schema) = documented
+            .all()
+            .find(|schema| type_value == Some(&schema.type_value))
+        else {
+            continue;
+        };
         let mut finding = |kind: FindingKind, found: Vec<String>, message: String| {
             findings.push(Finding {
                 policy: PolicyKind::DataSource,
@@ -84,6 +93,17 @@ pub fn findings(spec: &RoleSpec, found: &[DataSourceFound], permission: &[Grant]
                 );
             }
         }
+        for (pointer, key) in &source.secret_keys {
+            if !allows(permission, "kms:Decrypt", key) {
+                finding(
+                    FindingKind::DataSourceSecret,
+                    vec![key.clone()],
+                    format!(
+                        "configuration {pointer} names a secret encrypted with the KMS key `{key}`, which the role may not decrypt with (kms:Decrypt): the sync would end in AccessDenied"
+                    ),
+                );
+            }
+        }
         let arn = |kind: &str, id: &str| {
             let value = |field| spec.scalar(field).unwrap_or_default();
             format!(
@@ -110,7 +130,22 @@ pub fn findings(spec: &RoleSpec, found: &[DataSourceFound], permission: &[Grant]
                 );
             }
         }
-        for violation in schema.violations(&source.configuration) {
+        let unresolved = unresolved_pointers(&source.configuration, "");
+        for (pointer, what) in &unresolved {
+            finding(
+                FindingKind::Unresolved,
+                vec![what.clone()],
+                format!(
+                    "configuration {pointer} is {what}: not checked against the role or the schema"
+                ),
+            );
+        }
+        let violations = schema.violations(&source.configuration);
+        for violation in violations.iter().filter(|v| {
+            !unresolved
+                .iter()
+                .any(|(p, _)| v.pointer == *p || v.pointer.starts_with(&format!("{p}/")))
+        }) {
             finding(
                 FindingKind::DataSourceConfiguration,
                 vec![violation.pointer.clone()],
@@ -130,8 +165,59 @@ pub fn findings(spec: &RoleSpec, found: &[DataSourceFound], permission: &[Grant]
     findings
 }
 
+/// The pointer (under `at`) of each value of `value` its reader could not resolve, with what
+/// it stands for.
+fn unresolved_pointers(value: &Value, at: &str) -> Vec<(String, String)> {
+    if let Some(what) = unresolved_what(value) {
+        return vec![(at.to_owned(), what.to_owned())];
+    }
+    let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, v)| unresolved_pointers(v, &format!("{at}/{}", escape(key))))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, v)| unresolved_pointers(v, &format!("{at}/{i}")))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The JSON pointer of every secret field of the connector's data sources (of each of its
+/// documented data source connectors).
+pub fn secret_pointers(spec: &RoleSpec) -> Vec<String> {
+    let mut pointers: Vec<String> = data_source::find(&spec.connector.id)
+        .into_iter()
+        .flat_map(DataSourceSchema::all)
+        .flat_map(|schema| &schema.secret_fields)
+        .map(|dotted| format!("/{}", dotted.replace('.', "/")))
+        .collect();
+    pointers.sort();
+    pointers.dedup();
+    pointers
+}
+
+/// The ARN of the KMS key `key` (a key ARN, or a key ID in the account and Region of the
+/// secret `secret_arn`); `None` for an alias, whose key the inputs do not say.
+pub fn key_arn(key: &str, secret_arn: &str) -> Option<String> {
+    if key.starts_with("arn:") {
+        return (!key.contains(":alias/")).then(|| key.to_owned());
+    }
+    if key.starts_with("alias/") {
+        return None;
+    }
+    let parts: Vec<&str> = secret_arn.splitn(6, ':').collect();
+    let [_, partition, _, region, account, _] = parts.as_slice() else {
+        return None;
+    };
+    Some(format!("arn:{partition}:kms:{region}:{account}:key/{key}"))
+}
+
 /// The secret ARNs the configuration names, each with its JSON pointer.
-fn secrets(schema: &DataSourceSchema, configuration: &Value) -> Vec<(String, String)> {
+pub fn secrets(schema: &DataSourceSchema, configuration: &Value) -> Vec<(String, String)> {
     schema
         .secret_fields
         .iter()

@@ -72,7 +72,8 @@ pub enum FindingKind {
     Unresolved,
     /// A data source of the connector uses another role.
     DataSourceRole,
-    /// A data source names a secret the role may not read.
+    /// A data source names a secret the role may not read, or one encrypted with a KMS key
+    /// the role may not decrypt with.
     DataSourceSecret,
     /// A data source runs in a subnet or security group the role may not use.
     DataSourceNetwork,

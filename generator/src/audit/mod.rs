@@ -284,7 +284,13 @@ fn read_one(spec: &RoleSpec, source: &Source<'_>, role: Option<&str>) -> Result<
         }
         Ok(found)
     } else if value.get("format_version").is_some() {
-        terraform::read(&value, file, role, spec.role_name.as_deref())
+        terraform::read(
+            &value,
+            file,
+            role,
+            spec.role_name.as_deref(),
+            &data_source::secret_pointers(spec),
+        )
     } else if value.get("Resources").is_some() {
         cloudformation::read(&value, file, spec, role)
     } else {

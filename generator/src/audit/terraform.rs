@@ -6,13 +6,21 @@
 //! `aws_iam_policy` resources that an `aws_iam_role_policy_attachment` (or the role's
 //! `managed_policy_arns`) attaches to it. A resource names the role by its name or, in a plan
 //! where the name is known only after apply, by a reference in the plan's `configuration`.
+//!
+//! Its data sources are the `awscc_qbusiness_data_source` resources (the hashicorp/aws
+//! provider has none), each with the KMS key of the secrets it names where an
+//! `aws_secretsmanager_secret` of the same state gives it.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
+use super::data_source::{DataSourceFound, key_arn};
 use super::grant::{Grant, list, read_document};
 use super::{AuditError, Found};
+
+/// The Cloud Control provider's data source resource.
+const DATA_SOURCE: &str = "awscc_qbusiness_data_source";
 
 /// One resource of the state or plan.
 struct Resource<'a> {
@@ -30,12 +38,15 @@ impl Resource<'_> {
     }
 }
 
-/// Reads the role `role` (an address or a role name) of `show` output, or its only role.
+/// Reads the role `role` (an address or a role name) of `show` output, or its only role, and
+/// the data sources, with the KMS key of the secret at each of `secret_pointers` where the
+/// state gives it.
 pub fn read(
     show: &Value,
     file: &str,
     role: Option<&str>,
     spec_role_name: Option<&str>,
+    secret_pointers: &[String],
 ) -> Result<Found, AuditError> {
     let root = show
         .pointer("/values/root_module")
@@ -172,6 +183,76 @@ pub fn read(
         }
     }
     found.permission = Some(permission);
+    let secrets: HashMap<&str, &str> = resources
+        .iter()
+        .filter(|r| r.kind == "aws_secretsmanager_secret")
+        .filter_map(|r| Some((r.value("arn")?, r.value("kms_key_id")?)))
+        .filter(|(_, key)| !key.is_empty())
+        .collect();
+    for resource in resources.iter().filter(|r| r.kind == DATA_SOURCE) {
+        let Some(text) = resource.value("configuration") else {
+            found.unverified.push(format!(
+                "the configuration of {} is known only after apply",
+                resource.address
+            ));
+            continue;
+        };
+        let configuration: Value = serde_json::from_str(text).map_err(|e| {
+            AuditError::unreadable(file, format!("{}'s configuration: {e}", resource.address))
+        })?;
+        let role_arn = resource.value("role_arn");
+        let uses_role = match (role_arn, role.value("arn")) {
+            (Some(arn), Some(role_arn)) => Some(arn == role_arn),
+            _ => config.and_then(|config| {
+                let targets = references(
+                    config,
+                    &resource.module,
+                    &strip_index(&resource.address),
+                    "role_arn",
+                );
+                (!targets.is_empty()).then(|| {
+                    targets
+                        .iter()
+                        .any(|t| strip_index(t) == strip_index(&role.address))
+                })
+            }),
+        };
+        let ids = |key: &str| -> Vec<String> {
+            let vpc = resource.values.get("vpc_configuration");
+            let vpc = vpc
+                .and_then(|v| v.as_array().and_then(|a| a.first()))
+                .or(vpc);
+            vpc.map(|vpc| list(vpc, &format!("/{key}")))
+                .into_iter()
+                .flatten()
+                .filter_map(|id| id.as_str().map(str::to_owned))
+                .collect()
+        };
+        let mut secret_keys = Vec::new();
+        for pointer in secret_pointers {
+            let Some(arn) = configuration.pointer(pointer).and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(key) = secrets.get(arn) else {
+                continue;
+            };
+            match key_arn(key, arn) {
+                Some(key) => secret_keys.push((pointer.clone(), key)),
+                None => found.unverified.push(format!(
+                    "the secret {arn} is encrypted with the KMS key {key}, an alias whose key is not in {file}"
+                )),
+            }
+        }
+        found.data_sources.push(DataSourceFound {
+            id: resource.address.clone(),
+            uses_role,
+            role_arn: role_arn.map_or_else(|| "(known only after apply)".to_owned(), str::to_owned),
+            configuration,
+            subnets: ids("subnet_ids"),
+            security_groups: ids("security_group_ids"),
+            secret_keys,
+        });
+    }
     Ok(found)
 }
 
@@ -299,7 +380,7 @@ mod tests {
                 ] }]
             } }
         });
-        let found = read(&show, "show.json", None, None).unwrap();
+        let found = read(&show, "show.json", None, None, &[]).unwrap();
         assert_eq!(found.role, "module.roles.aws_iam_role.this of show.json");
         assert_eq!(found.trust.unwrap().len(), 1);
         let actions: Vec<_> = found
@@ -326,11 +407,44 @@ mod tests {
                 { "address": "aws_iam_role_policy.this", "expressions": { "role": { "references": ["aws_iam_role.this.id", "aws_iam_role.this"] } } }
             ] } }
         });
-        let found = read(&show, "plan.json", None, None).unwrap();
+        let found = read(&show, "plan.json", None, None, &[]).unwrap();
         assert_eq!(found.permission.unwrap().len(), 1);
         assert_eq!(
             strip_index("module.a[0].aws_iam_role.this[\"x\"]"),
             "module.a.aws_iam_role.this"
+        );
+    }
+
+    #[test]
+    fn a_plans_data_source_uses_the_role_it_refers_to() {
+        let show = json!({
+            "format_version": "1.2",
+            "planned_values": { "root_module": { "resources": [
+                { "address": "aws_iam_role.this", "mode": "managed", "type": "aws_iam_role",
+                  "values": { "assume_role_policy": policy("sts:AssumeRole") } },
+                { "address": "awscc_qbusiness_data_source.this", "mode": "managed", "type": DATA_SOURCE,
+                  "values": { "configuration": "{\"type\":\"JDBC\"}",
+                              "vpc_configuration": { "subnet_ids": ["subnet-1"], "security_group_ids": ["sg-1"] } } },
+                { "address": "awscc_qbusiness_data_source.later", "mode": "managed", "type": DATA_SOURCE,
+                  "values": {} }
+            ] } },
+            "configuration": { "root_module": { "resources": [
+                { "address": "awscc_qbusiness_data_source.this", "expressions": { "role_arn": { "references": ["aws_iam_role.this.arn", "aws_iam_role.this"] } } }
+            ] } }
+        });
+        let found = read(&show, "plan.json", None, None, &[]).unwrap();
+        let [source] = found.data_sources.as_slice() else {
+            panic!("{:?}", found.data_sources);
+        };
+        assert_eq!(source.uses_role, Some(true));
+        assert_eq!(source.role_arn, "(known only after apply)");
+        assert_eq!(
+            (source.subnets.as_slice(), source.security_groups.as_slice()),
+            (&["subnet-1".to_owned()][..], &["sg-1".to_owned()][..])
+        );
+        assert_eq!(
+            found.unverified,
+            ["the configuration of awscc_qbusiness_data_source.later is known only after apply"]
         );
     }
 }
