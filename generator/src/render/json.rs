@@ -17,8 +17,8 @@ use super::{Artifact, json_file};
 use crate::model::field::Field;
 use crate::model::interp::Interp;
 use crate::model::policy::{Part, PolicyDocument};
-use crate::model::tree::{self, Documented, Json};
-use crate::spec::data_source::{DataSourceSpec, to_json};
+use crate::model::tree::{self, Documented, Json, Key, Node};
+use crate::spec::data_source::DataSourceSpec;
 use crate::spec::role::RoleModel;
 
 /// Renders `policy/permission-policy.json`, `policy/trust-policy.json` and
@@ -33,7 +33,7 @@ pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
             let data_source = role.spec.data_source.as_ref().map(|data_source| {
                 (
                     "create-data-source.json",
-                    json_file(&create_data_source(role, data_source)),
+                    create_data_source(role, data_source),
                 )
             });
             [
@@ -53,66 +53,74 @@ pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
 }
 
 /// The `CreateDataSource` input: open values as the documentation's placeholders, the role
-/// by the ARN IAM gives it (`{{role_name}}` where the deployment names the role).
-fn create_data_source(role: &RoleModel<'_>, data_source: &DataSourceSpec) -> Value {
+/// by the ARN IAM gives it (`{{role_name}}` where the deployment names the role). Printed
+/// from the configuration's tree, as the policy documents are.
+fn create_data_source(role: &RoleModel<'_>, data_source: &DataSourceSpec) -> String {
     let spec = role.spec;
-    let resolved = data_source.resolve(spec);
-    let value = |documented: &str| {
-        Interp::parse(documented)
-            .bind(|f| spec.scalar(f))
-            .render(&Documented)
-    };
+    let resolved = role
+        .data_source
+        .as_ref()
+        .expect("a role model resolves its spec's data source");
     let path = spec.properties.path.as_deref().unwrap_or("/");
     let name = spec.role_name.as_deref().unwrap_or("{{role_name}}");
-    let mut object = Map::new();
-    object.insert(
-        "applicationId".into(),
-        json!(resolved.application_id.render(&Documented)),
+    let application = resolved.application_id.render(&Documented);
+    let index = resolved.index_id.render(&Documented);
+    let role_arn = format!(
+        "{}{path}{name}",
+        Interp::parse("arn:{{partition}}:iam::{{account_id}}:role")
+            .bind(|f| spec.scalar(f))
+            .render(&Documented)
     );
-    object.insert(
-        "indexId".into(),
-        json!(resolved.index_id.render(&Documented)),
-    );
-    object.insert("displayName".into(), json!(data_source.display_name));
+    let mut object = vec![
+        (Key::Grammar("applicationId"), Node::Text(&application)),
+        (Key::Grammar("indexId"), Node::Text(&index)),
+        (
+            Key::Grammar("displayName"),
+            Node::Text(&data_source.display_name),
+        ),
+    ];
     if let Some(description) = &data_source.description {
-        object.insert("description".into(), json!(description));
+        object.push((Key::Grammar("description"), Node::Text(description)));
     }
-    object.insert(
-        "roleArn".into(),
-        json!(format!(
-            "{}{path}{name}",
-            value("arn:{{partition}}:iam::{{account_id}}:role")
-        )),
-    );
+    object.push((Key::Grammar("roleArn"), Node::Text(&role_arn)));
     if let Some(schedule) = &data_source.sync_schedule {
-        object.insert("syncSchedule".into(), json!(schedule));
+        object.push((Key::Grammar("syncSchedule"), Node::Text(schedule)));
     }
     if spec.parts.contains(&Part::Vpc) {
-        let list = |field: Field| match spec.list(field) {
-            Some(values) => json!(values),
-            None => json!([field.placeholder()]),
+        let list = |field: Field| {
+            Node::List(match spec.list(field) {
+                Some(values) => values.iter().map(|v| Node::Text(v)).collect(),
+                None => vec![Node::Text(field.placeholder())],
+            })
         };
-        object.insert(
-            "vpcConfiguration".into(),
-            json!({
-                "subnetIds": list(Field::SubnetIds),
-                "securityGroupIds": list(Field::SecurityGroupIds),
-            }),
-        );
+        object.push((
+            Key::Grammar("vpcConfiguration"),
+            Node::Object(vec![
+                (Key::Grammar("subnetIds"), list(Field::SubnetIds)),
+                (
+                    Key::Grammar("securityGroupIds"),
+                    list(Field::SecurityGroupIds),
+                ),
+            ]),
+        ));
     }
     if !data_source.tags.is_empty() {
-        let tags: Vec<Value> = data_source
+        let tags = data_source
             .tags
             .iter()
-            .map(|tag| json!({ "key": tag.key, "value": tag.value }))
+            .map(|tag| {
+                Node::Object(vec![
+                    (Key::Grammar("key"), Node::Text(&tag.key)),
+                    (Key::Grammar("value"), Node::Text(&tag.value)),
+                ])
+            })
             .collect();
-        object.insert("tags".into(), json!(tags));
+        object.push((Key::Grammar("tags"), Node::List(tags)));
     }
-    object.insert(
-        "configuration".into(),
-        to_json(&resolved.configuration, &Documented),
-    );
-    Value::Object(object)
+    object.push((Key::Grammar("configuration"), resolved.configuration.node()));
+    let mut text = Json::new(&Node::Object(object), &Documented, 1).pretty();
+    text.push('\n');
+    text
 }
 
 /// The `CreateRole` parameters the spec decides, keys and shapes as the API takes them.

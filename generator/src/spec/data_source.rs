@@ -166,18 +166,16 @@ impl DataSourceSpec {
 impl DataSourceSpec {
     /// What every format prints of the data source of `spec`: its application and index (the
     /// role's values, open where they are open) and its configuration, the user's with what the
-    /// role determines filled in. Only for a spec the builder checked, which refuses a data
-    /// source for a connector without a documented schema.
-    pub fn resolve(&self, spec: &RoleSpec) -> Resolved {
-        let schema = self
-            .schema(spec)
-            .expect("a checked spec's data source has its connector's schema");
+    /// role determines filled in; `None` while the spec is being checked and the data source
+    /// names no documented schema (a checked spec's always does).
+    pub fn resolve(&self, spec: &RoleSpec) -> Option<Resolved> {
+        let schema = self.schema(spec).ok()?;
         let bound = |documented: &str| Interp::parse(documented).bind(|f| spec.scalar(f));
-        Resolved {
+        Some(Resolved {
             application_id: bound("{{application_id}}"),
             index_id: bound("{{index_id}}"),
             configuration: filled(schema, spec, &self.configuration),
-        }
+        })
     }
 }
 

@@ -6,6 +6,7 @@ use crate::model::field::Field;
 use crate::model::interp::Interp;
 use crate::model::policy::{PolicyDocument, Statement};
 use crate::spec::RoleSpec;
+use crate::spec::data_source::Resolved;
 use crate::spec::properties::PolicyKind;
 
 /// The role of one spec: the documented policies with the optional parts chosen and the
@@ -23,6 +24,8 @@ pub struct RoleModel<'a> {
     pub parameters: Vec<Field>,
     /// Every open field the policies reference, in [`Field::ALL`] order.
     referenced: Vec<Field>,
+    /// The spec's data source resolved against the role, once for every format.
+    pub data_source: Option<Resolved>,
 }
 
 impl<'a> RoleModel<'a> {
@@ -68,6 +71,7 @@ impl<'a> RoleModel<'a> {
             trust_policy,
             parameters,
             referenced,
+            data_source: spec.data_source.as_ref().and_then(|d| d.resolve(spec)),
         }
     }
 
