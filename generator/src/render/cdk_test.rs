@@ -19,7 +19,8 @@ use crate::error::RenderError;
 use crate::model::field::Field;
 use crate::model::interp::Idiom;
 use crate::model::policy::PolicyDocument;
-use crate::model::tree::{self, Json};
+use crate::model::tree::{self, Json, Key, Node};
+use crate::spec::data_source::Resolved;
 
 /// The deployment the test resolves the stack's pseudo parameters for: partition, account,
 /// region, as the documentation's examples write them.
@@ -45,6 +46,9 @@ struct TestRole {
     /// The documented policies with the examples, as JSON (a TypeScript expression), code.
     trust: String,
     permission: String,
+    /// What its data source must hold, when the spec declares one: `{ ApplicationId, IndexId,
+    /// Configuration }` with the examples, as JSON, code.
+    data_source: Option<String>,
 }
 
 /// `test/FOLDER.test.ts` for the constructs of `unit`, and its path in the app.
@@ -65,6 +69,7 @@ pub fn render(
             props: props(&construct.open),
             trust: expected(&member.role.trust_policy),
             permission: expected(&member.role.permission_policy),
+            data_source: member.role.data_source.as_ref().map(expected_data_source),
         })
         .collect();
     let (partition, account, region) = DEPLOYMENT;
@@ -109,6 +114,23 @@ pub fn example_props(open: &[Field], indent: usize) -> Vec<String> {
 /// `document` with the examples, as indented JSON: a TypeScript object literal.
 fn expected(document: &PolicyDocument) -> String {
     let node = tree::document(document);
+    Json::new(&node, &Example, 1)
+        .pretty()
+        .replace('\n', "\n    ")
+}
+
+/// The data source's application, index and configuration with the examples, as indented
+/// JSON keyed as CloudFormation keys them.
+fn expected_data_source(resolved: &Resolved) -> String {
+    let (application, index) = (
+        resolved.application_id.render(&Example),
+        resolved.index_id.render(&Example),
+    );
+    let node = Node::Object(vec![
+        (Key::Grammar("ApplicationId"), Node::Text(&application)),
+        (Key::Grammar("IndexId"), Node::Text(&index)),
+        (Key::Grammar("Configuration"), resolved.configuration.node()),
+    ]);
     Json::new(&node, &Example, 1)
         .pretty()
         .replace('\n', "\n    ")

@@ -102,6 +102,106 @@ test('TicketsJiraConnectorRole grants exactly the documented policies', () => {
   });
 });
 
+test('TicketsJiraConnectorRole creates its data source with its role and the checked configuration', () => {
+  const stack = new Stack(app(), 'TestStack');
+  const construct = new TicketsJiraConnectorRole(stack, 'ConnectorRole', {});
+  assertDataSource(stack, construct.dataSource, construct.role, {
+      "ApplicationId": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+      "IndexId": "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+      "Configuration": {
+        "syncMode": "FULL_CRAWL",
+        "enableIdentityCrawler": "true",
+        "connectionConfiguration": {
+          "repositoryEndpointMetadata": {
+            "jiraAccountUrl": "https://mycompany.atlassian.net"
+          }
+        },
+        "repositoryConfigurations": {
+          "attachment": {
+            "fieldMappings": [
+              {
+                "indexFieldName": "attachment_id",
+                "indexFieldType": "STRING",
+                "dataSourceFieldName": "id",
+                "dateFieldFormat": "yyyy-MM-dd'T'HH:mm:ss'Z'"
+              }
+            ]
+          },
+          "comment": {
+            "fieldMappings": [
+              {
+                "indexFieldName": "comment_body",
+                "indexFieldType": "STRING",
+                "dataSourceFieldName": "body",
+                "dateFieldFormat": "yyyy-MM-dd'T'HH:mm:ss'Z'"
+              }
+            ]
+          },
+          "issue": {
+            "fieldMappings": [
+              {
+                "indexFieldName": "issue_key",
+                "indexFieldType": "STRING",
+                "dataSourceFieldName": "key",
+                "dateFieldFormat": "yyyy-MM-dd'T'HH:mm:ss'Z'"
+              }
+            ]
+          },
+          "project": {
+            "fieldMappings": [
+              {
+                "indexFieldName": "project_name",
+                "indexFieldType": "STRING",
+                "dataSourceFieldName": "name",
+                "dateFieldFormat": "yyyy-MM-dd'T'HH:mm:ss'Z'"
+              }
+            ]
+          },
+          "worklog": {
+            "fieldMappings": [
+              {
+                "indexFieldName": "worklog_time_spent",
+                "indexFieldType": "STRING",
+                "dataSourceFieldName": "timeSpent",
+                "dateFieldFormat": "yyyy-MM-dd'T'HH:mm:ss'Z'"
+              }
+            ]
+          }
+        },
+        "additionalProperties": {
+          "isCrawlAcl": "true",
+          "maxFileSizeInMegaBytes": "50",
+          "fieldForUserId": "user_id",
+          "issuetype": [
+            "Bug",
+            "Story"
+          ],
+          "status": [
+            "Open",
+            "In Progress"
+          ],
+          "project": [
+            "Project1",
+            "Project2"
+          ],
+          "issueSubEntityFilter": [
+            "SubEntity1"
+          ],
+          "inclusionPatterns": [
+            "*"
+          ],
+          "exclusionPatterns": [
+            "*.tmp"
+          ],
+          "enableDeletionProtection": "false",
+          "deletionProtectionThreshold": "15"
+        },
+        "type": "JIRA",
+        "secretArn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:qbusiness-tickets-jira-AbCdEf"
+      }
+    });
+});
+
 /** A JSON value. */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -160,6 +260,34 @@ function assertPolicies(stack: Stack, role: IConstruct, expected: { trust: Json;
     'the permission policies are not the one documented',
   );
   assert.deepEqual(list(properties.ManagedPolicyArns), [], 'the role has managed policies the documentation does not grant');
+}
+
+/**
+ * Asserts that `dataSource` uses `role` and holds exactly `expected`'s application, index and
+ * configuration: the one checked against the connector's documented schema when generated.
+ */
+function assertDataSource(stack: Stack, dataSource: IConstruct, role: IConstruct, expected: { [key: string]: Json }): void {
+  const template = Template.fromStack(stack).toJSON() as { Resources?: { [id: string]: Resource } };
+  const resource = (template.Resources ?? {})[stack.getLogicalId(dataSource as CfnElement)];
+  assert.equal(resource?.Type, 'AWS::QBusiness::DataSource', 'the template has no data source');
+  const roleId = stack.getLogicalId(role.node.defaultChild as CfnElement);
+  const properties = resource.Properties ?? {};
+  assert.deepEqual(properties.RoleArn, { 'Fn::GetAtt': [roleId, 'Arn'] }, 'the data source does not use the role');
+  for (const [key, value] of Object.entries(expected)) {
+    assert.deepEqual(resolvedDeep(properties[key] ?? null), value, `the data source's ${key} is not the checked one`);
+  }
+}
+
+/** `value` with every pseudo parameter and `Fn::Join` of them resolved, at every depth. */
+function resolvedDeep(value: Json): Json {
+  const resolved = resolve(value);
+  if (Array.isArray(resolved)) {
+    return resolved.map(resolvedDeep);
+  }
+  if (resolved !== null && typeof resolved === 'object') {
+    return Object.fromEntries(Object.entries(resolved).map(([key, item]) => [key, resolvedDeep(item)]));
+  }
+  return resolved;
 }
 
 /** `value` as a list: a list as it is, nothing as none. */

@@ -245,6 +245,34 @@ function assertPolicies(stack: Stack, role: IConstruct, expected: { trust: Json;
   assert.deepEqual(list(properties.ManagedPolicyArns), [], 'the role has managed policies the documentation does not grant');
 }
 
+/**
+ * Asserts that `dataSource` uses `role` and holds exactly `expected`'s application, index and
+ * configuration: the one checked against the connector's documented schema when generated.
+ */
+function assertDataSource(stack: Stack, dataSource: IConstruct, role: IConstruct, expected: { [key: string]: Json }): void {
+  const template = Template.fromStack(stack).toJSON() as { Resources?: { [id: string]: Resource } };
+  const resource = (template.Resources ?? {})[stack.getLogicalId(dataSource as CfnElement)];
+  assert.equal(resource?.Type, 'AWS::QBusiness::DataSource', 'the template has no data source');
+  const roleId = stack.getLogicalId(role.node.defaultChild as CfnElement);
+  const properties = resource.Properties ?? {};
+  assert.deepEqual(properties.RoleArn, { 'Fn::GetAtt': [roleId, 'Arn'] }, 'the data source does not use the role');
+  for (const [key, value] of Object.entries(expected)) {
+    assert.deepEqual(resolvedDeep(properties[key] ?? null), value, `the data source's ${key} is not the checked one`);
+  }
+}
+
+/** `value` with every pseudo parameter and `Fn::Join` of them resolved, at every depth. */
+function resolvedDeep(value: Json): Json {
+  const resolved = resolve(value);
+  if (Array.isArray(resolved)) {
+    return resolved.map(resolvedDeep);
+  }
+  if (resolved !== null && typeof resolved === 'object') {
+    return Object.fromEntries(Object.entries(resolved).map(([key, item]) => [key, resolvedDeep(item)]));
+  }
+  return resolved;
+}
+
 /** `value` as a list: a list as it is, nothing as none. */
 function list(value: Json | undefined): Json[] {
   if (value === undefined || value === null) {

@@ -107,6 +107,54 @@ test('TeamSlackConnectorRole grants exactly the documented policies', () => {
   });
 });
 
+test('TeamSlackConnectorRole creates its data source with its role and the checked configuration', () => {
+  const stack = new Stack(app(), 'TestStack');
+  const construct = new TeamSlackConnectorRole(stack, 'ConnectorRole', {
+    applicationId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+    indexId: 'b2c3d4e5-6789-01bc-def0-EXAMPLE22222',
+    secretId: 'qbusiness-orders-mysql-AbCdEf',
+    keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+  });
+  assertDataSource(stack, construct.dataSource, construct.role, {
+      "ApplicationId": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+      "IndexId": "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+      "Configuration": {
+        "syncMode": "FULL_CRAWL",
+        "enableIdentityCrawler": "true",
+        "connectionConfiguration": {
+          "repositoryEndpointMetadata": {
+            "teamId": "T12345678"
+          }
+        },
+        "repositoryConfigurations": {
+          "All": {
+            "fieldMappings": [
+              {
+                "indexFieldName": "message_id",
+                "indexFieldType": "STRING",
+                "dataSourceFieldName": "id"
+              }
+            ]
+          }
+        },
+        "additionalProperties": {
+          "isCrawlAcl": "true",
+          "fieldForUserId": "user_id",
+          "conversationType": [
+            "PUBLIC_CHANNEL",
+            "PRIVATE_CHANNEL"
+          ],
+          "excludeArchived": "true",
+          "sinceDate": "2025-01-01T00:00:00Z",
+          "lookBack": "7"
+        },
+        "version": "1.0.0",
+        "type": "SLACK",
+        "secretArn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:qbusiness-orders-mysql-AbCdEf"
+      }
+    });
+});
+
 /** A JSON value. */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -165,6 +213,34 @@ function assertPolicies(stack: Stack, role: IConstruct, expected: { trust: Json;
     'the permission policies are not the one documented',
   );
   assert.deepEqual(list(properties.ManagedPolicyArns), [], 'the role has managed policies the documentation does not grant');
+}
+
+/**
+ * Asserts that `dataSource` uses `role` and holds exactly `expected`'s application, index and
+ * configuration: the one checked against the connector's documented schema when generated.
+ */
+function assertDataSource(stack: Stack, dataSource: IConstruct, role: IConstruct, expected: { [key: string]: Json }): void {
+  const template = Template.fromStack(stack).toJSON() as { Resources?: { [id: string]: Resource } };
+  const resource = (template.Resources ?? {})[stack.getLogicalId(dataSource as CfnElement)];
+  assert.equal(resource?.Type, 'AWS::QBusiness::DataSource', 'the template has no data source');
+  const roleId = stack.getLogicalId(role.node.defaultChild as CfnElement);
+  const properties = resource.Properties ?? {};
+  assert.deepEqual(properties.RoleArn, { 'Fn::GetAtt': [roleId, 'Arn'] }, 'the data source does not use the role');
+  for (const [key, value] of Object.entries(expected)) {
+    assert.deepEqual(resolvedDeep(properties[key] ?? null), value, `the data source's ${key} is not the checked one`);
+  }
+}
+
+/** `value` with every pseudo parameter and `Fn::Join` of them resolved, at every depth. */
+function resolvedDeep(value: Json): Json {
+  const resolved = resolve(value);
+  if (Array.isArray(resolved)) {
+    return resolved.map(resolvedDeep);
+  }
+  if (resolved !== null && typeof resolved === 'object') {
+    return Object.fromEntries(Object.entries(resolved).map(([key, item]) => [key, resolvedDeep(item)]));
+  }
+  return resolved;
 }
 
 /** `value` as a list: a list as it is, nothing as none. */
