@@ -405,6 +405,52 @@ fn a_connector_without_a_documented_schema_takes_no_data_source() {
     );
 }
 
+/// The documented examples that fail their own schema (`_index.md` lists them) are refused
+/// as written, each at the pointer of the value that breaks it: the SharePoint Server pages'
+/// `authType` "OAuth2", the new Exchange connector's `<placeholders>`.
+#[test]
+fn documented_examples_that_fail_their_schema_are_refused_at_the_pointer() {
+    let cases = [
+        (
+            "sharepoint-server-2016",
+            &[
+                "/connectionConfiguration/repositoryEndpointMetadata/repositoryAdditionalProperties/authType",
+            ][..],
+        ),
+        (
+            "sharepoint-server-2019",
+            &[
+                "/connectionConfiguration/repositoryEndpointMetadata/repositoryAdditionalProperties/authType",
+            ][..],
+        ),
+        (
+            "sharepoint-server-subscription",
+            &[
+                "/connectionConfiguration/repositoryEndpointMetadata/repositoryAdditionalProperties/authType",
+            ][..],
+        ),
+        (
+            "microsoft-exchange/new",
+            &[
+                "/connectionConfiguration/secretArn",
+                "/connectionConfiguration/tenantId",
+            ][..],
+        ),
+    ];
+    for (key, pointers) in cases {
+        let example = documented_entry(key)["example"].clone();
+        assert!(example.is_object(), "{key} documents an example");
+        let (code, stderr) = generate(&spec_json(key, &example));
+        assert_eq!(code, Some(2), "{key}: {stderr}");
+        for pointer in pointers {
+            assert!(
+                stderr.contains(&format!("data_source.configuration{pointer}: ")),
+                "{key}: {pointer}\n{stderr}"
+            );
+        }
+    }
+}
+
 /// Gmail, Microsoft Exchange and Microsoft Teams each have two documented data source
 /// connectors; `variant` chooses, and what does not fit the one chosen is refused naming it.
 #[test]
