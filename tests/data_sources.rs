@@ -587,6 +587,65 @@ fn a_secret_the_role_cannot_read_is_refused() {
     );
 }
 
+/// A stack holds several roles, each with its data source: in CloudFormation and Terraform
+/// each data source uses its own role and has its own configuration.
+#[test]
+fn a_stack_wires_each_data_source_to_its_own_role() {
+    use connector_roles::Stack;
+    use connector_roles_generator::render::names::Names;
+
+    let keys = ["rds-mysql", "jira", "microsoft-teams/new"];
+    let mut stack = Stack::new("connectors").unwrap();
+    let mut expected = Vec::new();
+    for key in keys {
+        let mut json_spec = spec_json(key, &configurations()[key]);
+        let name = format!("{}-ds", key.replace('/', "-"));
+        json_spec["name"] = json!(name);
+        json_spec["role_name"] = json!(format!("qbusiness-{}", key.replace('/', "-")));
+        let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
+        let reads_secret = spec
+            .policies()
+            .fields(&spec.parts)
+            .contains(&Field::SecretId);
+        expected.push((
+            Names::stacked(&name),
+            expected_configuration(key, &configurations()[key], reads_secret),
+        ));
+        stack.add(spec).unwrap();
+    }
+    let artifacts = stack
+        .render(&[Format::CloudFormation, Format::Terraform])
+        .unwrap();
+    let text = |suffix: &str| {
+        artifacts
+            .iter()
+            .find(|a| a.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no {suffix}"))
+            .contents
+            .clone()
+    };
+    let template = text("cloudformation/template.yaml");
+    let raw = parse(&template);
+    let evaluated = Evaluated::new(&template, &[], DEPLOYMENT);
+    let module = Module::new(|name| text(&format!("terraform/{name}")), &[], &DEPLOYMENT);
+    for (names, configuration) in &expected {
+        let id = names.logical_id("DataSource");
+        assert_eq!(
+            raw["Resources"][&id]["Properties"]["RoleArn"],
+            json!({ "Fn::GetAtt": [names.logical_id("Role"), "Arn"] }),
+            "{id}"
+        );
+        assert_eq!(
+            evaluated.template[&id]["Properties"]["Configuration"], *configuration,
+            "{id}"
+        );
+        let resource = names.terraform_resource();
+        let data_source = module.data_source(&resource);
+        assert_eq!(data_source["role_arn"], format!("{resource}.arn"));
+        assert_eq!(data_source["configuration"], *configuration, "{resource}");
+    }
+}
+
 /// The real toolchains on every connector's data source; `tools/test` runs them in its
 /// toolchain stage.
 mod real_toolchains {
@@ -632,23 +691,30 @@ mod real_toolchains {
     }
 
     /// cfn-lint (which knows `AWS::QBusiness::DataSource`'s schema) accepts each template and
-    /// HashiCorp's parser each module. (checkov runs on the matrix's data sources, in
+    /// HashiCorp's parser each module, alone and as one stack of every role with its data
+    /// source. (checkov runs on the matrix's data sources, in
     /// `tests/toolchain.rs`: its checks do not look into a data source's configuration.)
     #[test]
     fn linters_accept_every_data_source() {
         let out = tempfile::tempdir().unwrap();
         let mut templates = Vec::new();
         let mut modules = Vec::new();
+        let formats = [Format::CloudFormation, Format::Terraform];
+        // Each alone, and all in one stack, each role with its data source.
+        let mut stack = Stack::new("every-data-source").unwrap();
         for (_, spec, _) in specs() {
-            write_all(
-                out.path(),
-                &render(&spec, &[Format::CloudFormation, Format::Terraform]).unwrap(),
-            )
-            .unwrap();
+            write_all(out.path(), &render(&spec, &formats).unwrap()).unwrap();
             let root = out.path().join(&spec.name);
             templates.push(root.join("cloudformation/template.yaml"));
             modules.push(root.join("terraform"));
+            stack.add(spec).unwrap();
         }
+        write_all(out.path(), &stack.render(&formats).unwrap()).unwrap();
+        templates.push(
+            out.path()
+                .join("every-data-source/cloudformation/template.yaml"),
+        );
+        modules.push(out.path().join("every-data-source/terraform"));
         let mut log = Log::default();
         let mut results = toolchain::cfn_lint(&mut log, &templates);
         if let Some(parsed) = toolchain::hcl2json(&mut log, &modules) {
