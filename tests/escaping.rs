@@ -438,3 +438,222 @@ proptest! {
         accepted_or_rejected(&texts, json_round_trip);
     }
 }
+
+/// The data source's free text: its description, and a key and a string of its
+/// configuration (beside the Box connector's documented ones, which its schema allows). Each
+/// is rejected naming its field, or read back exactly in every format.
+mod data_source {
+    use super::*;
+    use oxc_ast::ast::PropertyKey;
+    use serde_json::{Value, json};
+    use support::cloudformation::{Evaluated, parse};
+    use support::matrix::DEPLOYMENT;
+    use support::terraform::Module;
+
+    /// A description, a configuration key and its value.
+    #[derive(Debug, Clone)]
+    pub(super) struct DataSourceTexts {
+        description: String,
+        key: String,
+        value: String,
+    }
+
+    /// The keys of Box's documented configuration, which this test's key must not be.
+    fn documented_keys() -> Vec<String> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/generator/catalog/data-sources/box.json"
+        );
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut keys: Vec<String> = file["schema"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        keys.extend(["version".to_owned(), "required".to_owned()]);
+        keys
+    }
+
+    /// The Box example spec with the texts, or `None` after checking that each error names
+    /// a data source field with its rule, and that texts every rule accepts are accepted.
+    fn spec_with(texts: &DataSourceTexts) -> Option<RoleSpec> {
+        let configurations: Value =
+            serde_json::from_str(include_str!("reference/data-sources/configurations.json"))
+                .unwrap();
+        let mut configuration = configurations["box"]["configuration"].clone();
+        configuration[&texts.key] = json!(texts.value);
+        let spec = json!({
+            "connector": "box",
+            "name": "files",
+            "values": {
+                "account_id": "111122223333", "region": "us-east-1",
+                "application_id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+                "index_id": "b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+                "secret_id": "qbusiness-box-AbCdEf",
+                "key_id": "1234abcd-12ab-34cd-56ef-1234567890ab",
+            },
+            "data_source": { "description": texts.description, "configuration": configuration },
+        });
+        let result = RoleSpec::from_json(&spec.to_string());
+        let errors = result.as_ref().err().map_or(&[][..], |e| &e.0[..]);
+        for error in errors {
+            assert!(
+                error.path.starts_with("data_source.description")
+                    || error.path.starts_with("data_source.configuration/"),
+                "the error names a data source field: {error}"
+            );
+            assert!(error.rule.len() > 10, "the error states the rule: {error}");
+        }
+        let acceptable = texts.description.chars().count() <= 1000
+            && [&texts.description, &texts.key, &texts.value]
+                .iter()
+                .all(|t| !holds_cdk_token(t))
+            && !documented_keys().contains(&texts.key);
+        if acceptable {
+            assert!(
+                errors.is_empty(),
+                "rejected valid texts {texts:?}: {errors:?}"
+            );
+        }
+        result.ok()
+    }
+
+    fn yaml(spec: &RoleSpec, texts: &DataSourceTexts) {
+        let template = support::artifact(spec, Format::CloudFormation, "template.yaml");
+        let raw = parse(&template);
+        let properties = &raw["Resources"]["DataSource"]["Properties"];
+        assert_eq!(properties["Description"], texts.description);
+        assert_eq!(properties["Configuration"][&texts.key], texts.value);
+        let evaluated = Evaluated::new(&template, &[], DEPLOYMENT);
+        assert_eq!(
+            evaluated.template["DataSource"]["Properties"]["Configuration"][&texts.key],
+            texts.value
+        );
+    }
+
+    fn hcl(spec: &RoleSpec, texts: &DataSourceTexts) {
+        let text = |name: &str| support::artifact(spec, Format::Terraform, name);
+        let data_source = Module::new(text, &[], &DEPLOYMENT).data_source("this");
+        assert_eq!(data_source["description"], texts.description);
+        assert_eq!(data_source["configuration"][&texts.key], texts.value);
+    }
+
+    fn typescript(spec: &RoleSpec, texts: &DataSourceTexts) {
+        let source = support::artifact(spec, Format::Cdk, &format!("lib/{}.ts", spec.name));
+        let allocator = oxc_allocator::Allocator::default();
+        let parsed =
+            oxc_parser::Parser::new(&allocator, &source, oxc_span::SourceType::ts()).parse();
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        assert!(!parsed.panicked, "the parser gave up");
+        let mut found = Properties::default();
+        found.visit_program(&parsed.program);
+        let description = ("description".to_owned(), texts.description.clone());
+        assert_eq!(
+            found.0.iter().filter(|p| **p == description).count(),
+            1,
+            "the data source's description: {:?}",
+            found.0
+        );
+        assert!(
+            found.0.contains(&(texts.key.clone(), texts.value.clone())),
+            "the configuration's {:?}: {:?}",
+            texts.key,
+            found.0
+        );
+    }
+
+    fn json(spec: &RoleSpec, texts: &DataSourceTexts) {
+        let input: Value = serde_json::from_str(&support::artifact(
+            spec,
+            Format::Json,
+            "create-data-source.json",
+        ))
+        .unwrap();
+        assert_eq!(input["description"], texts.description);
+        assert_eq!(input["configuration"][&texts.key], texts.value);
+    }
+
+    /// Every object property whose value is a string literal: its key's value (a computed
+    /// string key included) and its text.
+    #[derive(Default)]
+    struct Properties(Vec<(String, String)>);
+
+    impl<'a> Visit<'a> for Properties {
+        fn visit_object_property(&mut self, property: &ObjectProperty<'a>) {
+            let key = match &property.key {
+                PropertyKey::StringLiteral(literal) => Some(literal.value.to_string()),
+                PropertyKey::StaticIdentifier(identifier) if !property.computed => {
+                    Some(identifier.name.to_string())
+                }
+                _ => None,
+            };
+            if let (Some(key), Expression::StringLiteral(value)) = (key, &property.value) {
+                self.0.push((key, value.value.to_string()));
+            }
+            oxc_ast_visit::walk::walk_object_property(self, property);
+        }
+    }
+
+    type Check = fn(&RoleSpec, &DataSourceTexts);
+
+    const CHECKS: [(&str, Check); 4] = [
+        ("YAML", yaml),
+        ("HCL", hcl),
+        ("TypeScript", typescript),
+        ("JSON", json),
+    ];
+
+    fn each_format(texts: &DataSourceTexts) {
+        if let Some(spec) = spec_with(texts) {
+            for (_, check) in CHECKS {
+                check(&spec, texts);
+            }
+        }
+    }
+
+    #[test]
+    fn corpus_of_nasty_data_source_strings() {
+        for (name, text) in corpus() {
+            let plain = || DataSourceTexts {
+                description: "Files".into(),
+                key: "teamNote".into(),
+                value: "plain".into(),
+            };
+            let cases = [
+                DataSourceTexts {
+                    description: text.clone(),
+                    ..plain()
+                },
+                DataSourceTexts {
+                    key: text.clone(),
+                    ..plain()
+                },
+                DataSourceTexts {
+                    value: text.clone(),
+                    ..plain()
+                },
+                DataSourceTexts {
+                    key: "__proto__".into(),
+                    ..plain()
+                },
+            ];
+            for texts in cases {
+                let result = std::panic::catch_unwind(|| each_format(&texts));
+                assert!(result.is_ok(), "corpus case {name}: {texts:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// At proptest's default 256 cases, in the test stage.
+        #[test]
+        fn every_format_reads_back_every_data_source_text(
+            description in text(), key in text(), value in text()
+        ) {
+            each_format(&DataSourceTexts { description, key, value });
+        }
+    }
+}

@@ -23,6 +23,7 @@ use crate::model::tree::Documented;
 use crate::model::tree::{Key, Node};
 use crate::spec::RoleSpec;
 use crate::spec::properties::{self, DATA_SOURCE_TAGS, Tag};
+use crate::spec::rules::check_not_a_cdk_token;
 
 /// The data source a spec declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,14 +94,25 @@ impl DataSourceSpec {
                 "must be 1 to 1,000 letters, digits, `_` and `-`, starting with a letter or digit (CloudFormation's DisplayName: no spaces or dots), for example orders-mysql".into(),
             );
         }
-        if let Some(description) = &self.description
-            && description.chars().count() > 1000
-        {
-            error(
-                ".description",
-                None,
-                "must be at most 1,000 characters".into(),
-            );
+        if let Some(description) = &self.description {
+            if description.chars().count() > 1000 {
+                error(
+                    ".description",
+                    None,
+                    "must be at most 1,000 characters".into(),
+                );
+            } else if let Err(violation) = check_not_a_cdk_token(description) {
+                error(".description", Some(description), violation.0);
+            }
+        }
+        for (pointer, text) in texts(&Value::Object(self.configuration.clone()), "") {
+            if let Err(violation) = check_not_a_cdk_token(&text) {
+                error(
+                    &format!(".configuration{pointer}"),
+                    Some(&text),
+                    violation.0,
+                );
+            }
         }
         if let Some(schedule) = &self.sync_schedule
             && !schedule.is_empty()
@@ -406,6 +418,29 @@ fn names_same_secret(arn: &Interp, text: &str) -> bool {
     }
     pattern.push('$');
     Regex::new(&pattern).is_ok_and(|regex| regex.is_match(text))
+}
+
+/// Every key and string of `value` (under the JSON pointer `at`), each with the pointer of
+/// the value it is or names.
+fn texts(value: &Value, at: &str) -> Vec<(String, String)> {
+    match value {
+        Value::String(text) => vec![(at.to_owned(), text.clone())],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| texts(item, &format!("{at}/{i}")))
+            .collect(),
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, item)| {
+                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let mut found = vec![(pointer.clone(), key.clone())];
+                found.extend(texts(item, &pointer));
+                found
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The value at `path` of `given`.

@@ -205,6 +205,10 @@ impl Ts<'_> {
 
 /// An object key: bare when it is an identifier (`Sid`), else quoted (`'aws:SourceArn'`).
 fn key(name: &str) -> Cow<'_, str> {
+    // `__proto__: x`, quoted or not, sets an object literal's prototype: computed, it is a key.
+    if name == "__proto__" {
+        return Cow::Borrowed("['__proto__']");
+    }
     let mut chars = name.chars();
     let is_identifier = chars
         .next()
