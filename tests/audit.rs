@@ -171,7 +171,7 @@ fn mutated_policies_report_each_difference() {
     assert_eq!(found.len(), 5, "{found:?}");
     let text = audit(&[&p, &t], &[]);
     assert!(
-        stdout(&text).contains("AllowsAmazonQToGetS3Objects [wider-resource]: Resource `arn:aws:s3:::*` covers the documented"),
+        stdout(&text).contains("AllowsAmazonQToGetS3Objects [high wider-resource]: Resource `arn:aws:s3:::*` covers the documented"),
         "{}",
         stdout(&text)
     );
@@ -218,7 +218,10 @@ Resources:
                 Resource: !ImportValue shared-bucket-objects
 "#;
     let path = file(dir.path(), "template.yaml", template);
+    // Its one role has no trust policy and another name: it is audited when named.
     let output = audit(&[&path], &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = audit(&[&path], &["--format", "json", "--role", "Role"]);
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
     let unresolved: Vec<&str> = report["findings"]
@@ -328,4 +331,363 @@ fn invalid_input_exits_2() {
     let output = audit(&[&path], &["--role", "Nope"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("holds no role Nope"));
+}
+
+/// The generated template of the example spec with `extra` resources (YAML under
+/// `Resources:`) and `parameters` (YAML under `Parameters:`), its role's `RoleName` replaced
+/// by `role_name` (YAML).
+fn template_with(extra: &str, parameters: &str, role_name: &str) -> String {
+    let spec = RoleSpec::from_json(&support::example_spec().to_string()).unwrap();
+    let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
+    let template = template.replace(
+        "      RoleName: \"QBusinessOrdersMySqlConnectorRole\"",
+        &format!("      RoleName: {role_name}"),
+    );
+    let template = template.replacen("Resources:\n", &format!("Resources:\n{extra}"), 1);
+    if parameters.is_empty() {
+        template
+    } else if template.contains("\nParameters:\n") {
+        template.replacen(
+            "\nParameters:\n",
+            &format!("\nParameters:\n{parameters}"),
+            1,
+        )
+    } else {
+        template.replacen(
+            "\nResources:\n",
+            &format!("\nParameters:\n{parameters}Resources:\n"),
+            1,
+        )
+    }
+}
+
+/// A role of another service, named by a parameter whose name ends in `RoleName`.
+const BLUEPRINT: &str = "  BlueprintRole:
+    Type: \"AWS::IAM::Role\"
+    Properties:
+      RoleName: !Ref BlueprintRoleName
+      AssumeRolePolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+";
+
+/// The report's first line and the exit code.
+fn headline(output: &Output) -> (Option<i32>, String) {
+    (
+        output.status.code(),
+        stdout(output).lines().next().unwrap_or_default().to_owned(),
+    )
+}
+
+#[test]
+fn the_role_is_chosen_by_name_or_trust_and_the_report_says_how() {
+    let dir = tempfile::tempdir().unwrap();
+    let blueprint_parameter =
+        "  BlueprintRoleName:\n    Type: String\n    Default: blueprint-lambda\n";
+
+    // Named by the spec's role_name, through a parameter's Default, beside a role whose
+    // parameter ends in RoleName (once read as the connector role's name parameter).
+    let text = template_with(
+        BLUEPRINT,
+        &format!(
+            "{blueprint_parameter}  ConnectorRoleName:\n    Type: String\n    Default: QBusinessOrdersMySqlConnectorRole\n"
+        ),
+        "!Ref ConnectorRoleName",
+    );
+    let path = file(dir.path(), "named.yaml", &text);
+    let (code, first) = headline(&audit(&[&path], &[]));
+    assert_eq!(code, Some(0), "{first}");
+    assert!(
+        first.starts_with("Role of ") && first.contains("(its role name is QBusinessOrdersMySqlConnectorRole, the spec's role_name): the role is exactly the documented"),
+        "{first}"
+    );
+
+    // No role has the spec's name: the only one Amazon Q Business may assume, said so.
+    let text = template_with(
+        BLUEPRINT,
+        blueprint_parameter,
+        "!Sub \"${AWS::StackName}-connector\"",
+    );
+    let path = file(dir.path(), "trusted.yaml", &text);
+    let (code, first) = headline(&audit(&[&path], &[]));
+    assert_eq!(code, Some(0), "{first}");
+    assert!(
+        first.contains("(the only role that qbusiness.amazonaws.com may assume; no role is named QBusinessOrdersMySqlConnectorRole, the spec's role_name)"),
+        "{first}"
+    );
+
+    // --parameter gives the name a parameter has no Default for, and wins over a Default.
+    let text = template_with(BLUEPRINT, blueprint_parameter, "!Ref ConnectorRoleName");
+    let text = text.replacen(
+        "\nParameters:\n",
+        "\nParameters:\n  ConnectorRoleName:\n    Type: String\n",
+        1,
+    );
+    let path = file(dir.path(), "override.yaml", &text);
+    let output = audit(
+        &[&path],
+        &[
+            "--parameter",
+            "ConnectorRoleName=QBusinessOrdersMySqlConnectorRole",
+        ],
+    );
+    let (code, first) = headline(&output);
+    assert_eq!(code, Some(0), "{first}");
+    assert!(
+        first.contains("its role name is QBusinessOrdersMySqlConnectorRole"),
+        "{first}"
+    );
+    let output = audit(
+        &[&path],
+        &["--role", "blueprint-lambda", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        report["role"],
+        format!(
+            "BlueprintRole of {} (chosen by --role blueprint-lambda)",
+            path.display()
+        )
+    );
+
+    // Two roles Amazon Q Business may assume, neither named as the spec says: refused, each
+    // listed with why.
+    let second = support::artifact(
+        &RoleSpec::from_json(&support::example_spec().to_string()).unwrap(),
+        Format::CloudFormation,
+        "template.yaml",
+    );
+    let role_block: String = second
+        .lines()
+        .skip_while(|l| *l != "  Role:")
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let other = format!(
+        "  OtherConnectorRole:\n{}",
+        role_block.replace("QBusinessOrdersMySqlConnectorRole", "QBusinessOtherRole")
+    );
+    let text = template_with(&other, "", "\"QBusinessBillingRole\"");
+    let path = file(dir.path(), "ambiguous.yaml", &text);
+    let output = audit(&[&path], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "cannot tell which role to audit: no role is named QBusinessOrdersMySqlConnectorRole (the spec's role_name), and several trust qbusiness.amazonaws.com; name it with --role. It holds:",
+        "  OtherConnectorRole (role name QBusinessOtherRole): not named QBusinessOrdersMySqlConnectorRole; trusts qbusiness.amazonaws.com",
+        "  Role (role name QBusinessBillingRole): not named QBusinessOrdersMySqlConnectorRole; trusts qbusiness.amazonaws.com",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+}
+
+/// The example's generated policies with `mutate` applied to the permission policy, written
+/// to `dir`: the two paths.
+fn mutated(dir: &Path, mutate: impl Fn(&mut Value)) -> (PathBuf, PathBuf) {
+    let (mut permission, trust) = example_policies();
+    mutate(&mut permission);
+    (
+        file(dir, "permission.json", &permission.to_string()),
+        file(dir, "trust.json", &trust.to_string()),
+    )
+}
+
+/// The statement of `policy` with the Sid `sid`.
+fn statement<'a>(policy: &'a mut Value, sid: &str) -> &'a mut Value {
+    policy["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["Sid"] == sid)
+        .unwrap()
+}
+
+#[test]
+fn the_severity_of_each_finding_decides_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let code = |(p, t): &(PathBuf, PathBuf), extra: &[&str]| audit(&[p, t], extra).status.code();
+
+    // Another Sid, the same grant: information only.
+    let renamed = mutated(dir.path(), |p| {
+        statement(p, "AllowsAmazonQToGetSecret")["Sid"] = json!("ReadTheSecret");
+    });
+    let output = audit(&[&renamed.0, &renamed.1], &["--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let severities: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(severities, [("different-sid", "info")]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(code(&renamed, &["--fail-on", "info"]), Some(1));
+
+    // A documented grant missing: medium.
+    let missing = mutated(dir.path(), |p| {
+        p["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|s| s["Sid"] != "AllowsAmazonQToGetSecret");
+    });
+    assert_eq!(code(&missing, &[]), Some(1));
+    assert_eq!(code(&missing, &["--fail-on", "high"]), Some(0));
+
+    // Any resource: high, whatever the threshold.
+    let wider = mutated(dir.path(), |p| {
+        statement(p, "AllowsAmazonQToGetSecret")["Resource"] = json!("*");
+    });
+    for threshold in ["high", "medium", "info"] {
+        assert_eq!(
+            code(&wider, &["--fail-on", threshold]),
+            Some(1),
+            "{threshold}"
+        );
+    }
+}
+
+#[test]
+fn an_error_is_printed_in_the_reports_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = file(dir.path(), "list.yaml", "- just\n- a list\n");
+    let output = audit(&[&path], &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let error: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(error["error"]["exit_code"], 2);
+    assert!(
+        error["error"]["messages"][0]
+            .as_str()
+            .unwrap()
+            .contains("not a policy document"),
+        "{error}"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("error: "));
+
+    let output = audit(&[&path], &["--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(2));
+    let log: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["level"],
+        "error"
+    );
+}
+
+/// A SARIF log's results: rule, level and where.
+fn sarif_results(log: &Value) -> Vec<(String, String, String, u64)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().to_owned(),
+                r["level"].as_str().unwrap().to_owned(),
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
+                location["region"]["startLine"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_locates_each_finding_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = RoleSpec::from_json(&support::example_spec().to_string()).unwrap();
+    let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
+    let widened = template.replacen(
+        "!Sub \"arn:${AWS::Partition}:s3:::amzn-s3-demo-bucket/*\"",
+        "!Sub \"arn:${AWS::Partition}:s3:::*\"",
+        1,
+    );
+    assert_ne!(widened, template);
+    let path = file(dir.path(), "template.yaml", &widened);
+    let output = audit(&[&path], &["--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let sid_line = widened
+        .lines()
+        .position(|l| l.contains("AllowsAmazonQToGetS3Objects"))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(
+        sarif_results(&log),
+        [(
+            "wider-resource".to_owned(),
+            "error".to_owned(),
+            "template.yaml".to_owned(),
+            sid_line
+        )]
+    );
+}
+
+/// The real SARIF schema; `tools/test` runs it in its toolchain stage.
+mod real_toolchains {
+    use super::*;
+    use support::toolchain::{self, Log};
+
+    /// Every SARIF log `audit` writes (findings of each severity, none, an error) validates
+    /// against the SARIF 2.1.0 schema with Python's jsonschema.
+    #[test]
+    fn sarif_logs_validate_against_the_sarif_schema() {
+        let (Some(python), Some(schema)) = (
+            toolchain::tool(".venv/bin/python", "the SARIF schema check"),
+            toolchain::tool(
+                "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json",
+                "the SARIF schema check",
+            ),
+        ) else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut logs = Vec::new();
+        let mut save = |name: &str, output: Output| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &output.stdout).unwrap();
+            logs.push(path);
+        };
+        let (p, t) = mutated(dir.path(), |p| {
+            statement(p, "AllowsAmazonQToGetSecret")["Resource"] = json!("*");
+            statement(p, "AllowsAmazonQToGetS3Objects")["Sid"] = json!("ReadObjects");
+            p["Statement"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|s| s["Sid"] != "AllowsAmazonQToIngestDocuments");
+        });
+        save("findings.sarif", audit(&[&p, &t], &["--format", "sarif"]));
+        let (p, t) = mutated(dir.path(), |_| {});
+        save("equal.sarif", audit(&[&p, &t], &["--format", "sarif"]));
+        let list = file(dir.path(), "list.yaml", "- a list\n");
+        save("error.sarif", audit(&[&list], &["--format", "sarif"]));
+        let mut log = Log::default();
+        let mut command = std::process::Command::new(python);
+        command
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/support/validate_sarif.py"
+            ))
+            .arg(schema)
+            .args(&logs);
+        let result = log.run("SARIF schema", &mut command);
+        println!("{}", log.0);
+        let stdout = result.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            stdout.lines().filter(|l| l.ends_with(": ok")).count(),
+            3,
+            "{stdout}"
+        );
+    }
 }

@@ -182,6 +182,6 @@ proptest! {
         )
         .unwrap();
         let sources = [connector_roles::audit::Source { name: "input", text: &text }];
-        let _ = connector_roles::audit::audit(&spec, &sources, None);
+        let _ = connector_roles::audit::audit(&spec, &sources, &Default::default());
     }
 }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::data_source::{DataSourceFound, key_arn, secret_pointers};
 use super::grant::{list, read_document, unresolved_what};
 use super::intrinsics::Evaluator;
-use super::{AuditError, Found};
+use super::{AuditError, Candidate, Found, Wanted};
 use crate::model::field::Field;
 use crate::spec::{Bound, RoleSpec};
 
@@ -28,12 +28,15 @@ const ATTACHING: [(&str, &str); 3] = [
     ("AWS::IAM::RolePolicy", "RoleName"),
 ];
 
-/// Reads the role `role` (a logical ID or a role name) of `template`, or its only role.
+/// Reads the role of `template` that `wanted` chooses ([`super::choose`]), every expression
+/// evaluated with the spec's values, the parameters' `Default`s and the `overrides`
+/// (`--parameter`, which win).
 pub fn read(
     template: &Value,
     file: &str,
     spec: &RoleSpec,
-    role: Option<&str>,
+    wanted: Wanted<'_>,
+    overrides: &[(String, String)],
 ) -> Result<Found, AuditError> {
     let resources = template
         .get("Resources")
@@ -43,27 +46,39 @@ pub fn read(
         .iter()
         .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(ROLE))
         .collect();
-    let evaluator =
-        |id: &str| Evaluator::new(template, pseudo(spec), parameters(template, spec, id));
-    let name_of = |id: &str, resource: &Value| {
-        let name = resource.pointer("/Properties/RoleName")?;
-        evaluator(id).eval(name).as_str().map(str::to_owned)
+    let evaluator = |id: Option<&str>| {
+        Evaluator::new(
+            template,
+            pseudo(spec),
+            parameters(template, spec, id, overrides),
+        )
     };
-    let labels: Vec<String> = roles.iter().map(|(id, _)| (*id).clone()).collect();
-    let chosen = super::choose(
-        file,
-        &roles,
-        labels,
-        role.or(spec.role_name.as_deref()),
-        role.is_some(),
-        |(id, resource), wanted| {
-            id.as_str() == wanted || name_of(id, resource).as_deref() == Some(wanted)
-        },
-    )?;
+    // A role's name as the template gives it, without the spec's role name.
+    let unbound = evaluator(None);
+    let candidates: Vec<Candidate> = roles
+        .iter()
+        .map(|(id, resource)| {
+            let name = resource
+                .pointer("/Properties/RoleName")
+                .and_then(|name| unbound.eval(name).as_str().map(str::to_owned));
+            let trust = resource
+                .pointer("/Properties/AssumeRolePolicyDocument")
+                .map(|trust| unbound.eval(trust));
+            Candidate {
+                label: (*id).clone(),
+                name,
+                trusts: trust.is_some_and(|trust| {
+                    read_document(&trust, "a trust policy")
+                        .is_ok_and(|grants| super::trusts(&grants, wanted.services))
+                }),
+            }
+        })
+        .collect();
+    let (chosen, how) = super::choose(file, &candidates, wanted)?;
     let (id, resource) = roles[chosen];
-    let evaluator = evaluator(id);
+    let evaluator = evaluator(Some(id));
     let properties = evaluator.eval(resource.get("Properties").unwrap_or(&Value::Null));
-    let mut found = Found::new(format!("{id} of {file}"));
+    let mut found = Found::new(format!("{id} of {file} ({how})"));
     if let Some(trust) = properties.get("AssumeRolePolicyDocument") {
         found.trust = Some(
             read_document(trust, &format!("the trust policy of {id}"))
@@ -275,26 +290,57 @@ fn url_suffix(spec: &RoleSpec) -> String {
     }
 }
 
-/// The template's parameters named after a field the spec binds, with its value.
-fn parameters(template: &Value, spec: &RoleSpec, role: &str) -> BTreeMap<String, Value> {
-    let prefix = role.strip_suffix("Role").unwrap_or_default();
-    let declared = template
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|parameters| parameters.keys());
+/// The template's parameters with a value: its `Default`, the spec's value for a parameter
+/// named after a field (and, for the role `role`, its `RoleName` parameter), and the
+/// `overrides`, which win. A list parameter's value is a list.
+fn parameters(
+    template: &Value,
+    spec: &RoleSpec,
+    role: Option<&str>,
+    overrides: &[(String, String)],
+) -> BTreeMap<String, Value> {
+    let prefix = role
+        .and_then(|role| role.strip_suffix("Role"))
+        .unwrap_or_default();
+    let Some(declared) = template.get("Parameters").and_then(Value::as_object) else {
+        return BTreeMap::new();
+    };
     declared
-        .filter_map(|name| {
+        .iter()
+        .filter_map(|(name, parameter)| {
+            let is_list = parameter
+                .get("Type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.starts_with("List<") || t == "CommaDelimitedList");
+            let text = |text: &str| {
+                if is_list {
+                    Value::from(text.split(',').map(str::trim).collect::<Vec<_>>())
+                } else {
+                    Value::String(text.to_owned())
+                }
+            };
+            if let Some((_, value)) = overrides.iter().rev().find(|(n, _)| n == name) {
+                return Some((name.clone(), text(value)));
+            }
             let bare = name.strip_prefix(prefix).unwrap_or(name);
-            let value = match Field::ALL.into_iter().find(|f| f.pascal_name() == bare) {
-                Some(field) => match spec.values.get(&field)? {
+            let from_spec = match Field::ALL.into_iter().find(|f| f.pascal_name() == bare) {
+                Some(field) => spec.values.get(&field).map(|bound| match bound {
                     Bound::One(value) => Value::String(value.clone()),
                     Bound::List(values) => Value::from(values.clone()),
-                },
-                None if bare == "RoleName" => Value::String(spec.role_name.clone()?),
-                None => return None,
+                }),
+                None if bare == "RoleName" && role.is_some() => {
+                    spec.role_name.clone().map(Value::String)
+                }
+                None => None,
             };
-            Some((name.clone(), value))
+            let default = || match parameter.get("Default")? {
+                Value::String(value) => Some(text(value)),
+                Value::Number(number) => Some(Value::String(number.to_string())),
+                _ => None,
+            };
+            from_spec
+                .or_else(default)
+                .map(|value| (name.clone(), value))
         })
         .collect()
 }

@@ -8,7 +8,7 @@
 //! such rather than as one missing and one extra value.
 
 use super::describe::{Holds, condition_words, describe};
-use super::finding::{Finding, FindingKind, PolicyKind, listed};
+use super::finding::{Finding, FindingKind, PolicyKind, Severity, listed};
 use super::grant::{Condition, Element, Grant, Text};
 use super::pattern::covers;
 use super::values::{self, Found, Matching, Moved};
@@ -23,15 +23,18 @@ pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec
     for grant in found {
         match &grant.effect {
             Text::Known(effect) if effect == "Allow" => allows.push(grant),
-            Text::Known(effect) => out.push(
-                grant.label(),
-                FindingKind::ExtraStatement,
-                (vec![], vec![effect.clone()]),
-                format!(
-                    "the documentation has no {effect} statement; this one {} (it narrows the role)",
-                    describe(grant)
-                ),
-            ),
+            Text::Known(effect) => {
+                out.push(
+                    grant.label(),
+                    FindingKind::ExtraStatement,
+                    (vec![], vec![effect.clone()]),
+                    format!(
+                        "the documentation has no {effect} statement; this one {} (it narrows the role)",
+                        describe(grant)
+                    ),
+                );
+                out.narrowing();
+            }
             Text::Unresolved(what) => out.push(
                 grant.label(),
                 FindingKind::Unresolved,
@@ -136,10 +139,18 @@ impl Findings {
             policy: self.policy,
             statement,
             kind,
+            severity: kind.severity(),
             documented,
             found,
             message,
         });
+    }
+
+    /// Marks the last finding as one that narrows the role: information only.
+    fn narrowing(&mut self) {
+        if let Some(last) = self.list.last_mut() {
+            last.severity = Severity::Info;
+        }
     }
 
     /// The differences between a documented statement and its counterpart.

@@ -58,6 +58,7 @@ pub fn findings(spec: &RoleSpec, found: &[DataSourceFound], permission: &[Grant]
                 policy: PolicyKind::DataSource,
                 statement: source.id.clone(),
                 kind,
+                severity: kind.severity(),
                 documented: Vec::new(),
                 found,
                 message,

@@ -81,6 +81,157 @@ pub enum FindingKind {
     DataSourceConfiguration,
 }
 
+/// How much a finding matters, for a pipeline deciding whether to fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Worth knowing, grants nothing more or less: another Sid, a narrower grant.
+    Info,
+    /// The role lacks a documented grant (the connector may fail), or the audit could not
+    /// verify something.
+    Medium,
+    /// The role grants more than documented: wider access, a missing or looser condition
+    /// (the confused-deputy conditions among them).
+    High,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        })
+    }
+}
+
+impl FindingKind {
+    /// Every kind, in order.
+    pub const ALL: [FindingKind; 23] = [
+        FindingKind::MissingStatement,
+        FindingKind::ExtraStatement,
+        FindingKind::DifferentSid,
+        FindingKind::MissingPrincipal,
+        FindingKind::ExtraPrincipal,
+        FindingKind::MissingAction,
+        FindingKind::ExtraAction,
+        FindingKind::WiderAction,
+        FindingKind::MissingResource,
+        FindingKind::ExtraResource,
+        FindingKind::WiderResource,
+        FindingKind::WrongAccount,
+        FindingKind::WrongRegion,
+        FindingKind::WrongPartition,
+        FindingKind::MissingCondition,
+        FindingKind::WeakerCondition,
+        FindingKind::DifferentCondition,
+        FindingKind::ExtraCondition,
+        FindingKind::Unresolved,
+        FindingKind::DataSourceRole,
+        FindingKind::DataSourceSecret,
+        FindingKind::DataSourceNetwork,
+        FindingKind::DataSourceConfiguration,
+    ];
+
+    /// The kind's name, as the JSON and SARIF outputs write it: `missing-statement`.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The kind in a sentence, for SARIF's rule descriptions.
+    pub fn description(self) -> &'static str {
+        match self {
+            FindingKind::MissingStatement => {
+                "A documented statement has no counterpart in the role."
+            }
+            FindingKind::ExtraStatement => "The role has a statement the documentation does not.",
+            FindingKind::DifferentSid => {
+                "A statement grants what the documented one does under another Sid."
+            }
+            FindingKind::MissingPrincipal => {
+                "A documented principal is absent from the trust policy."
+            }
+            FindingKind::ExtraPrincipal => {
+                "The trust policy names a principal the documentation does not."
+            }
+            FindingKind::MissingAction => "A documented action is absent.",
+            FindingKind::ExtraAction => {
+                "The role allows an action the documentation does not grant."
+            }
+            FindingKind::WiderAction => {
+                "A wildcard action or NotAction covers documented actions and more."
+            }
+            FindingKind::MissingResource => "A documented resource is absent.",
+            FindingKind::ExtraResource => "The role names a resource the documentation does not.",
+            FindingKind::WiderResource => {
+                "A wildcard resource or NotResource covers documented resources and more."
+            }
+            FindingKind::WrongAccount => {
+                "An ARN or condition value names another account than the documented one."
+            }
+            FindingKind::WrongRegion => "An ARN names another Region than the documented one.",
+            FindingKind::WrongPartition => {
+                "An ARN names another partition than the documented one."
+            }
+            FindingKind::MissingCondition => {
+                "A documented condition is absent: the statement applies without it."
+            }
+            FindingKind::WeakerCondition => "A condition allows more than the documented one.",
+            FindingKind::DifferentCondition => {
+                "A condition differs from the documented one without allowing more."
+            }
+            FindingKind::ExtraCondition => {
+                "A condition the documentation does not have narrows the statement."
+            }
+            FindingKind::Unresolved => {
+                "The audit could not resolve a value, so could not compare it."
+            }
+            FindingKind::DataSourceRole => "A data source of the connector uses another role.",
+            FindingKind::DataSourceSecret => {
+                "A data source names a secret the role may not read or decrypt."
+            }
+            FindingKind::DataSourceNetwork => {
+                "A data source runs in a subnet or security group the role may not use."
+            }
+            FindingKind::DataSourceConfiguration => {
+                "A data source's configuration breaks the connector's documented schema."
+            }
+        }
+    }
+
+    /// The severity of a finding of this kind (an extra `Deny` statement, which narrows the
+    /// role, is the one exception, made where it is found).
+    pub fn severity(self) -> Severity {
+        match self {
+            FindingKind::ExtraStatement
+            | FindingKind::ExtraPrincipal
+            | FindingKind::ExtraAction
+            | FindingKind::WiderAction
+            | FindingKind::ExtraResource
+            | FindingKind::WiderResource
+            | FindingKind::WrongAccount
+            | FindingKind::WrongRegion
+            | FindingKind::WrongPartition
+            | FindingKind::MissingCondition
+            | FindingKind::WeakerCondition => Severity::High,
+            FindingKind::MissingStatement
+            | FindingKind::MissingPrincipal
+            | FindingKind::MissingAction
+            | FindingKind::MissingResource
+            | FindingKind::DifferentCondition
+            | FindingKind::Unresolved
+            | FindingKind::DataSourceRole
+            | FindingKind::DataSourceSecret
+            | FindingKind::DataSourceNetwork
+            | FindingKind::DataSourceConfiguration => Severity::Medium,
+            FindingKind::DifferentSid | FindingKind::ExtraCondition => Severity::Info,
+        }
+    }
+}
+
 /// One difference between a role and its documented policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -90,6 +241,8 @@ pub struct Finding {
     pub statement: String,
     /// What kind of difference.
     pub kind: FindingKind,
+    /// How much it matters.
+    pub severity: Severity,
     /// The documented values concerned.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documented: Vec<String>,

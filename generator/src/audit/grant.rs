@@ -139,7 +139,12 @@ fn read_statement(statement: &Value, position: &str) -> Result<Grant, String> {
     let actions = element("Action", "NotAction");
     let resources = element("Resource", "NotResource");
     let mut grant = Grant {
-        sid: object.get("Sid").and_then(Value::as_str).map(str::to_owned),
+        // An empty Sid is no Sid: the statement is named by its position.
+        sid: object
+            .get("Sid")
+            .and_then(Value::as_str)
+            .filter(|sid| !sid.is_empty())
+            .map(str::to_owned),
         position: position.to_owned(),
         effect: one_text(object.get("Effect")),
         principals,

@@ -23,13 +23,14 @@ pub mod grant;
 pub mod intrinsics;
 pub mod pattern;
 pub mod report;
+pub mod sarif;
 pub mod terraform;
 pub mod values;
 pub mod yaml;
 
 use serde_json::Value;
 
-pub use finding::{Finding, FindingKind, PolicyKind};
+pub use finding::{Finding, FindingKind, PolicyKind, Severity};
 use grant::{Grant, read_document};
 pub use report::Report;
 
@@ -113,15 +114,26 @@ impl Found {
     }
 }
 
-/// Audits the role the `sources` hold (the one named `role` when they hold several) against
-/// the documented policies of `spec`.
+/// How to read the inputs: which role, and the values of template parameters.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The role to audit when an input holds several: its logical ID, Terraform address or
+    /// role name (`--role`).
+    pub role: Option<String>,
+    /// Template parameters' values, as `aws cloudformation deploy --parameter-overrides`
+    /// takes them (`--parameter Name=Value`); a list parameter's value is comma-separated.
+    pub parameters: Vec<(String, String)>,
+}
+
+/// Audits the role the `sources` hold (the one `options` or the spec chooses when they hold
+/// several) against the documented policies of `spec`.
 pub fn audit(
     spec: &RoleSpec,
     sources: &[Source<'_>],
-    role: Option<&str>,
+    options: &Options,
 ) -> Result<Report, AuditError> {
     let spec = concrete(spec)?;
-    let found = read(&spec, sources, role)?;
+    let found = read(&spec, sources, options)?;
     let mut findings = compare_with(&spec, &found);
     findings.extend(data_source::findings(
         &spec,
@@ -191,6 +203,7 @@ fn compare_with(spec: &RoleSpec, found: &Found) -> Vec<Finding> {
             policy: PolicyKind::Permission,
             statement: "(role)".to_owned(),
             kind: FindingKind::Unresolved,
+            severity: FindingKind::Unresolved.severity(),
             documented: Vec::new(),
             found: vec![what.clone()],
             message: format!("{what}, so the role may grant more than audited"),
@@ -236,12 +249,18 @@ fn concrete(spec: &RoleSpec) -> Result<RoleSpec, AuditError> {
 }
 
 /// Reads every input, each as what it is.
-fn read(spec: &RoleSpec, sources: &[Source<'_>], role: Option<&str>) -> Result<Found, AuditError> {
+fn read(spec: &RoleSpec, sources: &[Source<'_>], options: &Options) -> Result<Found, AuditError> {
     let mut all = Found::new(String::new());
     let mut places = Vec::new();
     let mut trust_from: Option<String> = None;
+    let services = services(spec);
+    let wanted = Wanted {
+        role: options.role.as_deref(),
+        role_name: spec.role_name.as_deref(),
+        services: &services,
+    };
     for source in sources {
-        let found = read_one(spec, source, role)?;
+        let found = read_one(spec, source, wanted, &options.parameters)?;
         places.push(found.role.clone());
         if let Some(trust) = found.trust {
             if let Some(first) = &trust_from {
@@ -262,7 +281,12 @@ fn read(spec: &RoleSpec, sources: &[Source<'_>], role: Option<&str>) -> Result<F
     Ok(all)
 }
 
-fn read_one(spec: &RoleSpec, source: &Source<'_>, role: Option<&str>) -> Result<Found, AuditError> {
+fn read_one(
+    spec: &RoleSpec,
+    source: &Source<'_>,
+    wanted: Wanted<'_>,
+    parameters: &[(String, String)],
+) -> Result<Found, AuditError> {
     let file = source.name;
     let value: Value = match serde_json::from_str(source.text) {
         Ok(value) => value,
@@ -284,15 +308,9 @@ fn read_one(spec: &RoleSpec, source: &Source<'_>, role: Option<&str>) -> Result<
         }
         Ok(found)
     } else if value.get("format_version").is_some() {
-        terraform::read(
-            &value,
-            file,
-            role,
-            spec.role_name.as_deref(),
-            &data_source::secret_pointers(spec),
-        )
+        terraform::read(&value, file, wanted, &data_source::secret_pointers(spec))
     } else if value.get("Resources").is_some() {
-        cloudformation::read(&value, file, spec, role)
+        cloudformation::read(&value, file, spec, wanted, parameters)
     } else {
         Err(AuditError::unreadable(
             file,
@@ -301,16 +319,39 @@ fn read_one(spec: &RoleSpec, source: &Source<'_>, role: Option<&str>) -> Result<
     }
 }
 
-/// The index of the role to audit among `candidates`: the one `wanted` names (by `is`), or
-/// the only one. `explicit` says `wanted` came from `--role` and must match.
-fn choose<T>(
+/// A role an input holds, as the choice of the role to audit sees it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Its logical ID, or its Terraform address.
+    pub label: String,
+    /// Its role name where the input resolves it without the spec's values (a template's
+    /// literal, a parameter's `Default` or `--parameter`; a state's `name`).
+    pub name: Option<String>,
+    /// Whether its trust policy lets the connector's service principal assume it.
+    pub trusts: bool,
+}
+
+/// What says which role to audit: `--role`, the spec's `role_name`, and the connector's
+/// service principals (`qbusiness.amazonaws.com`).
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    /// `--role`: a logical ID, Terraform address or role name.
+    pub role: Option<&'a str>,
+    /// The spec's `role_name`.
+    pub role_name: Option<&'a str>,
+    /// The service principals the documented trust policy names.
+    pub services: &'a [String],
+}
+
+/// The index of the role to audit among `candidates`, and how it was chosen, in words: the
+/// one `--role` names (by label or name), else the one whose name is the spec's `role_name`,
+/// else the only one whose trust policy names the connector's service principal. Otherwise
+/// an error that lists every candidate with why it was not chosen.
+pub fn choose(
     file: &str,
-    candidates: &[T],
-    labels: Vec<String>,
-    wanted: Option<&str>,
-    explicit: bool,
-    is: impl Fn(&T, &str) -> bool,
-) -> Result<usize, AuditError> {
+    candidates: &[Candidate],
+    wanted: Wanted<'_>,
+) -> Result<(usize, String), AuditError> {
     let error = |message: String| AuditError::Role {
         file: file.to_owned(),
         message,
@@ -318,26 +359,113 @@ fn choose<T>(
     if candidates.is_empty() {
         return Err(error("holds no IAM role".to_owned()));
     }
-    if let Some(wanted) = wanted {
-        if let Some(index) = candidates.iter().position(|c| is(c, wanted)) {
-            return Ok(index);
-        }
-        if explicit {
-            return Err(error(format!(
-                "holds no role {wanted} (it holds {})",
-                labels.join(", ")
-            )));
-        }
+    let services = wanted.services.join(" or ");
+    let named = |c: &Candidate, name: &str| c.label == name || c.name.as_deref() == Some(name);
+    if let Some(role) = wanted.role {
+        return match candidates.iter().position(|c| named(c, role)) {
+            Some(index) => Ok((index, format!("chosen by --role {role}"))),
+            None => Err(error(format!(
+                "holds no role {role} (by logical ID, address or role name); it holds:{}",
+                listing(candidates, |c| why_not(c, None, &services))
+            ))),
+        };
     }
-    if candidates.len() == 1 {
-        Ok(0)
+    if let Some(name) = wanted.role_name
+        && let Some(index) = candidates
+            .iter()
+            .position(|c| c.name.as_deref() == Some(name))
+    {
+        return Ok((
+            index,
+            format!("its role name is {name}, the spec's role_name"),
+        ));
+    }
+    let trusting: Vec<usize> = (0..candidates.len())
+        .filter(|&i| candidates[i].trusts)
+        .collect();
+    if let [index] = trusting[..] {
+        let unnamed = match wanted.role_name {
+            Some(name) => format!("; no role is named {name}, the spec's role_name"),
+            None => String::new(),
+        };
+        return Ok((
+            index,
+            format!("the only role that {services} may assume{unnamed}"),
+        ));
+    }
+    let why = match (wanted.role_name, trusting.len()) {
+        (Some(name), 0) => {
+            format!("no role is named {name} (the spec's role_name), and none trusts {services}")
+        }
+        (Some(name), _) => {
+            format!("no role is named {name} (the spec's role_name), and several trust {services}")
+        }
+        (None, 0) => format!("the spec names no role_name, and no role trusts {services}"),
+        (None, _) => format!("the spec names no role_name, and several roles trust {services}"),
+    };
+    Err(error(format!(
+        "cannot tell which role to audit: {why}; name it with --role. It holds:{}",
+        listing(candidates, |c| why_not(c, wanted.role_name, &services))
+    )))
+}
+
+/// Whether the trust policy `trust` lets one of `services` (`qbusiness.amazonaws.com`)
+/// assume the role.
+pub fn trusts(trust: &[Grant], services: &[String]) -> bool {
+    trust.iter().any(|grant| {
+        grant
+            .principals
+            .values
+            .iter()
+            .filter_map(|value| value.known()?.strip_prefix("Service:"))
+            .any(|value| services.iter().any(|s| s == value))
+    })
+}
+
+/// The service principals the documented trust policy of `spec` names.
+fn services(spec: &RoleSpec) -> Vec<String> {
+    let model = RoleModel::new(spec);
+    let grants = read_document(
+        &tree::documented(&model.trust_policy),
+        "the documented policy",
+    )
+    .expect("the JSON renderer writes policy documents the reader reads");
+    let mut services: Vec<String> = grants
+        .iter()
+        .flat_map(|grant| &grant.principals.values)
+        .filter_map(|value| value.known()?.strip_prefix("Service:").map(str::to_owned))
+        .collect();
+    services.dedup();
+    services
+}
+
+/// Each candidate on its own line: label, name, and `reason`.
+fn listing(candidates: &[Candidate], reason: impl Fn(&Candidate) -> String) -> String {
+    candidates
+        .iter()
+        .map(|c| {
+            format!(
+                "\n  {} (role name {}): {}",
+                c.label,
+                c.name.as_deref().unwrap_or("not resolved"),
+                reason(c)
+            )
+        })
+        .collect()
+}
+
+/// Why `candidate` was not chosen by its name or its trust policy.
+fn why_not(candidate: &Candidate, role_name: Option<&str>, services: &str) -> String {
+    let name = match role_name {
+        Some(wanted) => format!("not named {wanted}"),
+        None => "no role_name to match".to_owned(),
+    };
+    let trust = if candidate.trusts {
+        format!("trusts {services}")
     } else {
-        Err(error(format!(
-            "holds {} roles ({}); name one with --role",
-            candidates.len(),
-            labels.join(", ")
-        )))
-    }
+        format!("its trust policy does not name {services}")
+    };
+    format!("{name}; {trust}")
 }
 
 #[cfg(test)]
@@ -373,7 +501,7 @@ mod tests {
                 text: &trust,
             },
         ];
-        audit(spec, &sources, None).unwrap()
+        audit(spec, &sources, &Options::default()).unwrap()
     }
 
     fn statement<'a>(policy: &'a mut Value, sid: &str) -> &'a mut Value {
@@ -519,7 +647,7 @@ mod tests {
     #[test]
     fn open_values_and_unreadable_inputs_are_errors() {
         let open = RoleSpec::default_spec();
-        let error = audit(&open, &[], None).unwrap_err();
+        let error = audit(&open, &[], &Options::default()).unwrap_err();
         assert!(
             error.to_string().contains("values.application_id"),
             "{error}"
@@ -531,7 +659,7 @@ mod tests {
                 name: "x.txt",
                 text: "- just\n- a list\n",
             }],
-            None,
+            &Options::default(),
         )
         .unwrap_err();
         assert!(matches!(error, AuditError::Unreadable { .. }), "{error}");

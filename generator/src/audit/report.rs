@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::finding::{Finding, PolicyKind};
+use super::finding::{Finding, PolicyKind, Severity};
 use crate::model::status::Status;
 
 /// What an audit found.
@@ -30,6 +30,11 @@ impl Report {
     /// Whether the role is exactly the documented one (as far as the inputs show it).
     pub fn is_equal(&self) -> bool {
         self.findings.is_empty()
+    }
+
+    /// Whether a finding is at least as severe as `threshold`: what makes `audit` exit 1.
+    pub fn fails(&self, threshold: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= threshold)
     }
 
     /// The report as JSON, with `equal` first.
@@ -78,8 +83,9 @@ impl Report {
             for finding in findings {
                 let _ = writeln!(
                     out,
-                    "  {} [{}]: {}",
+                    "  {} [{} {}]: {}",
                     finding.statement,
+                    finding.severity,
                     kind_name(finding),
                     finding.message
                 );
@@ -97,8 +103,5 @@ impl Report {
 
 /// The finding's kind as in the JSON output: `missing-statement`.
 fn kind_name(finding: &Finding) -> String {
-    serde_json::to_value(finding.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    finding.kind.name()
 }

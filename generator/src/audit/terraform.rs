@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::data_source::{DataSourceFound, key_arn};
 use super::grant::{Grant, list, read_document};
-use super::{AuditError, Found};
+use super::{AuditError, Candidate, Found, Wanted};
 
 /// The Cloud Control provider's data source resource.
 const DATA_SOURCE: &str = "awscc_qbusiness_data_source";
@@ -38,14 +38,13 @@ impl Resource<'_> {
     }
 }
 
-/// Reads the role `role` (an address or a role name) of `show` output, or its only role, and
-/// the data sources, with the KMS key of the secret at each of `secret_pointers` where the
-/// state gives it.
+/// Reads the role of `show` output that `wanted` chooses ([`super::choose`]), and the data
+/// sources, with the KMS key of the secret at each of `secret_pointers` where the state gives
+/// it.
 pub fn read(
     show: &Value,
     file: &str,
-    role: Option<&str>,
-    spec_role_name: Option<&str>,
+    wanted: Wanted<'_>,
     secret_pointers: &[String],
 ) -> Result<Found, AuditError> {
     let root = show
@@ -58,17 +57,20 @@ pub fn read(
         .iter()
         .filter(|r| r.kind == "aws_iam_role")
         .collect();
-    let labels: Vec<String> = roles.iter().map(|r| r.address.clone()).collect();
-    let chosen = super::choose(
-        file,
-        &roles,
-        labels,
-        role.or(spec_role_name),
-        role.is_some(),
-        |r, wanted| r.address == wanted || r.value("name") == Some(wanted),
-    )?;
+    let candidates: Vec<Candidate> = roles
+        .iter()
+        .map(|role| Candidate {
+            label: role.address.clone(),
+            name: role.value("name").map(str::to_owned),
+            trusts: role.value("assume_role_policy").is_some_and(|policy| {
+                read_document(&Value::String(policy.to_owned()), "a trust policy")
+                    .is_ok_and(|grants| super::trusts(&grants, wanted.services))
+            }),
+        })
+        .collect();
+    let (chosen, how) = super::choose(file, &candidates, wanted)?;
     let role = roles[chosen];
-    let mut found = Found::new(format!("{} of {file}", role.address));
+    let mut found = Found::new(format!("{} of {file} ({how})", role.address));
     let config = show.pointer("/configuration/root_module").map(index_config);
     let config = config.as_ref();
     let names_role = |resource: &Resource, key: &str| {
@@ -353,6 +355,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The role named `role` by --role.
+    fn named(role: &str) -> Wanted<'_> {
+        Wanted {
+            role: Some(role),
+            role_name: None,
+            services: &[],
+        }
+    }
+
     fn policy(action: &str) -> String {
         json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Action": action, "Resource": "*" }] })
             .to_string()
@@ -380,8 +391,11 @@ mod tests {
                 ] }]
             } }
         });
-        let found = read(&show, "show.json", None, None, &[]).unwrap();
-        assert_eq!(found.role, "module.roles.aws_iam_role.this of show.json");
+        let found = read(&show, "show.json", named("r"), &[]).unwrap();
+        assert_eq!(
+            found.role,
+            "module.roles.aws_iam_role.this of show.json (chosen by --role r)"
+        );
         assert_eq!(found.trust.unwrap().len(), 1);
         let actions: Vec<_> = found
             .permission
@@ -407,7 +421,7 @@ mod tests {
                 { "address": "aws_iam_role_policy.this", "expressions": { "role": { "references": ["aws_iam_role.this.id", "aws_iam_role.this"] } } }
             ] } }
         });
-        let found = read(&show, "plan.json", None, None, &[]).unwrap();
+        let found = read(&show, "plan.json", named("aws_iam_role.this"), &[]).unwrap();
         assert_eq!(found.permission.unwrap().len(), 1);
         assert_eq!(
             strip_index("module.a[0].aws_iam_role.this[\"x\"]"),
@@ -432,7 +446,7 @@ mod tests {
                 { "address": "awscc_qbusiness_data_source.this", "expressions": { "role_arn": { "references": ["aws_iam_role.this.arn", "aws_iam_role.this"] } } }
             ] } }
         });
-        let found = read(&show, "plan.json", None, None, &[]).unwrap();
+        let found = read(&show, "plan.json", named("aws_iam_role.this"), &[]).unwrap();
         let [source] = found.data_sources.as_slice() else {
             panic!("{:?}", found.data_sources);
         };
@@ -445,6 +459,35 @@ mod tests {
         assert_eq!(
             found.unverified,
             ["the configuration of awscc_qbusiness_data_source.later is known only after apply"]
+        );
+    }
+
+    #[test]
+    fn the_role_the_service_may_assume_is_chosen_among_several() {
+        let trust = |service: &str| {
+            json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
+                "Principal": { "Service": service }, "Action": "sts:AssumeRole" }] })
+            .to_string()
+        };
+        let show = json!({
+            "format_version": "1.0",
+            "values": { "root_module": { "resources": [
+                { "address": "aws_iam_role.lambda", "mode": "managed", "type": "aws_iam_role",
+                  "values": { "name": "fn", "assume_role_policy": trust("lambda.amazonaws.com") } },
+                { "address": "aws_iam_role.connector", "mode": "managed", "type": "aws_iam_role",
+                  "values": { "name": "c", "assume_role_policy": trust("qbusiness.amazonaws.com") } }
+            ] } }
+        });
+        let services = ["qbusiness.amazonaws.com".to_owned()];
+        let wanted = Wanted {
+            role: None,
+            role_name: Some("QBusinessConnector"),
+            services: &services,
+        };
+        let found = read(&show, "show.json", wanted, &[]).unwrap();
+        assert_eq!(
+            found.role,
+            "aws_iam_role.connector of show.json (the only role that qbusiness.amazonaws.com may assume; no role is named QBusinessConnector, the spec's role_name)"
         );
     }
 }

@@ -66,14 +66,22 @@ impl Failure {
         Failure::Io(message.to_string())
     }
 
+    /// The exit code and the problems, each a message.
+    pub fn parts(&self) -> (u8, Vec<String>) {
+        match self {
+            Failure::Invalid(messages) => (INVALID, messages.clone()),
+            Failure::Io(message) => (IO, vec![message.clone()]),
+            Failure::ClosedPipe => (CLOSED_PIPE, Vec::new()),
+        }
+    }
+
     /// Reports the failure on standard error, each problem on a line starting `error: `,
     /// and returns its exit code. The one place that prints errors.
     pub fn exit(self) -> ExitCode {
-        let (code, messages) = match self {
-            Failure::Invalid(messages) => (INVALID, messages),
-            Failure::Io(message) => (IO, vec![message]),
-            Failure::ClosedPipe => return ExitCode::from(CLOSED_PIPE),
-        };
+        let (code, messages) = self.parts();
+        if matches!(self, Failure::ClosedPipe) {
+            return ExitCode::from(code);
+        }
         let mut stderr = io::stderr().lock();
         for message in messages {
             // Nothing more can be said when standard error fails too.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use connector_roles::RoleSpec;
-use connector_roles::audit::{Source, audit};
+use connector_roles::audit::{Options, Severity, Source, audit, sarif};
 
 use crate::failure::{self, Done, Failure};
 use crate::input;
@@ -24,22 +24,76 @@ pub struct AuditArgs {
     #[arg(long)]
     name: Option<String>,
     /// The role to audit when a template or state holds several: its logical ID, its
-    /// Terraform address or its role name.
+    /// Terraform address or its role name. Without it, the role whose name is the spec's
+    /// role_name, else the only role the connector's service principal may assume.
     #[arg(long)]
     role: Option<String>,
-    /// How to print the report.
+    /// A template parameter's value, as `aws cloudformation deploy --parameter-overrides`
+    /// takes it (a list's elements comma-separated); repeatable. It wins over the spec's
+    /// values and the parameter's Default.
+    #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = parameter)]
+    parameters: Vec<(String, String)>,
+    /// How to print the report: text for reviewers, JSON for scripts, SARIF 2.1.0 for code
+    /// scanning. With json and sarif an error is printed in that format too (and on standard
+    /// error).
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
+    /// The least severity that makes the audit exit 1: high (wider access, a missing or
+    /// looser condition), medium (also a missing documented grant, a data source that would
+    /// fail, what could not be resolved) or info (any difference, a Sid or a narrower grant
+    /// too).
+    #[arg(long, value_enum, default_value_t = FailOn::Medium)]
+    fail_on: FailOn,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ReportFormat {
     Text,
     Json,
+    Sarif,
 }
 
-/// Prints the report; exits 0 when the role is the documented one, 1 when it differs.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    High,
+    Medium,
+    Info,
+}
+
+impl From<FailOn> for Severity {
+    fn from(fail_on: FailOn) -> Severity {
+        match fail_on {
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+/// Prints the report; exits 0 when no finding reaches `--fail-on`, 1 when one does. An error
+/// is also printed as JSON or SARIF on standard output when the report would be.
 pub fn run(args: &AuditArgs) -> Result<Done, Failure> {
+    let result = report(args);
+    if let Err(failure) = &result {
+        let (code, messages) = failure.parts();
+        let printed = match args.format {
+            ReportFormat::Text => None,
+            ReportFormat::Json => Some(
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "error": { "exit_code": code, "messages": messages }
+                }))
+                .expect("errors serialize"),
+            ),
+            ReportFormat::Sarif => Some(sarif::failed(&messages)),
+        };
+        if let Some(text) = printed.filter(|_| !messages.is_empty()) {
+            failure::print(&format!("{text}\n"))?;
+        }
+    }
+    result
+}
+
+fn report(args: &AuditArgs) -> Result<Done, Failure> {
     let spec = spec(args)?;
     let texts = args
         .inputs
@@ -52,16 +106,36 @@ pub fn run(args: &AuditArgs) -> Result<Done, Failure> {
         .iter()
         .map(|(name, text)| Source { name, text })
         .collect();
-    let report = audit(&spec, &sources, args.role.as_deref()).map_err(Failure::invalid)?;
+    let options = Options {
+        role: args.role.clone(),
+        parameters: args.parameters.clone(),
+    };
+    let report = audit(&spec, &sources, &options).map_err(Failure::invalid)?;
     match args.format {
         ReportFormat::Text => failure::print(&report.text())?,
         ReportFormat::Json => failure::print(&format!("{}\n", report.json()))?,
+        ReportFormat::Sarif => failure::print(&format!("{}\n", sarif::log(&report, &sources)))?,
     }
-    Ok(if report.is_equal() {
-        Done::Success
-    } else {
+    Ok(if report.fails(args.fail_on.into()) {
         Done::Differs
+    } else {
+        Done::Success
     })
+}
+
+/// `Name=Value`: a parameter's name (letters and digits, as CloudFormation names them) and
+/// its value.
+fn parameter(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value))
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            Ok((name.to_owned(), value.to_owned()))
+        }
+        _ => Err(format!(
+            "{text:?} is not NAME=VALUE with a parameter's name (letters and digits), as in ApplicationId=a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+        )),
+    }
 }
 
 /// The one declaration of the spec file to audit against.
