@@ -691,3 +691,103 @@ mod real_toolchains {
         );
     }
 }
+
+/// The common real shape: the application and index created in the same stack and named by
+/// `!GetAtt`, a bucket parameter named its own way with a `Default`; the role is exactly the
+/// documented one, with nothing left unresolved.
+#[test]
+fn application_and_index_of_the_same_stack_and_parameter_defaults_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let application = "  QBusinessApp:
+    Type: \"AWS::QBusiness::Application\"
+    Properties:
+      DisplayName: orders
+  QBusinessIndex:
+    Type: \"AWS::QBusiness::Index\"
+    Properties:
+      ApplicationId: !GetAtt QBusinessApp.ApplicationId
+      DisplayName: orders
+";
+    let text = template_with(
+        application,
+        "  S3DataSourceBucket:\n    Type: String\n    Default: amzn-s3-demo-bucket\n",
+        "\"QBusinessOrdersMySqlConnectorRole\"",
+    )
+    .replace(
+        "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111/index/b2c3d4e5-6789-01bc-def0-EXAMPLE22222",
+        "${QBusinessApp.ApplicationId}/index/${QBusinessIndex.IndexId}",
+    )
+    .replace(
+        "application/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111\"",
+        "application/${QBusinessApp.ApplicationId}\"",
+    )
+    .replace("s3:::amzn-s3-demo-bucket/*", "s3:::${S3DataSourceBucket}/*")
+    .replace(
+        "\"qbusiness_111122223333_a1b2c3d4-5678-90ab-cdef-EXAMPLE11111_*\"",
+        "!Sub \"qbusiness_${AWS::AccountId}_${QBusinessApp.ApplicationId}_*\"",
+    );
+    assert!(
+        !text.contains("EXAMPLE11111") && !text.contains("amzn-s3-demo-bucket/"),
+        "{text}"
+    );
+    let path = file(dir.path(), "stack.yaml", &text);
+    let output = audit(&[&path], &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["findings"], json!([]));
+
+    // Two applications: which is the spec's is not said, so what names one is unresolved.
+    let two = text.replacen(
+        "Resources:\n",
+        "Resources:\n  OtherApp:\n    Type: \"AWS::QBusiness::Application\"\n",
+        1,
+    );
+    let path = file(dir.path(), "two.yaml", &two);
+    let kinds = kinds(&audit(&[&path], &["--format", "json"]));
+    // One finding for each grant an unresolved value blocks, and none besides.
+    assert_eq!(
+        kinds,
+        [
+            "AllowsAmazonQToIngestDocuments",
+            "AllowsAmazonQToIngestPrincipalMapping",
+            "AllowsAmazonQToCreateAndDeleteNIForSpecificTag",
+            "AllowsAmazonQToCreateNetworkInterfacePermission",
+            "AllowsAmazonQToAssumeRoleForServicePrincipal",
+        ]
+        .map(|sid| (sid.to_owned(), "unresolved".to_owned()))
+    );
+}
+
+/// A condition narrowed inside the documented pattern is narrower, information only: not also
+/// a weaker one, nor a documented value no longer accepted.
+#[test]
+fn a_narrowed_condition_is_narrower_not_weaker() {
+    let dir = tempfile::tempdir().unwrap();
+    let (p, t) = mutated(dir.path(), |p| {
+        statement(p, "AllowsAmazonQToDecryptSecret")["Condition"]["StringLike"]["kms:ViaService"] =
+            json!("secretsmanager.us-east-1.amazonaws.com");
+    });
+    let output = audit(&[&p, &t], &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let findings: Vec<(&str, &str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [(
+            "narrower-condition",
+            "info",
+            "condition `kms:ViaService` accepts `secretsmanager.us-east-1.amazonaws.com` where the documentation accepts `secretsmanager.*.amazonaws.com`, which matches it and more (narrower)"
+        )]
+    );
+}

@@ -1044,9 +1044,10 @@ fn audit_checks_a_terraform_states_data_source() {
     );
 }
 
-/// In a template, a secret created beside the data source (`!Ref` of an
-/// `AWS::SecretsManager::Secret`) is reported once as unresolved, not as a schema violation,
-/// and its `KmsKeyId` is checked against the role's `kms:Decrypt`.
+/// In a template, a secret created beside the data source (`!Ref` of its one
+/// `AWS::SecretsManager::Secret`) is the spec's secret, and its `KmsKeyId` is checked against
+/// the role's `kms:Decrypt`; with two secrets, which one is the spec's is not said: reported
+/// once as unresolved, not as a schema violation.
 #[test]
 fn audit_checks_the_kms_key_of_a_secret_in_the_template() {
     let json_spec = spec_json("rds-mysql", &configurations()["rds-mysql"]);
@@ -1075,6 +1076,20 @@ fn audit_checks_the_kms_key_of_a_secret_in_the_template() {
     };
     let audit = |input: String| audit_findings(dir.path(), &spec_path, "template.yaml", &input);
     let (code, findings) = audit(with_secret("1234abcd-12ab-34cd-56ef-1234567890ab"));
+    assert_eq!((code, findings.len()), (Some(0), 0), "{findings:?}");
+    let (code, findings) = audit(with_secret("0000abcd-12ab-34cd-56ef-1234567890ab"));
+    assert_eq!(code, Some(1));
+    let kinds: Vec<&str> = findings.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(kinds, ["data-source-secret"], "{findings:?}");
+    assert!(findings[0].1.contains(
+        "key/0000abcd-12ab-34cd-56ef-1234567890ab`, which the role may not decrypt with"
+    ));
+    let two = with_secret("1234abcd-12ab-34cd-56ef-1234567890ab").replacen(
+        "Resources:\n",
+        "Resources:\n  OtherSecret:\n    Type: \"AWS::SecretsManager::Secret\"\n",
+        1,
+    );
+    let (code, findings) = audit(two);
     assert_eq!(code, Some(1));
     assert_eq!(
         findings,
@@ -1084,10 +1099,4 @@ fn audit_checks_the_kms_key_of_a_secret_in_the_template() {
                 .to_owned()
         )],
     );
-    let (_, findings) = audit(with_secret("0000abcd-12ab-34cd-56ef-1234567890ab"));
-    let kinds: Vec<&str> = findings.iter().map(|f| f.0.as_str()).collect();
-    assert_eq!(kinds, ["data-source-secret", "unresolved"], "{findings:?}");
-    assert!(findings[0].1.contains(
-        "key/0000abcd-12ab-34cd-56ef-1234567890ab`, which the role may not decrypt with"
-    ));
 }

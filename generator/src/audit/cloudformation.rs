@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::data_source::{DataSourceFound, key_arn, secret_pointers};
 use super::grant::{list, read_document, unresolved_what};
-use super::intrinsics::Evaluator;
+use super::intrinsics::{Evaluator, Identity};
 use super::{AuditError, Candidate, Found, Wanted};
 use crate::model::field::Field;
 use crate::spec::{Bound, RoleSpec};
@@ -46,12 +46,14 @@ pub fn read(
         .iter()
         .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(ROLE))
         .collect();
+    let known = identities(resources, spec);
     let evaluator = |id: Option<&str>| {
         Evaluator::new(
             template,
             pseudo(spec),
             parameters(template, spec, id, overrides),
         )
+        .with_resources(known.clone())
     };
     // A role's name as the template gives it, without the spec's role name.
     let unbound = evaluator(None);
@@ -287,6 +289,104 @@ fn url_suffix(spec: &RoleSpec) -> String {
     match spec.scalar(Field::Partition) {
         Some("aws-cn") => "amazonaws.com.cn".to_owned(),
         _ => "amazonaws.com".to_owned(),
+    }
+}
+
+/// What the template's resources are whose identity the spec gives: the one
+/// `AWS::QBusiness::Application` is the spec's application, the one `AWS::QBusiness::Index`
+/// its index, the one `AWS::SecretsManager::Secret` its secret and the one `AWS::KMS::Key` its
+/// key. A type the template holds several of is left unresolved: which one is the spec's is
+/// not said.
+fn identities(
+    resources: &serde_json::Map<String, Value>,
+    spec: &RoleSpec,
+) -> BTreeMap<String, Identity> {
+    let value = |field| spec.scalar(field).map(str::to_owned);
+    let (Some(partition), Some(region), Some(account)) = (
+        value(Field::Partition),
+        value(Field::Region),
+        value(Field::AccountId),
+    ) else {
+        return BTreeMap::new();
+    };
+    let arn =
+        |service: &str, rest: &str| format!("arn:{partition}:{service}:{region}:{account}:{rest}");
+    let application = value(Field::ApplicationId);
+    let mut known = BTreeMap::new();
+    let kinds: [(&str, Option<Identity>); 4] = [
+        (
+            "AWS::QBusiness::Application",
+            application.clone().map(|app| Identity {
+                reference: Some(app.clone()),
+                attributes: BTreeMap::from([
+                    (
+                        "ApplicationArn",
+                        arn("qbusiness", &format!("application/{app}")),
+                    ),
+                    ("ApplicationId", app),
+                ]),
+            }),
+        ),
+        (
+            "AWS::QBusiness::Index",
+            application
+                .zip(value(Field::IndexId))
+                .map(|(app, index)| Identity {
+                    reference: Some(format!("{app}|{index}")),
+                    attributes: BTreeMap::from([
+                        (
+                            "IndexArn",
+                            arn("qbusiness", &format!("application/{app}/index/{index}")),
+                        ),
+                        ("IndexId", index),
+                    ]),
+                }),
+        ),
+        (
+            "AWS::SecretsManager::Secret",
+            value(Field::SecretId).map(|secret| {
+                let secret_arn = arn("secretsmanager", &format!("secret:{secret}"));
+                Identity {
+                    reference: Some(secret_arn.clone()),
+                    attributes: BTreeMap::from([("Id", secret_arn)]),
+                }
+            }),
+        ),
+        (
+            "AWS::KMS::Key",
+            value(Field::KeyId).map(|key| Identity {
+                reference: Some(key.clone()),
+                attributes: BTreeMap::from([
+                    ("Arn", arn("kms", &format!("key/{key}"))),
+                    ("KeyId", key),
+                ]),
+            }),
+        ),
+    ];
+    for (kind, identity) in kinds {
+        let Some(identity) = identity else { continue };
+        let mut of_kind = resources
+            .iter()
+            .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(kind));
+        if let (Some((id, resource)), None) = (of_kind.next(), of_kind.next())
+            && names_the_spec_secret(kind, resource, spec)
+        {
+            known.insert(id.clone(), identity);
+        }
+    }
+    known
+}
+
+/// Whether `resource` of type `kind` can be the spec's: a secret whose literal `Name` is
+/// not the name of the spec's `secret_id` (its name before Secrets Manager's `-` and six
+/// characters) is another secret; every other resource can be.
+fn names_the_spec_secret(kind: &str, resource: &Value, spec: &RoleSpec) -> bool {
+    let name = resource.pointer("/Properties/Name").and_then(Value::as_str);
+    match (kind, name, spec.scalar(Field::SecretId)) {
+        ("AWS::SecretsManager::Secret", Some(name), Some(secret)) => secret
+            .strip_prefix(name)
+            .is_some_and(|suffix| suffix.len() == 7 && suffix.starts_with('-')),
+        _ => true,
     }
 }
 

@@ -10,7 +10,7 @@
 use super::describe::{Holds, condition_words, describe};
 use super::finding::{Finding, FindingKind, PolicyKind, Severity, listed};
 use super::grant::{Condition, Element, Grant, Text};
-use super::pattern::covers;
+use super::pattern::{self, covers};
 use super::values::{self, Found, Matching, Moved};
 
 /// Every difference between the `documented` statements of a policy and the role's.
@@ -18,6 +18,7 @@ pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec
     let mut out = Findings {
         policy,
         list: Vec::new(),
+        blocked: Vec::new(),
     };
     let mut allows = Vec::new();
     for grant in found {
@@ -125,6 +126,8 @@ fn known(values: &[Text]) -> impl Iterator<Item = &str> {
 struct Findings {
     policy: PolicyKind,
     list: Vec<Finding>,
+    /// What the statement being compared holds unresolved, reported once when it is done.
+    blocked: Vec<String>,
 }
 
 impl Findings {
@@ -179,12 +182,18 @@ impl Findings {
             self.element(&name, holds, d, f, ignore_case);
         }
         self.conditions(&name, documented, found);
-        for what in &found.unresolved {
+        let mut blocked: Vec<String> = std::mem::take(&mut self.blocked);
+        blocked.extend(found.unresolved.iter().cloned());
+        blocked.dedup();
+        if !blocked.is_empty() {
             self.push(
                 name.clone(),
                 FindingKind::Unresolved,
-                (vec![], vec![what.clone()]),
-                format!("could not resolve {what}, so it was not compared"),
+                (vec![], blocked.clone()),
+                format!(
+                    "could not resolve {}, so what it stands for was not compared (no other finding is reported for it)",
+                    listed(&blocked)
+                ),
             );
         }
     }
@@ -221,11 +230,7 @@ impl Findings {
         let sorted = values::sort(&documented.values, &found.values, matching);
         for value in &sorted.found {
             match value {
-                Found::Unresolved(what) => self.unresolved(
-                    name,
-                    what,
-                    format!("a {noun} could not be resolved ({what}), so it was not compared"),
-                ),
+                Found::Unresolved(what) => self.blocked.push(what.clone()),
                 Found::Covering { value, covered } => self.push(
                     name.to_owned(),
                     wider_kind,
@@ -240,7 +245,12 @@ impl Findings {
             }
         }
         self.moved(name, noun, &sorted.moved);
-        for value in sorted.missing {
+        // A documented value may be what an unresolved value stands for: not called missing.
+        let unresolved = sorted
+            .found
+            .iter()
+            .any(|value| matches!(value, Found::Unresolved(_)));
+        for value in sorted.missing.into_iter().filter(|_| !unresolved) {
             let message = match holds {
                 Holds::Principals => format!("does not trust the documented principal `{value}`"),
                 Holds::Actions => format!("does not allow the documented action `{value}`"),
@@ -270,16 +280,6 @@ impl Findings {
             };
             self.push(name.to_owned(), extra_kind, (vec![], vec![value]), message);
         }
-    }
-
-    /// A value that could not be resolved, so was not compared.
-    fn unresolved(&mut self, name: &str, what: &str, message: String) {
-        self.push(
-            name.to_owned(),
-            FindingKind::Unresolved,
-            (vec![], vec![what.to_owned()]),
-            message,
-        );
     }
 
     /// Each documented value the role has with another account, region or partition.
@@ -370,18 +370,41 @@ impl Findings {
         };
         let key = &documented.key;
         let sorted = values::sort(&documented.values, &found.values, matching);
+        let mut unresolved = false;
         for value in &sorted.found {
             if let Found::Unresolved(what) = value {
-                let message = format!(
-                    "a value of condition `{key}` could not be resolved ({what}), so it was not compared"
-                );
-                self.unresolved(name, what, message);
+                self.blocked.push(what.clone());
+                unresolved = true;
             }
         }
         self.moved(name, &format!("condition `{key}`"), &sorted.moved);
+        // A value the documented glob matches is narrower, not more: IAM's `...Like` and
+        // `Arn...` operators match the documented value as a pattern.
+        let globs = documented.operator.contains("Like") || documented.operator.starts_with("Arn");
+        let narrowed = |value: &str| {
+            documented
+                .values
+                .iter()
+                .filter_map(Text::known)
+                .find(|glob| globs && pattern::covers(glob, value, false))
+                .map(str::to_owned)
+        };
+        let mut replaced: Vec<String> = Vec::new();
         for value in sorted.found {
             let (covered, value, message) = match value {
                 Found::Unresolved(_) => continue,
+                Found::Extra(value) if let Some(glob) = narrowed(&value) => {
+                    self.push(
+                        name.to_owned(),
+                        FindingKind::NarrowerCondition,
+                        (vec![glob.clone()], vec![value.clone()]),
+                        format!(
+                            "condition `{key}` accepts `{value}` where the documentation accepts `{glob}`, which matches it and more (narrower)"
+                        ),
+                    );
+                    replaced.push(glob);
+                    continue;
+                }
                 Found::Extra(value) => {
                     let message = format!(
                         "condition `{key}` also accepts `{value}`, which the documentation does not"
@@ -403,7 +426,11 @@ impl Findings {
                 message,
             );
         }
-        for value in sorted.missing {
+        let missing = sorted
+            .missing
+            .into_iter()
+            .filter(|value| !unresolved && !replaced.contains(value));
+        for value in missing {
             self.push(
                 name.to_owned(),
                 FindingKind::DifferentCondition,

@@ -68,6 +68,8 @@ pub enum FindingKind {
     DifferentCondition,
     /// A condition the documentation does not have: narrower than documented.
     ExtraCondition,
+    /// A condition value the documented pattern matches: narrower than documented.
+    NarrowerCondition,
     /// Something the audit could not resolve or read, so could not compare.
     Unresolved,
     /// A data source of the connector uses another role.
@@ -107,7 +109,7 @@ impl fmt::Display for Severity {
 
 impl FindingKind {
     /// Every kind, in order.
-    pub const ALL: [FindingKind; 23] = [
+    pub const ALL: [FindingKind; 24] = [
         FindingKind::MissingStatement,
         FindingKind::ExtraStatement,
         FindingKind::DifferentSid,
@@ -126,6 +128,7 @@ impl FindingKind {
         FindingKind::WeakerCondition,
         FindingKind::DifferentCondition,
         FindingKind::ExtraCondition,
+        FindingKind::NarrowerCondition,
         FindingKind::Unresolved,
         FindingKind::DataSourceRole,
         FindingKind::DataSourceSecret,
@@ -186,6 +189,9 @@ impl FindingKind {
             FindingKind::ExtraCondition => {
                 "A condition the documentation does not have narrows the statement."
             }
+            FindingKind::NarrowerCondition => {
+                "A condition accepts a value the documented pattern matches: narrower."
+            }
             FindingKind::Unresolved => {
                 "The audit could not resolve a value, so could not compare it."
             }
@@ -227,7 +233,9 @@ impl FindingKind {
             | FindingKind::DataSourceSecret
             | FindingKind::DataSourceNetwork
             | FindingKind::DataSourceConfiguration => Severity::Medium,
-            FindingKind::DifferentSid | FindingKind::ExtraCondition => Severity::Info,
+            FindingKind::DifferentSid
+            | FindingKind::ExtraCondition
+            | FindingKind::NarrowerCondition => Severity::Info,
         }
     }
 }

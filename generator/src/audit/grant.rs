@@ -218,13 +218,20 @@ fn one_text(value: Option<&Value>) -> Text {
 fn texts(value: &Value, element: &str, unresolved_parts: &mut Vec<String>) -> Vec<Text> {
     match value {
         Value::Array(items) => items.iter().map(|item| one_text(Some(item))).collect(),
-        Value::Object(_) if unresolved_what(value).is_some() => {
+        // A whole list that is unresolved (a list parameter): its elements are not known.
+        Value::Object(_) if unresolved_what(value).is_some() && element_is_list(value) => {
             let what = unresolved_what(value).unwrap_or_default();
             unresolved_parts.push(format!("{element}: {what}"));
             Vec::new()
         }
         other => vec![one_text(Some(other))],
     }
+}
+
+/// Whether the unresolved `value` stands for a list (a list parameter, `!Split`), not one
+/// value.
+fn element_is_list(value: &Value) -> bool {
+    unresolved_what(value).is_some_and(|what| what.contains("List") || what.starts_with("!Split"))
 }
 
 /// `"*"`, or `{"Service": ..., "AWS": ...}` as `KIND:value` strings.

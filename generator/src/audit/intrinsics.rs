@@ -27,6 +27,18 @@ pub struct Evaluator<'a> {
     pseudo: BTreeMap<&'static str, String>,
     /// The values of the template's parameters the spec gives.
     parameters: BTreeMap<String, Value>,
+    /// What `!Ref` and `!GetAtt` of the template's resources whose identity the spec gives
+    /// evaluate to.
+    resources: BTreeMap<String, Identity>,
+}
+
+/// What a resource of the template is known to be: its `!Ref` and its attributes.
+#[derive(Debug, Clone, Default)]
+pub struct Identity {
+    /// What `!Ref` gives.
+    pub reference: Option<String>,
+    /// What `!GetAtt` gives, by attribute.
+    pub attributes: BTreeMap<&'static str, String>,
 }
 
 fn is_no_value(value: &Value) -> bool {
@@ -61,6 +73,25 @@ impl<'a> Evaluator<'a> {
             template,
             pseudo,
             parameters,
+            resources: BTreeMap::new(),
+        }
+    }
+
+    /// The evaluator with `resources` known: their `!Ref` and `!GetAtt` resolve.
+    pub fn with_resources(mut self, resources: BTreeMap<String, Identity>) -> Evaluator<'a> {
+        self.resources = resources;
+        self
+    }
+
+    /// `!GetAtt resource.attribute`, as a string or an unresolved marker.
+    fn attribute(&self, resource: &str, attribute: &str) -> Value {
+        match self
+            .resources
+            .get(resource)
+            .and_then(|identity| identity.attributes.get(attribute))
+        {
+            Some(value) => Value::String(value.clone()),
+            None => unresolved(format!("!GetAtt {resource}.{attribute}")),
         }
     }
 
@@ -111,6 +142,20 @@ impl<'a> Evaluator<'a> {
                 None => malformed(),
             },
             "Fn::Sub" => self.sub(argument, depth),
+            "Fn::GetAtt" => {
+                let pair = match argument {
+                    Value::String(dotted) => dotted.split_once('.'),
+                    Value::Array(items) => items
+                        .first()
+                        .and_then(Value::as_str)
+                        .zip(items.get(1).and_then(Value::as_str)),
+                    _ => None,
+                };
+                match pair {
+                    Some((resource, attribute)) => self.attribute(resource, attribute),
+                    None => malformed(),
+                }
+            }
             "Fn::Join" => match args(2) {
                 Some(args) => join(&args[0], &args[1]).unwrap_or_else(|| {
                     unresolved(first_unresolved(&args).unwrap_or_else(|| short(name, argument)))
@@ -182,6 +227,13 @@ impl<'a> Evaluator<'a> {
         if let Some(value) = self.parameters.get(name) {
             return value.clone();
         }
+        if let Some(reference) = self
+            .resources
+            .get(name)
+            .and_then(|identity| identity.reference.as_ref())
+        {
+            return Value::String(reference.clone());
+        }
         let declared = |section: &str| {
             self.template
                 .get(section)
@@ -232,8 +284,10 @@ impl<'a> Evaluator<'a> {
             }
             let value = match variables.get(name) {
                 Some(value) => self.eval_at(value, depth + 1),
-                None if name.contains('.') => unresolved(format!("!GetAtt {name}")),
-                None => self.reference(name),
+                None => match name.split_once('.') {
+                    Some((resource, attribute)) => self.attribute(resource, attribute),
+                    None => self.reference(name),
+                },
             };
             match value.as_str() {
                 Some(text) => out.push_str(text),
