@@ -791,3 +791,86 @@ fn a_narrowed_condition_is_narrower_not_weaker() {
         )]
     );
 }
+
+/// The findings of a JSON report: statement, kind and severity.
+fn findings_of(output: &Output) -> Vec<(String, String, String)> {
+    let report: Value = serde_json::from_str(&stdout(output)).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["statement"].as_str().unwrap().to_owned(),
+                f["kind"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Statements split differently grant the same: information only. Split so that a part
+/// loses its condition, the widening is reported, high.
+#[test]
+fn statements_are_compared_by_what_they_grant() {
+    let dir = tempfile::tempdir().unwrap();
+    let split = |p: &mut Value, keep_condition: bool| {
+        let statements = p["Statement"].as_array_mut().unwrap();
+        let at = statements
+            .iter()
+            .position(|s| s["Sid"] == "AllowsAmazonQToIngestPrincipalMapping")
+            .unwrap();
+        let mut groups = statements[at].clone();
+        groups["Sid"] = json!("Groups");
+        groups["Action"] = json!([
+            "qbusiness:PutGroup",
+            "qbusiness:DeleteGroup",
+            "qbusiness:ListGroups"
+        ]);
+        let mut users = statements[at].clone();
+        users["Sid"] = json!("Users");
+        users["Action"] = json!(["qbusiness:UpdateUser", "qbusiness:CreateUser"]);
+        statements.splice(at..=at, [groups, users]);
+        let at = statements
+            .iter()
+            .position(|s| s["Sid"] == "AllowsAmazonQToCreateAndDeleteNIForSpecificTag")
+            .unwrap();
+        let mut delete = statements[at].clone();
+        delete["Sid"] = json!("DeleteInterfaces");
+        delete["Action"] = json!("ec2:DeleteNetworkInterface");
+        if !keep_condition {
+            delete.as_object_mut().unwrap().remove("Condition");
+        }
+        statements[at]["Action"] = json!("ec2:CreateNetworkInterface");
+        statements.push(delete);
+    };
+    let (p, t) = mutated(dir.path(), |p| split(p, true));
+    let output = audit(&[&p, &t], &["--format", "json"]);
+    assert_eq!(
+        findings_of(&output),
+        [
+            (
+                "AllowsAmazonQToIngestPrincipalMapping",
+                "different-sid",
+                "info"
+            ),
+            ("Users", "regrouped", "info"),
+            ("DeleteInterfaces", "regrouped", "info"),
+        ]
+        .map(|(s, k, v)| (s.to_owned(), k.to_owned(), v.to_owned()))
+    );
+    assert_eq!(output.status.code(), Some(0));
+
+    let (p, t) = mutated(dir.path(), |p| split(p, false));
+    let output = audit(&[&p, &t], &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let findings = findings_of(&output);
+    assert!(
+        findings.contains(&(
+            "DeleteInterfaces".to_owned(),
+            "extra-statement".to_owned(),
+            "high".to_owned()
+        )),
+        "{findings:?}"
+    );
+}

@@ -7,6 +7,7 @@
 //! from the documented one only in an account ID, a region or a partition is reported as
 //! such rather than as one missing and one extra value.
 
+use super::coverage;
 use super::describe::{Holds, condition_words, describe};
 use super::finding::{Finding, FindingKind, PolicyKind, Severity, listed};
 use super::grant::{Condition, Element, Grant, Text};
@@ -19,6 +20,8 @@ pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec
         policy,
         list: Vec::new(),
         blocked: Vec::new(),
+        documented: documented.iter().collect(),
+        allows: Vec::new(),
     };
     let mut allows = Vec::new();
     for grant in found {
@@ -44,10 +47,23 @@ pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec
             ),
         }
     }
+    out.allows = allows.clone();
     let pairs = pair(documented, &allows);
     for (grant, counterpart) in documented.iter().zip(&pairs) {
         match counterpart {
             Some(j) => out.statement(grant, allows[*j]),
+            None if coverage::granted_by(grant, &allows) => {
+                let by = granted_by_labels(grant, &allows);
+                out.push(
+                    grant.label(),
+                    FindingKind::Regrouped,
+                    (vec![grant.label()], by.clone()),
+                    format!(
+                        "is granted by the role's {}, which group the documented statements differently: the same actions, resources and conditions",
+                        listed(&by)
+                    ),
+                );
+            }
             None => out.push(
                 grant.label(),
                 FindingKind::MissingStatement,
@@ -59,8 +75,19 @@ pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec
             ),
         }
     }
+    let documented_all: Vec<&Grant> = documented.iter().collect();
     for (j, grant) in allows.iter().enumerate() {
-        if !pairs.contains(&Some(j)) {
+        if !pairs.contains(&Some(j)) && coverage::granted_by(grant, &documented_all) {
+            out.push(
+                grant.label(),
+                FindingKind::Regrouped,
+                (
+                    granted_by_labels(grant, &documented_all),
+                    vec![grant.label()],
+                ),
+                "grants only what documented statements grant, grouped differently".to_owned(),
+            );
+        } else if !pairs.contains(&Some(j)) {
             out.push(
                 grant.label(),
                 FindingKind::ExtraStatement,
@@ -70,6 +97,15 @@ pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec
         }
     }
     out.list
+}
+
+/// The labels of the statements among `by` that grant part of what `grant` does.
+fn granted_by_labels(grant: &Grant, by: &[&Grant]) -> Vec<String> {
+    let atoms = coverage::atoms(grant).unwrap_or_default();
+    by.iter()
+        .filter(|other| atoms.iter().any(|atom| coverage::covers(other, atom)))
+        .map(|other| other.label())
+        .collect()
 }
 
 /// For each documented statement, the index of its counterpart among `found`.
@@ -123,14 +159,18 @@ fn known(values: &[Text]) -> impl Iterator<Item = &str> {
 }
 
 /// The findings of one policy, each under its statement.
-struct Findings {
+struct Findings<'g> {
     policy: PolicyKind,
     list: Vec<Finding>,
     /// What the statement being compared holds unresolved, reported once when it is done.
     blocked: Vec<String>,
+    /// Every documented statement, and every `Allow` statement of the role: a value one
+    /// statement lacks or adds may be granted by another, as it is documented.
+    documented: Vec<&'g Grant>,
+    allows: Vec<&'g Grant>,
 }
 
-impl Findings {
+impl Findings<'_> {
     fn push(
         &mut self,
         statement: String,
@@ -179,7 +219,7 @@ impl Findings {
         .into_iter()
         .zip(ignore_case)
         {
-            self.element(&name, holds, d, f, ignore_case);
+            self.element(&name, holds, (d, f), (documented, found), ignore_case);
         }
         self.conditions(&name, documented, found);
         let mut blocked: Vec<String> = std::mem::take(&mut self.blocked);
@@ -202,8 +242,8 @@ impl Findings {
         &mut self,
         name: &str,
         holds: Holds,
-        documented: &Element,
-        found: &Element,
+        (documented, found): (&Element, &Element),
+        (documented_grant, found_grant): (&Grant, &Grant),
         ignore_case: bool,
     ) {
         let [missing_kind, extra_kind, wider_kind] = holds.kinds();
@@ -250,7 +290,15 @@ impl Findings {
             .found
             .iter()
             .any(|value| matches!(value, Found::Unresolved(_)));
-        for value in sorted.missing.into_iter().filter(|_| !unresolved) {
+        // A documented value another statement of the role grants as documented (statements
+        // split differently) is not missing; nor is a value of the role's that another
+        // documented statement grants (statements merged) extra.
+        let allows = self.allows.clone();
+        let documented_all = self.documented.clone();
+        let missing = sorted.missing.into_iter().filter(|value| {
+            !unresolved && !coverage::value_granted_by(documented_grant, value, &allows)
+        });
+        for value in missing {
             let message = match holds {
                 Holds::Principals => format!("does not trust the documented principal `{value}`"),
                 Holds::Actions => format!("does not allow the documented action `{value}`"),
@@ -267,6 +315,9 @@ impl Findings {
             let Found::Extra(value) = value else {
                 continue;
             };
+            if coverage::value_granted_by(found_grant, &value, &documented_all) {
+                continue;
+            }
             let message = match holds {
                 Holds::Principals => {
                     format!("also trusts `{value}`, which the documentation does not")

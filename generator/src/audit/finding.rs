@@ -38,6 +38,9 @@ pub enum FindingKind {
     ExtraStatement,
     /// The counterpart of a documented statement has another Sid.
     DifferentSid,
+    /// Statements that grant exactly what documented ones do, grouped differently (merged
+    /// or split).
+    Regrouped,
     /// A documented principal is absent.
     MissingPrincipal,
     /// A principal the documentation does not name, or `NotPrincipal`.
@@ -109,10 +112,11 @@ impl fmt::Display for Severity {
 
 impl FindingKind {
     /// Every kind, in order.
-    pub const ALL: [FindingKind; 24] = [
+    pub const ALL: [FindingKind; 25] = [
         FindingKind::MissingStatement,
         FindingKind::ExtraStatement,
         FindingKind::DifferentSid,
+        FindingKind::Regrouped,
         FindingKind::MissingPrincipal,
         FindingKind::ExtraPrincipal,
         FindingKind::MissingAction,
@@ -153,6 +157,9 @@ impl FindingKind {
             FindingKind::ExtraStatement => "The role has a statement the documentation does not.",
             FindingKind::DifferentSid => {
                 "A statement grants what the documented one does under another Sid."
+            }
+            FindingKind::Regrouped => {
+                "Statements grant what documented ones do, merged or split differently."
             }
             FindingKind::MissingPrincipal => {
                 "A documented principal is absent from the trust policy."
@@ -234,6 +241,7 @@ impl FindingKind {
             | FindingKind::DataSourceNetwork
             | FindingKind::DataSourceConfiguration => Severity::Medium,
             FindingKind::DifferentSid
+            | FindingKind::Regrouped
             | FindingKind::ExtraCondition
             | FindingKind::NarrowerCondition => Severity::Info,
         }

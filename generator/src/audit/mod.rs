@@ -16,6 +16,7 @@
 
 pub mod cloudformation;
 pub mod compare;
+pub mod coverage;
 pub mod data_source;
 pub mod describe;
 pub mod finding;
