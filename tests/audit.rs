@@ -874,3 +874,121 @@ fn statements_are_compared_by_what_they_grant() {
         "{findings:?}"
     );
 }
+
+/// `terraform show -json` as the Cloud Control provider's `awscc_iam_role` writes it, with the
+/// example's generated policies; and a first plan, whose permission policy is known only
+/// after apply: one unresolved finding, no documented grant called missing.
+#[test]
+fn awscc_roles_and_first_plans_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (permission, trust) = example_policies();
+    let state = json!({
+        "format_version": "1.0",
+        "values": { "root_module": { "resources": [
+            { "address": "awscc_iam_role.connector", "mode": "managed", "type": "awscc_iam_role",
+              "values": {
+                  "role_name": "QBusinessOrdersMySqlConnectorRole",
+                  "assume_role_policy_document": trust.to_string(),
+                  "policies": [{ "policy_name": "permissions", "policy_document": permission.to_string() }]
+              } }
+        ] } }
+    });
+    let path = file(dir.path(), "state.json", &state.to_string());
+    let output = audit(&[&path], &[]);
+    let (code, first) = headline(&output);
+    assert_eq!(code, Some(0), "{}", stdout(&output));
+    assert!(
+        first.starts_with("awscc_iam_role.connector of ")
+            && first.contains("(its role name is QBusinessOrdersMySqlConnectorRole, the spec's role_name): the role is exactly"),
+        "{first}"
+    );
+
+    let plan = json!({
+        "format_version": "1.2",
+        "planned_values": { "root_module": { "resources": [
+            { "address": "aws_iam_role.this", "mode": "managed", "type": "aws_iam_role",
+              "values": { "name": "QBusinessOrdersMySqlConnectorRole", "assume_role_policy": trust.to_string() } },
+            { "address": "aws_iam_role_policy.this", "mode": "managed", "type": "aws_iam_role_policy",
+              "values": { "name": "permissions" } }
+        ] } },
+        "configuration": { "root_module": { "resources": [
+            { "address": "aws_iam_role_policy.this", "expressions": { "role": { "references": ["aws_iam_role.this.id", "aws_iam_role.this"] } } }
+        ] } }
+    });
+    let path = file(dir.path(), "plan.json", &plan.to_string());
+    let output = audit(&[&path], &["--format", "json"]);
+    assert_eq!(
+        findings_of(&output),
+        [(
+            "(role)".to_owned(),
+            "unresolved".to_owned(),
+            "medium".to_owned()
+        )]
+    );
+}
+
+/// A SAM template: the transform, and a function whose `Policies` make a role for Lambda
+/// (not a connector role): the connector role is the one audited.
+#[test]
+fn sam_templates_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let function = "  Sync:
+    Type: \"AWS::Serverless::Function\"
+    Properties:
+      Runtime: python3.12
+      Handler: sync.handler
+      CodeUri: src/
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - Statement:
+            - Effect: Allow
+              Action: qbusiness:StartDataSourceSyncJob
+              Resource: \"*\"
+";
+    let text = template_with(function, "", "\"QBusinessOrdersMySqlConnectorRole\"");
+    let text = format!("Transform: AWS::Serverless-2016-10-31\n{text}");
+    let path = file(dir.path(), "sam.yaml", &text);
+    let output = audit(&[&path], &[]);
+    let (code, first) = headline(&output);
+    assert_eq!(code, Some(0), "{}", stdout(&output));
+    assert!(first.starts_with("Role of "), "{first}");
+}
+
+/// What `generate --format json` writes for a spec that leaves `source_account` open is the
+/// documented role for that spec: its placeholder is the role's account.
+#[test]
+fn the_generated_json_of_an_open_source_account_is_the_documented_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut json_spec = support::example_spec();
+    json_spec["values"]
+        .as_object_mut()
+        .unwrap()
+        .remove("source_account");
+    let spec_path = file(dir.path(), "spec.json", &json_spec.to_string());
+    let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
+    let text = |name| support::artifact(&spec, Format::Json, name);
+    assert!(text("trust-policy.json").contains("{{source_account}}"));
+    let p = file(
+        dir.path(),
+        "permission.json",
+        &text("permission-policy.json"),
+    );
+    let t = file(dir.path(), "trust.json", &text("trust-policy.json"));
+    let output = Command::new(BIN)
+        .arg("audit")
+        .args([&p, &t])
+        .arg("--spec")
+        .arg(&spec_path)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["findings"], json!([]));
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("{{source_account}} in the input is read as 111122223333"),
+        "{report}"
+    );
+}

@@ -22,6 +22,42 @@ use super::{AuditError, Candidate, Found, Wanted};
 /// The Cloud Control provider's data source resource.
 const DATA_SOURCE: &str = "awscc_qbusiness_data_source";
 
+/// A role resource type and the names of its attributes: hashicorp/aws's `aws_iam_role`, and
+/// the Cloud Control provider's `awscc_iam_role` (what HashiCorp's own Amazon Q Business
+/// examples use).
+struct RoleType {
+    kind: &'static str,
+    name: &'static str,
+    trust: &'static str,
+    inline: &'static str,
+    inline_name: &'static str,
+    inline_policy: &'static str,
+}
+
+const ROLE_TYPES: [RoleType; 2] = [
+    RoleType {
+        kind: "aws_iam_role",
+        name: "name",
+        trust: "assume_role_policy",
+        inline: "inline_policy",
+        inline_name: "name",
+        inline_policy: "policy",
+    },
+    RoleType {
+        kind: "awscc_iam_role",
+        name: "role_name",
+        trust: "assume_role_policy_document",
+        inline: "policies",
+        inline_name: "policy_name",
+        inline_policy: "policy_document",
+    },
+];
+
+/// The attribute names of `resource`'s role type, if it is a role.
+fn role_type(resource: &Resource<'_>) -> Option<&'static RoleType> {
+    ROLE_TYPES.iter().find(|t| t.kind == resource.kind)
+}
+
 /// One resource of the state or plan.
 struct Resource<'a> {
     /// `aws_iam_role.this`, `module.roles.aws_iam_role.this[0]`.
@@ -53,29 +89,29 @@ pub fn read(
         .ok_or_else(|| AuditError::unreadable(file, "no values or planned_values in it"))?;
     let mut resources = Vec::new();
     collect(root, &mut resources);
-    let roles: Vec<&Resource> = resources
+    let roles: Vec<(&Resource, &RoleType)> = resources
         .iter()
-        .filter(|r| r.kind == "aws_iam_role")
+        .filter_map(|r| Some((r, role_type(r)?)))
         .collect();
     let candidates: Vec<Candidate> = roles
         .iter()
-        .map(|role| Candidate {
+        .map(|(role, attributes)| Candidate {
             label: role.address.clone(),
-            name: role.value("name").map(str::to_owned),
-            trusts: role.value("assume_role_policy").is_some_and(|policy| {
+            name: role.value(attributes.name).map(str::to_owned),
+            trusts: role.value(attributes.trust).is_some_and(|policy| {
                 read_document(&Value::String(policy.to_owned()), "a trust policy")
                     .is_ok_and(|grants| super::trusts(&grants, wanted.services))
             }),
         })
         .collect();
     let (chosen, how) = super::choose(file, &candidates, wanted)?;
-    let role = roles[chosen];
+    let (role, attributes) = roles[chosen];
     let mut found = Found::new(format!("{} of {file} ({how})", role.address));
     let config = show.pointer("/configuration/root_module").map(index_config);
     let config = config.as_ref();
     let names_role = |resource: &Resource, key: &str| {
         let name = resource.value(key);
-        name.is_some() && (name == role.value("name") || name == role.value("id"))
+        name.is_some() && (name == role.value(attributes.name) || name == role.value("id"))
             || config.is_some_and(|config| {
                 references(
                     config,
@@ -87,7 +123,7 @@ pub fn read(
                 .any(|r| strip_index(r) == strip_index(&role.address))
             })
     };
-    match role.value("assume_role_policy") {
+    match role.value(attributes.trust) {
         Some(policy) => {
             found.trust = Some(document(
                 file,
@@ -103,13 +139,13 @@ pub fn read(
     let mut permission: Vec<Grant> = Vec::new();
     // Sets and indexes: a state with 20,000 attachments is read in linear time.
     let mut names: HashSet<String> = HashSet::new();
-    for inline in list(role.values, "/inline_policy") {
+    for inline in list(role.values, &format!("/{}", attributes.inline)) {
         let name = inline
-            .get("name")
+            .get(attributes.inline_name)
             .and_then(Value::as_str)
             .unwrap_or_default();
         if let Some(policy) = inline
-            .get("policy")
+            .get(attributes.inline_policy)
             .and_then(Value::as_str)
             .filter(|p| !p.is_empty())
         {
