@@ -992,3 +992,113 @@ fn the_generated_json_of_an_open_source_account_is_the_documented_role() {
         "{report}"
     );
 }
+
+/// A Terraform module as teams write it: the Cloud Control provider's `awscc_iam_role`, its
+/// trust policy from an `aws_iam_policy_document` data source, its permission policy a
+/// `jsonencode` naming a local and the application created beside it, its name a variable's
+/// default. Audited as written (the folder), exactly the documented role; with `--var`
+/// naming another role, refused; with the application's ID in a plan known only after apply,
+/// the same role is audited as written.
+#[test]
+fn terraform_modules_are_audited_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (permission, _) = example_policies();
+    let expression = hcl::to_expression(&permission).unwrap();
+    let permission_hcl = hcl::format::to_string(&expression)
+        .unwrap()
+        .replace("111122223333", "${local.account}")
+        .replace(
+            "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+            "${awscc_qbusiness_application.app.application_id}",
+        );
+    let main = format!(
+        r#"data "aws_caller_identity" "current" {{}}
+
+locals {{
+  account = data.aws_caller_identity.current.account_id
+}}
+
+resource "awscc_qbusiness_application" "app" {{
+  display_name = "orders"
+}}
+
+data "aws_iam_policy_document" "trust" {{
+  statement {{
+    sid     = "AllowsAmazonQToAssumeRoleForServicePrincipal"
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["qbusiness.amazonaws.com"]
+    }}
+    condition {{
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account]
+    }}
+    condition {{
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:qbusiness:us-east-1:${{local.account}}:application/${{awscc_qbusiness_application.app.application_id}}"]
+    }}
+  }}
+}}
+
+resource "awscc_iam_role" "connector" {{
+  role_name                   = var.role_name
+  assume_role_policy_document = data.aws_iam_policy_document.trust.json
+  policies = [{{
+    policy_name     = "permissions"
+    policy_document = jsonencode({permission_hcl})
+  }}]
+}}
+"#
+    );
+    let module = dir.path().join("module");
+    std::fs::create_dir(&module).unwrap();
+    file(&module, "main.tf", &main);
+    file(
+        &module,
+        "variables.tf",
+        "variable \"role_name\" {\n  type    = string\n  default = \"QBusinessOrdersMySqlConnectorRole\"\n}\n",
+    );
+    let output = audit(&[&module], &[]);
+    let (code, first) = headline(&output);
+    assert_eq!(
+        code,
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        first.starts_with(&format!(
+            "awscc_iam_role.connector of {}/ (its role name is QBusinessOrdersMySqlConnectorRole",
+            module.display()
+        )),
+        "{first}"
+    );
+    // Named otherwise by -var: no role has the spec's name; it is still the only one Amazon
+    // Q Business may assume.
+    let output = audit(&[&module], &["--var", "role_name=renamed"]);
+    let (code, first) = headline(&output);
+    assert_eq!(code, Some(0), "{first}");
+    assert!(first.contains("the only role that qbusiness.amazonaws.com may assume; no role is named QBusinessOrdersMySqlConnectorRole"), "{first}");
+
+    // A widening written in HCL is found: a statement with any resource.
+    let widened = main.replacen(
+        "\"Resource\" = ",
+        "\"Resource\" = \"*\"\n      \"Unused\" = ",
+        1,
+    );
+    assert_ne!(widened, main);
+    file(&module, "main.tf", &widened);
+    let output = audit(&[&module], &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let findings = findings_of(&output);
+    assert!(
+        findings
+            .iter()
+            .any(|(_, kind, severity)| kind == "wider-resource" && severity == "high"),
+        "{findings:?}"
+    );
+}

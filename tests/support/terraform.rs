@@ -3,10 +3,10 @@
 //!
 //! `var` holds the inputs given (or each variable's evaluated default), `data` the values of
 //! the data sources `main.tf` declares (and only those), `local` the evaluated `locals`;
-//! `jsonencode` and `concat` are the only functions. Any expression that does not evaluate
-//! in that context fails the test.
+//! the functions are those `audit` evaluates modules with (`jsonencode`, `concat`, `merge`,
+//! `join`). Any expression that does not evaluate in that context fails the test.
 
-use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+use hcl::eval::{Context, Evaluate};
 use hcl::{Body, Map, Value};
 
 pub use super::cloudformation::Deployment;
@@ -48,20 +48,7 @@ impl Module {
         let (main, variables, outputs) =
             (file("main.tf"), file("variables.tf"), file("outputs.tf"));
         let mut ctx = Context::new();
-        ctx.declare_func(
-            "jsonencode",
-            FuncDef::builder().param(ParamType::Any).build(jsonencode),
-        );
-        let list = ParamType::array_of(ParamType::Any);
-        ctx.declare_func(
-            "concat",
-            FuncDef::builder().variadic_param(list).build(concat),
-        );
-        let object = ParamType::object_of(ParamType::Any);
-        ctx.declare_func(
-            "merge",
-            FuncDef::builder().variadic_param(object).build(merge),
-        );
+        connector_roles::audit::hcl::declare_functions(&mut ctx);
         let var = var(&variables, inputs, &ctx);
         ctx.declare_var("var", var);
         ctx.declare_var("data", data(&main, deployment));
@@ -319,32 +306,4 @@ fn json_text(value: Value) -> serde_json::Value {
         panic!("jsonencode gave {value:?}")
     };
     serde_json::from_str(&text).unwrap()
-}
-
-fn jsonencode(args: FuncArgs) -> Result<Value, String> {
-    serde_json::to_string(&args[0])
-        .map(Value::from)
-        .map_err(|e| e.to_string())
-}
-
-fn merge(args: FuncArgs) -> Result<Value, String> {
-    let mut merged = Map::new();
-    for arg in args.iter() {
-        let object = arg.as_object().ok_or_else(|| format!("merge of {arg:?}"))?;
-        merged.extend(object.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
-    Ok(Value::Object(merged))
-}
-
-fn concat(args: FuncArgs) -> Result<Value, String> {
-    let mut items = Vec::new();
-    for arg in args.iter() {
-        items.extend(
-            arg.as_array()
-                .ok_or_else(|| format!("concat of {arg:?}"))?
-                .iter()
-                .cloned(),
-        );
-    }
-    Ok(Value::Array(items))
 }

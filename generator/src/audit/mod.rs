@@ -21,6 +21,7 @@ pub mod data_source;
 pub mod describe;
 pub mod finding;
 pub mod grant;
+pub mod hcl;
 pub mod intrinsics;
 pub mod pattern;
 pub mod report;
@@ -124,6 +125,8 @@ pub struct Options {
     /// Template parameters' values, as `aws cloudformation deploy --parameter-overrides`
     /// takes them (`--parameter Name=Value`); a list parameter's value is comma-separated.
     pub parameters: Vec<(String, String)>,
+    /// Terraform variables' values, as `-var` and `-var-file` give them.
+    pub variables: Vec<(String, Value)>,
 }
 
 /// Audits the role the `sources` hold (the one `options` or the spec chooses when they hold
@@ -284,6 +287,28 @@ fn concrete(spec: &RoleSpec) -> Result<RoleSpec, AuditError> {
     }
 }
 
+/// How a module's files are named in messages: their folder when they share one
+/// (`modules/connector/`), else each.
+fn module_label(files: &[(&str, &str)]) -> String {
+    let folder = |name: &str| name.rsplit_once('/').map(|(folder, _)| folder.to_owned());
+    let first = files.first().and_then(|(name, _)| folder(name));
+    match first {
+        Some(shared)
+            if files.len() > 1
+                && files
+                    .iter()
+                    .all(|(n, _)| folder(n).as_ref() == Some(&shared)) =>
+        {
+            format!("{shared}/")
+        }
+        _ => files
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 /// Reads every input, each as what it is.
 fn read(spec: &RoleSpec, sources: &[Source<'_>], options: &Options) -> Result<Found, AuditError> {
     let mut all = Found::new(String::new());
@@ -295,8 +320,26 @@ fn read(spec: &RoleSpec, sources: &[Source<'_>], options: &Options) -> Result<Fo
         role_name: spec.role_name.as_deref(),
         services: &services,
     };
-    for source in sources {
-        let found = read_one(spec, source, wanted, &options.parameters)?;
+    // The `.tf` files are one module, read together.
+    let (modules, others): (Vec<&Source<'_>>, Vec<&Source<'_>>) =
+        sources.iter().partition(|s| s.name.ends_with(".tf"));
+    let mut founds = Vec::new();
+    if !modules.is_empty() {
+        let files: Vec<(&str, &str)> = modules.iter().map(|s| (s.name, s.text)).collect();
+        let label = module_label(&files);
+        let plan = hcl::plan(&files, spec, &options.variables)
+            .map_err(|e| AuditError::unreadable(&label, e))?;
+        founds.push(terraform::read(
+            &plan,
+            &label,
+            wanted,
+            &data_source::secret_pointers(spec),
+        )?);
+    }
+    for source in others {
+        founds.push(read_one(spec, source, wanted, &options.parameters)?);
+    }
+    for found in founds {
         places.push(found.role.clone());
         if let Some(trust) = found.trust {
             if let Some(first) = &trust_from {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use connector_roles::RoleSpec;
-use connector_roles::audit::{Options, Severity, Source, audit, sarif};
+use connector_roles::audit::{Options, Severity, Source, audit, hcl, sarif};
 
 use crate::failure::{self, Done, Failure};
 use crate::input;
@@ -12,8 +12,8 @@ use crate::input;
 #[derive(Args)]
 pub struct AuditArgs {
     /// The role as it is: JSON policy documents (its permission policy, its trust policy, or
-    /// both), a CloudFormation template (YAML or JSON), or `terraform show -json` output
-    /// (`-`: standard input).
+    /// both), a CloudFormation or SAM template (YAML or JSON), `terraform show -json` output,
+    /// or a Terraform module as written (its folder, or `.tf` files) (`-`: standard input).
     #[arg(required = true, value_name = "POLICY")]
     inputs: Vec<PathBuf>,
     /// The spec the role should follow: a JSON spec, or a Rust file of `connector_role!`
@@ -44,6 +44,24 @@ pub struct AuditArgs {
     /// too).
     #[arg(long, value_enum, default_value_t = FailOn::Medium)]
     fail_on: FailOn,
+    /// A Terraform variable's value for a module given as written, as `terraform plan -var`
+    /// takes it; repeatable, and it wins over `--var-file` and the variable's default.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = variable)]
+    vars: Vec<(String, String)>,
+    /// A `.tfvars` file of Terraform variables' values, as `terraform plan -var-file` takes it;
+    /// repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+}
+
+/// `NAME=VALUE`, a Terraform variable and its value (text).
+fn variable(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!(
+            "{text:?} is not NAME=VALUE, as in -var 'application_id=a1b2c3d4-5678-90ab-cdef-EXAMPLE11111'"
+        )),
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -95,13 +113,24 @@ pub fn run(args: &AuditArgs) -> Result<Done, Failure> {
 
 fn report(args: &AuditArgs) -> Result<Done, Failure> {
     let spec = spec(args)?;
-    let texts = args
-        .inputs
+    let texts = files(&args.inputs)?
         .iter()
         .map(|path| {
             input::read(path, input::AUDIT_CAP).map(|text| (path.display().to_string(), text))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let mut variables = Vec::new();
+    for path in &args.var_files {
+        let text = input::read(path, input::AUDIT_CAP)?;
+        let read =
+            hcl::tfvars(&text).map_err(|e| Failure::invalid(format!("{}: {e}", path.display())))?;
+        variables.extend(read);
+    }
+    variables.extend(
+        args.vars
+            .iter()
+            .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone()))),
+    );
     let sources: Vec<Source<'_>> = texts
         .iter()
         .map(|(name, text)| Source { name, text })
@@ -109,6 +138,7 @@ fn report(args: &AuditArgs) -> Result<Done, Failure> {
     let options = Options {
         role: args.role.clone(),
         parameters: args.parameters.clone(),
+        variables,
     };
     let report = audit(&spec, &sources, &options).map_err(Failure::invalid)?;
     match args.format {
@@ -121,6 +151,32 @@ fn report(args: &AuditArgs) -> Result<Done, Failure> {
     } else {
         Done::Success
     })
+}
+
+/// The inputs, each folder as the `.tf` files of the module it holds, in name order.
+fn files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(input)
+            .map_err(|e| Failure::io(format!("reading {}: {e}", input.display())))?;
+        let mut module: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "tf") && path.is_file())
+            .collect();
+        if module.is_empty() {
+            return Err(Failure::invalid(format!(
+                "{} is a folder without .tf files: give a Terraform module's folder or the files",
+                input.display()
+            )));
+        }
+        module.sort();
+        files.extend(module);
+    }
+    Ok(files)
 }
 
 /// `Name=Value`: a parameter's name (letters and digits, as CloudFormation names them) and
