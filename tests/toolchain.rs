@@ -37,6 +37,72 @@ mod real_toolchains {
         checks::run("CDK", checks::cdk);
     }
 
+    /// Terraform itself on every matrix module, with the provider its users may run (the
+    /// machine's mirror holds hashicorp/aws 5.100.0; the modules admit 5 and 6): each is
+    /// formatted as `terraform fmt` writes it, and `init` (the mirror only) and `validate`
+    /// accept it. A module with a data source also needs hashicorp/awscc, which no mirror
+    /// here holds: it is checked by `fmt` and named as not validated.
+    #[test]
+    fn terraform_validates_every_module_with_the_mirrors_provider() {
+        use super::support::toolchain::{Log, terraform_and_mirror};
+        use std::process::Command;
+
+        let Some((terraform, mirror)) = terraform_and_mirror("terraform init and validate") else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("terraform.rc");
+        std::fs::write(
+            &config,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/*/*\"]\n  }}\n}}\n",
+                mirror.display()
+            ),
+        )
+        .unwrap();
+        let mut log = Log::default();
+        let mut failures = Vec::new();
+        let mut skipped = Vec::new();
+        for (i, case) in matrix().into_iter().enumerate() {
+            let root = dir.path().join(i.to_string());
+            connector_roles::write_all(&root, &case.artifacts).unwrap();
+            let module = root.join(&case.folder).join("terraform");
+            let run = |log: &mut Log, args: &[&str]| {
+                log.run(
+                    "terraform",
+                    Command::new(&terraform)
+                        .args(args)
+                        .current_dir(&module)
+                        .env("TF_CLI_CONFIG_FILE", &config)
+                        .env("TF_IN_AUTOMATION", "1")
+                        .env("CHECKPOINT_DISABLE", "1"),
+                )
+            };
+            let mut checks = vec![run(&mut log, &["fmt", "-check", "-diff", "-no-color"])];
+            let versions = std::fs::read_to_string(module.join("versions.tf")).unwrap();
+            if versions.contains("hashicorp/awscc") {
+                skipped.push(case.name.clone());
+            } else {
+                checks.push(run(&mut log, &["init", "-input=false", "-no-color"]));
+                checks.push(run(&mut log, &["validate", "-no-color"]));
+            }
+            failures.extend(
+                checks
+                    .into_iter()
+                    .filter_map(Result::err)
+                    .map(|e| format!("{}: {e}", case.name)),
+            );
+        }
+        println!("{}", log.0);
+        if !skipped.is_empty() {
+            super::support::toolchain::say(&format!(
+                "NOT VALIDATED (hashicorp/awscc is in no mirror here; fmt checked): {}",
+                skipped.join("; ")
+            ));
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     /// The matrix cases whose CDK apps are installed and run as their users run them: one of
     /// each kind of app (open values, bound values and role properties, a data source with
     /// open values, a stack, a cross-account role, a managed policy). The other cases' apps

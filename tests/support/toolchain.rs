@@ -69,6 +69,38 @@ fn missing(what: &str, why: &str) -> Option<PathBuf> {
     None
 }
 
+/// The `terraform` binary and the machine's file-system mirror of the `hashicorp/aws`
+/// provider (no registry serves Terraform providers here), or `None` after saying which is
+/// missing: skipped with that message under `CI=true` too, as no tools/install can get them.
+pub fn terraform_and_mirror(what: &str) -> Option<(PathBuf, PathBuf)> {
+    let terraform = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join("terraform"))
+            .find(|candidate| candidate.is_file())
+    });
+    let mirror = PathBuf::from(
+        std::env::var_os("CONNECTOR_ROLES_TF_MIRROR").unwrap_or_else(|| "/opt/tf-plugins".into()),
+    );
+    let has_aws = mirror.join("registry.terraform.io/hashicorp/aws").is_dir();
+    match (terraform, has_aws) {
+        (Some(terraform), true) => Some((terraform, mirror)),
+        (terraform, _) => {
+            let missing = if terraform.is_none() {
+                "no terraform on the PATH".to_owned()
+            } else {
+                format!(
+                    "no hashicorp/aws provider in the mirror {} (set CONNECTOR_ROLES_TF_MIRROR)",
+                    mirror.display()
+                )
+            };
+            say(&format!(
+                "SKIPPED {what}: {missing}; no registry here serves Terraform or its providers"
+            ));
+            None
+        }
+    }
+}
+
 /// The commands a check ran and what they printed, to show as one block.
 #[derive(Default)]
 pub struct Log(pub String);

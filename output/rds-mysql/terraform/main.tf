@@ -11,7 +11,7 @@ data "aws_region" "current" {}
 locals {
   partition      = data.aws_partition.current.partition
   account_id     = data.aws_caller_identity.current.account_id
-  region         = data.aws_region.current.region
+  region         = data.aws_region.current.id
   source_account = data.aws_caller_identity.current.account_id
 }
 

@@ -87,8 +87,13 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
         application_in_deploying_account: unit.references(Field::SourceAccount),
         roles: unit.members.iter().map(main_role).collect(),
     };
+    let awscc = unit
+        .members
+        .iter()
+        .any(|m| m.role.spec.data_source.is_some());
     let readme = Readme {
         header: &header,
+        awscc,
         stacked: unit.stacked,
         heading: unit.folder,
         roles: unit
@@ -125,10 +130,7 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
             run(
                 &Versions {
                     header: &header,
-                    awscc: unit
-                        .members
-                        .iter()
-                        .any(|m| m.role.spec.data_source.is_some()),
+                    awscc,
                 },
                 "versions.tf",
             )?,
@@ -204,6 +206,8 @@ struct Outputs<'a> {
 #[template(path = "terraform/README.md", whitespace = "preserve")]
 struct Readme<'a> {
     header: &'a str,
+    /// Whether the module needs the Cloud Control provider (for its data sources).
+    awscc: bool,
     /// Whether the module holds a stack of roles.
     stacked: bool,
     /// The stack's name, for a stack's heading.
@@ -400,7 +404,9 @@ fn locals(unit: &Unit<'_>) -> Vec<(&'static str, &'static str)> {
                 Field::AccountId | Field::SourceAccount => {
                     "data.aws_caller_identity.current.account_id"
                 }
-                Field::Region => "data.aws_region.current.region",
+                // `id`, the Region's name in provider 5 and 6 alike (6 adds `region` and
+                // deprecates `name`; 5 has no `region`).
+                Field::Region => "data.aws_region.current.id",
                 _ => return None,
             };
             Some((field.name(), value))
@@ -537,7 +543,8 @@ mod tests {
         let versions = file(&files, "versions.tf");
         assert!(versions.contains("  required_version = \">= 1.5\"\n"));
         assert!(
-            versions.contains("      source  = \"hashicorp/aws\"\n      version = \">= 6.0\"\n")
+            versions
+                .contains("      source  = \"hashicorp/aws\"\n      version = \">= 5.0, < 7.0\"\n")
         );
     }
 

@@ -10,7 +10,7 @@ data "aws_region" "current" {}
 locals {
   partition  = data.aws_partition.current.partition
   account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.region
+  region     = data.aws_region.current.id
 }
 
 resource "aws_iam_role" "this" {

@@ -10,7 +10,7 @@ data "aws_region" "current" {}
 # The Amazon Q Business application is taken to be in the deploying account.
 locals {
   partition      = data.aws_partition.current.partition
-  region         = data.aws_region.current.region
+  region         = data.aws_region.current.id
   source_account = data.aws_caller_identity.current.account_id
 }
 
