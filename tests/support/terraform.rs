@@ -259,7 +259,8 @@ fn data(main: &Body, deployment: &Deployment) -> Value {
         let value = match kind.as_str() {
             "aws_partition" => hcl::value!({ partition = (deployment.partition) }),
             "aws_caller_identity" => hcl::value!({ account_id = (deployment.account) }),
-            "aws_region" => hcl::value!({ region = (deployment.region) }),
+            // The attributes provider 5 and 6 both have: `region` is 6's only.
+            "aws_region" => hcl::value!({ id = (deployment.region), name = (deployment.region) }),
             other => panic!("unexpected data source {other}"),
         };
         let mut names = Map::new();
