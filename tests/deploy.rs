@@ -7,18 +7,49 @@
 //! it at the end, also on failure; where moto falls short of AWS it names the gap
 //! (`AWS::QBusiness::DataSource` unknown to it: not deployed, its role is; an inline policy
 //! returned as Python's text; `AWS::NoValue` kept as null in lists), and the test prints
-//! each gap met. `tools/test` runs it in its toolchain stage.
+//! each gap met. Terraform too: modules applied to moto through hashicorp/aws (the machine's
+//! mirror), read back, their plans compared with our evaluation, and destroyed.
+//! `tools/test` runs these tests in its toolchain stage.
 
 mod support;
 
 mod real_toolchains {
     use std::collections::BTreeMap;
 
+    use connector_roles::RoleSpec;
     use connector_roles::properties::PolicyKind;
     use serde_json::{Value, json};
 
     use super::support::matrix::{Case, compare_properties, matrix};
     use super::support::toolchain::{self, Log};
+
+    /// A role's properties as read back, keyed as [`compare_properties`] keys them: IAM's
+    /// defaults (path `/`, one hour) where the spec sets none.
+    pub(super) fn read_back_properties(spec: &RoleSpec, role: &Value) -> Value {
+        let mut properties = serde_json::Map::new();
+        if spec.properties.path.is_some() || role["Path"] != "/" {
+            properties.insert("Path".into(), role["Path"].clone());
+        }
+        if spec.properties.max_session_duration.is_some() || role["MaxSessionDuration"] != 3600 {
+            properties.insert(
+                "MaxSessionDuration".into(),
+                role["MaxSessionDuration"].clone(),
+            );
+        }
+        if !role["PermissionsBoundary"].is_null() {
+            properties.insert(
+                "PermissionsBoundary".into(),
+                role["PermissionsBoundary"].clone(),
+            );
+        }
+        if role["Tags"]
+            .as_object()
+            .is_some_and(|tags| !tags.is_empty())
+        {
+            properties.insert("Tags".into(), role["Tags"].clone());
+        }
+        Value::Object(properties)
+    }
 
     /// The role `found` (as the script reads it back) against `spec` in `case`.
     fn compare(case: &Case, found: &Value, index: usize) -> Result<(), String> {
@@ -59,29 +90,7 @@ mod real_toolchains {
             }
         };
         case.compare(spec, &role["Trust"], permission)?;
-        let mut properties = serde_json::Map::new();
-        if spec.properties.path.is_some() || role["Path"] != "/" {
-            properties.insert("Path".into(), role["Path"].clone());
-        }
-        if spec.properties.max_session_duration.is_some() || role["MaxSessionDuration"] != 3600 {
-            properties.insert(
-                "MaxSessionDuration".into(),
-                role["MaxSessionDuration"].clone(),
-            );
-        }
-        if !role["PermissionsBoundary"].is_null() {
-            properties.insert(
-                "PermissionsBoundary".into(),
-                role["PermissionsBoundary"].clone(),
-            );
-        }
-        if role["Tags"]
-            .as_object()
-            .is_some_and(|tags| !tags.is_empty())
-        {
-            properties.insert("Tags".into(), role["Tags"].clone());
-        }
-        compare_properties(spec, &Value::Object(properties))
+        compare_properties(spec, &read_back_properties(spec, role))
     }
 
     #[test]
@@ -164,5 +173,158 @@ mod real_toolchains {
             }
         ));
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Terraform applied to moto as its users apply a module: `init` (the machine's provider
+    /// mirror only), `validate`, `plan`, `show -json`, `apply`, `destroy`, with a root module
+    /// that points hashicorp/aws's IAM and STS at the emulator. Where Terraform or the mirror is
+    /// missing the test says so and is skipped (no registry serves them here).
+    mod terraform_on_moto {
+        use serde_json::{Value, json};
+
+        use super::super::support::matrix::{Case, compare_properties, matrix};
+        use super::super::support::terraform::Module;
+        use super::super::support::toolchain::{
+            self, Log, say, terraform_and_mirror, terraform_cli_config,
+        };
+        use super::read_back_properties;
+
+        /// The cases applied: a module with open values given as variables, and one with
+        /// every value bound, every role property and a customer-managed policy. Each apply
+        /// runs Terraform's provider six times, about 35 seconds on two cores, and the whole
+        /// test command must stay within 15 minutes: the other cases are validated by
+        /// `terraform validate` in `tests/toolchain.rs` and deployed through CloudFormation
+        /// above.
+        const APPLIED: [&str; 2] = [
+            "default",
+            "every role property, the permissions in a customer-managed policy",
+        ];
+
+        /// Each of `case`'s roles is one of `roles` (read back after apply), and the plan's
+        /// policies are the ones our own evaluation of the module gives.
+        fn check(case: &Case, module: &Module, result: &Value) -> Result<(), String> {
+            let roles = result["roles"].as_array().cloned().unwrap_or_default();
+            for (names, spec) in &case.roles {
+                let matching = roles.iter().find(|role| {
+                    let permission = role["Inline"]
+                        .as_object()
+                        .and_then(|inline| inline.values().next())
+                        .or_else(|| role["Managed"].get(0))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    spec.role_name
+                        .as_ref()
+                        .is_none_or(|name| role["RoleName"] == json!(name))
+                        && case.compare(spec, &role["Trust"], &permission).is_ok()
+                });
+                let Some(role) = matching else {
+                    return Err(format!(
+                        "{}: no role read back after apply is {}'s documented role: {roles:?}",
+                        case.name, spec.name
+                    ));
+                };
+                compare_properties(spec, &read_back_properties(spec, role))?;
+                // Terraform's own plan against our evaluation of the module.
+                let resource = names.terraform_resource();
+                let ours = module.role(&resource);
+                let planned =
+                    result["plan"]["planned_values"]["root_module"]["child_modules"][0]["resources"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                let value = |kind: &str, key: &str| -> Option<Value> {
+                    planned
+                        .iter()
+                        .find(|r| r["type"] == kind && r["name"] == resource.as_str())
+                        .and_then(|r| r["values"][key].as_str().map(str::to_owned))
+                        .and_then(|text| serde_json::from_str(&text).ok())
+                };
+                let permission = value("aws_iam_role_policy", "policy")
+                    .or_else(|| value("aws_iam_policy", "policy"));
+                if value("aws_iam_role", "assume_role_policy") != Some(ours.trust.clone())
+                    || permission != Some(ours.permission.clone())
+                {
+                    return Err(format!(
+                        "{}: Terraform's plan of {resource} differs from our evaluation of the module",
+                        case.name
+                    ));
+                }
+            }
+            if result["destroyed"] != true {
+                return Err(format!("{}: roles are left after destroy", case.name));
+            }
+            Ok(())
+        }
+
+        #[test]
+        fn modules_apply_to_moto_and_read_back_as_their_specs() {
+            let Some((terraform, mirror)) = terraform_and_mirror("terraform apply to moto") else {
+                return;
+            };
+            let Some(python) = toolchain::tool(".venv/bin/python", "terraform apply to moto")
+            else {
+                return;
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let config = terraform_cli_config(dir.path(), &mirror);
+            let cases: Vec<Case> = matrix()
+                .into_iter()
+                .filter(|case| APPLIED.contains(&case.name.as_str()))
+                .collect();
+            assert_eq!(
+                cases.len(),
+                APPLIED.len(),
+                "every case named is in the matrix"
+            );
+            let mut log = Log::default();
+            let mut failures = Vec::new();
+            for (i, case) in cases.iter().enumerate() {
+                let root = dir.path().join(i.to_string());
+                connector_roles::write_all(&root, &case.artifacts).unwrap();
+                let module = root.join(&case.folder).join("terraform");
+                let inputs: serde_json::Map<String, Value> =
+                    case.terraform_inputs().into_iter().collect();
+                let list = json!([{
+                    "case": case.name,
+                    "module": module,
+                    "inputs": inputs,
+                    "region": case.deployment.region,
+                    "work": dir.path().join(format!("root-{i}")),
+                }]);
+                let file = dir.path().join(format!("case-{i}.json"));
+                std::fs::write(&file, list.to_string()).unwrap();
+                let mut command = std::process::Command::new(&python);
+                command
+                    .arg(concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/tests/support/terraform_moto.py"
+                    ))
+                    .arg(&file)
+                    .arg(&terraform)
+                    .arg(&config)
+                    .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support"))
+                    .env("MOTO_ACCOUNT_ID", case.deployment.account);
+                match log.run("terraform on moto", &mut command) {
+                    Ok(stdout) => {
+                        let results: Value = serde_json::from_str(&stdout).unwrap();
+                        let text = |name: &str| std::fs::read_to_string(module.join(name)).unwrap();
+                        let owned = case.terraform_inputs();
+                        let inputs: Vec<(&str, Value)> =
+                            owned.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                        let evaluated = Module::new(text, &inputs, &case.deployment);
+                        if let Err(error) = check(case, &evaluated, &results[&case.name]) {
+                            failures.push(error);
+                        }
+                    }
+                    Err(error) => failures.push(error),
+                }
+            }
+            println!("{}", log.0);
+            say(&format!(
+                "terraform on moto: {} modules applied and destroyed",
+                cases.len()
+            ));
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+        }
     }
 }

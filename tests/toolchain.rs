@@ -12,7 +12,8 @@
 //!   constructs and is compiled by TypeScript 7 and 5.9 (`NodeNext` and `node16`) and
 //!   synthesized with `cdk init`'s feature flags.
 //! - Terraform: HashiCorp's HCL parser (hcl2json) reads every `.tf` file; checkov; the module
-//!   evaluated with hcl-rs.
+//!   evaluated with hcl-rs; Terraform itself (`fmt -check`, `init` from the machine's provider
+//!   mirror, `validate`) where the machine has them.
 //! - Policy JSON: read with serde_json, placeholders filled.
 //! - Cargo: a crate depending on connector-roles under another name and without its CLI
 //!   (`tests/renamed/`) compiles `connector_role!` with `crate = ::roles;` and runs.
@@ -44,22 +45,14 @@ mod real_toolchains {
     /// here holds: it is checked by `fmt` and named as not validated.
     #[test]
     fn terraform_validates_every_module_with_the_mirrors_provider() {
-        use super::support::toolchain::{Log, terraform_and_mirror};
+        use super::support::toolchain::{Log, terraform_and_mirror, terraform_cli_config};
         use std::process::Command;
 
         let Some((terraform, mirror)) = terraform_and_mirror("terraform init and validate") else {
             return;
         };
         let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("terraform.rc");
-        std::fs::write(
-            &config,
-            format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/*/*\"]\n  }}\n}}\n",
-                mirror.display()
-            ),
-        )
-        .unwrap();
+        let config = terraform_cli_config(dir.path(), &mirror);
         let mut log = Log::default();
         let mut failures = Vec::new();
         let mut skipped = Vec::new();

@@ -115,6 +115,14 @@ def role_of(iam, name, gaps):
     }
 
 
+def reset(endpoint):
+    """Empties the emulator: role names are unique in an account, as in AWS, and the next
+    case may reuse one."""
+    urllib.request.urlopen(
+        urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    ).read()
+
+
 def clients(endpoint, region):
     base = dict(
         endpoint_url=endpoint,
@@ -125,7 +133,11 @@ def clients(endpoint, region):
     return boto3.client("cloudformation", **base), boto3.client("iam", **base)
 
 
-def main():
+def serve(deploy):
+    """Runs `deploy(endpoint, case)` (which returns the case's name and result) on each case
+    of the file named by the first argument, against moto's server on a free loopback port,
+    the emulator emptied after each case and stopped at the end, also on failure; prints the
+    results as one JSON object."""
     with open(sys.argv[1], encoding="utf-8") as cases:
         cases = json.load(cases)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -135,45 +147,43 @@ def main():
         host, port = server.get_host_and_port()
         endpoint = f"http://{host}:{port}"
         for case in cases:
-            cfn, iam = clients(endpoint, case["region"])
-            with open(case["template"], encoding="utf-8") as template:
-                body, gaps = adapted(template.read())
-            parameters = [
-                {
-                    "ParameterKey": name,
-                    "ParameterValue": ",".join(value) if isinstance(value, list) else value,
-                }
-                for name, value in case["parameters"].items()
-            ]
-            cfn.create_stack(
-                StackName=case["stack"],
-                TemplateBody=body,
-                Parameters=parameters,
-                Capabilities=["CAPABILITY_NAMED_IAM"],
-            )
-            stack = cfn.describe_stacks(StackName=case["stack"])["Stacks"][0]
-            roles = {}
-            for resource in cfn.list_stack_resources(StackName=case["stack"])[
-                "StackResourceSummaries"
-            ]:
-                if resource["ResourceType"] == "AWS::IAM::Role":
-                    roles[resource["LogicalResourceId"]] = role_of(
-                        iam, resource["PhysicalResourceId"], gaps
-                    )
-            results[case["stack"]] = {
-                "status": stack["StackStatus"],
-                "gaps": gaps,
-                "roles": roles,
-            }
-            # Role names are unique in an account, as in AWS, and the next case may reuse
-            # one; moto cannot delete a stack whose role has a managed policy attached
-            # (DeleteConflict), so the emulator is reset instead.
-            urllib.request.urlopen(
-                urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
-            ).read()
+            name, result = deploy(endpoint, case)
+            results[name] = result
+            # moto cannot delete a stack whose role has a managed policy attached
+            # (DeleteConflict): the emulator is reset instead.
+            reset(endpoint)
     finally:
         server.stop()
     print(json.dumps(results))
 
 
-main()
+def deploy_stack(endpoint, case):
+    """Creates the case's stack and reads its roles back."""
+    cfn, iam = clients(endpoint, case["region"])
+    with open(case["template"], encoding="utf-8") as template:
+        body, gaps = adapted(template.read())
+    parameters = [
+        {
+            "ParameterKey": name,
+            "ParameterValue": ",".join(value) if isinstance(value, list) else value,
+        }
+        for name, value in case["parameters"].items()
+    ]
+    cfn.create_stack(
+        StackName=case["stack"],
+        TemplateBody=body,
+        Parameters=parameters,
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+    stack = cfn.describe_stacks(StackName=case["stack"])["Stacks"][0]
+    roles = {}
+    for resource in cfn.list_stack_resources(StackName=case["stack"])["StackResourceSummaries"]:
+        if resource["ResourceType"] == "AWS::IAM::Role":
+            roles[resource["LogicalResourceId"]] = role_of(
+                iam, resource["PhysicalResourceId"], gaps
+            )
+    return case["stack"], {"status": stack["StackStatus"], "gaps": gaps, "roles": roles}
+
+
+if __name__ == "__main__":
+    serve(deploy_stack)

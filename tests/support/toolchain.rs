@@ -101,6 +101,21 @@ pub fn terraform_and_mirror(what: &str) -> Option<(PathBuf, PathBuf)> {
     }
 }
 
+/// Writes, in `dir`, a Terraform CLI configuration that installs `hashicorp/aws` from the
+/// file-system `mirror` only, and returns its path (for `TF_CLI_CONFIG_FILE`).
+pub fn terraform_cli_config(dir: &Path, mirror: &Path) -> PathBuf {
+    let config = dir.join("terraform.rc");
+    std::fs::write(
+        &config,
+        format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/*/*\"]\n  }}\n}}\n",
+            mirror.display()
+        ),
+    )
+    .expect("the CLI configuration is written");
+    config
+}
+
 /// The commands a check ran and what they printed, to show as one block.
 #[derive(Default)]
 pub struct Log(pub String);
