@@ -11,7 +11,8 @@ emulator (role names are unique in an account), and prints one JSON object: {sta
 
 Where the emulator falls short of AWS, the gap is named in "gaps" and the template adapted
 only as far as it needs: AWS::QBusiness::DataSource, which moto does not know, is removed
-with the outputs that name it (the role it uses is still deployed and read); an inline policy
+with the outputs that name it (the role it uses is still deployed and read); a CDK template's
+bootstrap version check (an SSM parameter of the CDK bootstrap stack) is left out; an inline policy
 moto returns as Python's text of the document, not JSON, is read as that; an `AWS::NoValue`
 moto keeps as null inside a list is dropped from it.
 """
@@ -60,6 +61,14 @@ def adapted(text):
     outputs = template.get("Outputs", {})
     for key in [k for k, v in outputs.items() if any(r in json.dumps(v) for r in removed)]:
         del outputs[key]
+    # A CDK app's synthesized template checks the CDK bootstrap stack's version, an SSM
+    # parameter the emulator does not hold.
+    if "CheckBootstrapVersion" in template.get("Rules", {}):
+        del template["Rules"]["CheckBootstrapVersion"]
+        if not template["Rules"]:
+            del template["Rules"]
+        template.get("Parameters", {}).pop("BootstrapVersion", None)
+        gaps.append("no CDK bootstrap stack in the emulator: the bootstrap version check is left out")
     return json.dumps(template), gaps
 
 
