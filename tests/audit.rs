@@ -36,18 +36,11 @@ fn example_policies() -> (Value, Value) {
     (read("permission-policy.json"), read("trust-policy.json"))
 }
 
+/// The findings of a JSON report: statement and kind.
 fn kinds(output: &Output) -> Vec<(String, String)> {
-    let report: Value = serde_json::from_str(&stdout(output)).unwrap();
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["statement"].as_str().unwrap().to_owned(),
-                f["kind"].as_str().unwrap().to_owned(),
-            )
-        })
+    findings_of(output)
+        .into_iter()
+        .map(|(statement, kind, _)| (statement, kind))
         .collect()
 }
 

@@ -297,6 +297,15 @@ fn open_values_reach_the_data_source_through_the_roles_inputs() {
     );
 }
 
+/// Asserts that `generate` refuses `spec` (exit 2) with each of `expected` in its errors.
+fn assert_refused(spec: &Value, expected: &[&str]) {
+    let (code, stderr) = generate(spec);
+    assert_eq!(code, Some(2), "{stderr}");
+    for expected in expected {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+}
+
 /// Runs `generate` on `spec` written to a file: its exit code and standard error.
 fn generate(spec: &Value) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -347,15 +356,14 @@ fn filled_fields_given_otherwise_name_both_values() {
         json!("arn:aws:secretsmanager:us-east-1:111122223333:secret:another-AbCdEf");
     configuration["connectionConfiguration"]["repositoryEndpointMetadata"]["dbType"] =
         json!("postgresql");
-    let (code, stderr) = generate(&spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    for expected in [
-        "data_source.configuration/type: \"BOX\" is not rds-mysql's type: its data source is of type \"JDBC\"",
-        "data_source.configuration/secretArn: \"arn:aws:secretsmanager:us-east-1:111122223333:secret:another-AbCdEf\" is not the secret the role may read (arn:aws:secretsmanager:us-east-1:111122223333:secret:qbusiness-orders-mysql-AbCdEf)",
-        "data_source.configuration/connectionConfiguration/repositoryEndpointMetadata/dbType: \"postgresql\" is not rds-mysql's database type \"mysql\"",
-    ] {
-        assert!(stderr.contains(expected), "{expected}\n{stderr}");
-    }
+    assert_refused(
+        &spec,
+        &[
+            "data_source.configuration/type: \"BOX\" is not rds-mysql's type: its data source is of type \"JDBC\"",
+            "data_source.configuration/secretArn: \"arn:aws:secretsmanager:us-east-1:111122223333:secret:another-AbCdEf\" is not the secret the role may read (arn:aws:secretsmanager:us-east-1:111122223333:secret:qbusiness-orders-mysql-AbCdEf)",
+            "data_source.configuration/connectionConfiguration/repositoryEndpointMetadata/dbType: \"postgresql\" is not rds-mysql's database type \"mysql\"",
+        ],
+    );
     // The same values, agreeing, are accepted.
     let configuration = &mut spec["data_source"]["configuration"];
     configuration["type"] = json!("JDBC");
@@ -373,15 +381,14 @@ fn the_resource_rules_are_checked() {
     spec["data_source"]["display_name"] = json!("box data");
     spec["data_source"]["sync_schedule"] = json!("every day");
     spec["data_source"]["description"] = json!("x".repeat(1001));
-    let (code, stderr) = generate(&spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    for expected in [
-        "data_source.display_name: \"box data\" must be 1 to 1,000 letters, digits, `_` and `-`",
-        "data_source.sync_schedule: \"every day\" must be AWS's cron(",
-        "data_source.description: must be at most 1,000 characters",
-    ] {
-        assert!(stderr.contains(expected), "{expected}\n{stderr}");
-    }
+    assert_refused(
+        &spec,
+        &[
+            "data_source.display_name: \"box data\" must be 1 to 1,000 letters, digits, `_` and `-`",
+            "data_source.sync_schedule: \"every day\" must be AWS's cron(",
+            "data_source.description: must be at most 1,000 characters",
+        ],
+    );
     for schedule in ["", "rate(1 day)", "rate(12 hours)", "cron(0/15 * * * ? *)"] {
         spec["data_source"] =
             json!({ "sync_schedule": schedule, "configuration": configurations()["box"] });
@@ -397,11 +404,9 @@ fn a_connector_without_a_documented_schema_takes_no_data_source() {
         "name": "drive",
         "data_source": { "configuration": {} },
     });
-    let (code, stderr) = generate(&spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("data_source: google-drive has no documented configuration schema"),
-        "{stderr}"
+    assert_refused(
+        &spec,
+        &["data_source: google-drive has no documented configuration schema"],
     );
 }
 
@@ -461,11 +466,11 @@ fn the_new_generation_connectors_are_chosen_by_variant() {
     assert_eq!(code, Some(0), "{stderr}");
 
     spec["data_source"]["variant"] = json!("v3");
-    let (code, stderr) = generate(&spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("data_source.variant: \"v3\" must be one of gmail's data source connectors: original (type GMAIL), new (type GMAILV2)"),
-        "{stderr}"
+    assert_refused(
+        &spec,
+        &[
+            "data_source.variant: \"v3\" must be one of gmail's data source connectors: original (type GMAIL), new (type GMAILV2)",
+        ],
     );
 
     // The new connector's type in the original connector's data source.
@@ -474,30 +479,28 @@ fn the_new_generation_connectors_are_chosen_by_variant() {
         .unwrap()
         .remove("variant");
     spec["data_source"]["configuration"]["type"] = json!("GMAILV2");
-    let (code, stderr) = generate(&spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("data_source.configuration/type: \"GMAILV2\" is not gmail's type: its data source is of type \"GMAIL\" (leave `type` out: it is filled, or set `variant` to \"new\" for that connector)"),
-        "{stderr}"
+    assert_refused(
+        &spec,
+        &[
+            "data_source.configuration/type: \"GMAILV2\" is not gmail's type: its data source is of type \"GMAIL\" (leave `type` out: it is filled, or set `variant` to \"new\" for that connector)",
+        ],
     );
 
     // AWS documents that the new Gmail connector handles its VPC itself.
     let mut spec = spec_json(key, &configurations()[key]);
     spec["vpc"] = json!({});
-    let (code, stderr) = generate(&spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("data_source.variant: \"new\" takes no VPC configuration"),
-        "{stderr}"
+    assert_refused(
+        &spec,
+        &["data_source.variant: \"new\" takes no VPC configuration"],
     );
 
     let mut spec = spec_json("box", &configurations()["box"]);
     spec["data_source"]["variant"] = json!("new");
-    let (code, stderr) = generate(&spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("data_source.variant: \"new\" box has one documented data source connector: leave out `variant`"),
-        "{stderr}"
+    assert_refused(
+        &spec,
+        &[
+            "data_source.variant: \"new\" box has one documented data source connector: leave out `variant`",
+        ],
     );
 }
 
@@ -538,33 +541,26 @@ fn data_source_tags_reach_every_format() {
     );
 
     json_spec["data_source"]["tags"] = json!({ "n": 1 });
-    let (code, stderr) = generate(&json_spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("data_source.tags.n: must be a string (a tag's value)"),
-        "{stderr}"
+    assert_refused(
+        &json_spec,
+        &["data_source.tags.n: must be a string (a tag's value)"],
     );
     // Each broken rule at once, with the schema's.
     json_spec["data_source"]["tags"] = json!({ "aws:owner": "me", "team": "a\"b" });
     json_spec["data_source"]["configuration"]["syncMode"] = json!("SOMETIMES");
-    let (code, stderr) = generate(&json_spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    for expected in [
-        "data_source.tags.aws:owner: \"aws:owner\" as a tag key must not begin with aws:",
-        "data_source.tags.team: \"a\\\"b\" may hold only letters, digits, spaces",
-        "data_source.configuration/syncMode: \"SOMETIMES\" is not one of",
-    ] {
-        assert!(stderr.contains(expected), "{expected}\n{stderr}");
-    }
+    assert_refused(
+        &json_spec,
+        &[
+            "data_source.tags.aws:owner: \"aws:owner\" as a tag key must not begin with aws:",
+            "data_source.tags.team: \"a\\\"b\" may hold only letters, digits, spaces",
+            "data_source.configuration/syncMode: \"SOMETIMES\" is not one of",
+        ],
+    );
     let many: Map<String, Value> = (0..201).map(|i| (format!("k{i}"), json!("v"))).collect();
     json_spec["data_source"]["tags"] = Value::Object(many);
-    let (code, stderr) = generate(&json_spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains(
-            "data_source.tags: holds 201 tags; CloudFormation allows at most 200 on a data source"
-        ),
-        "{stderr}"
+    assert_refused(
+        &json_spec,
+        &["data_source.tags: holds 201 tags; CloudFormation allows at most 200 on a data source"],
     );
 }
 
@@ -579,11 +575,11 @@ fn a_secret_the_role_cannot_read_is_refused() {
             "secretArn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:crawler-AbCdEf",
         } },
     });
-    let (code, stderr) = generate(&spec);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("data_source.configuration/secretArn: \"arn:aws:secretsmanager:us-east-1:111122223333:secret:crawler-AbCdEf\" names a secret the role may not read"),
-        "{stderr}"
+    assert_refused(
+        &spec,
+        &[
+            "data_source.configuration/secretArn: \"arn:aws:secretsmanager:us-east-1:111122223333:secret:crawler-AbCdEf\" names a secret the role may not read",
+        ],
     );
 }
 
@@ -828,31 +824,7 @@ fn audit_checks_the_data_source_against_the_role() {
     std::fs::write(&spec_path, json_spec.to_string()).unwrap();
     let spec = RoleSpec::from_json(&json_spec.to_string()).unwrap();
     let template = support::artifact(&spec, Format::CloudFormation, "template.yaml");
-    let audit = |text: &str| {
-        let path = dir.path().join("template.yaml");
-        std::fs::write(&path, text).unwrap();
-        let output = run(&[
-            "audit",
-            path.to_str().unwrap(),
-            "--spec",
-            spec_path.to_str().unwrap(),
-            "--format",
-            "json",
-        ]);
-        let report: Value = serde_json::from_str(&support::stdout(&output)).unwrap();
-        let kinds: Vec<(String, String)> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["kind"].as_str().unwrap().to_owned(),
-                    f["message"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
-        (output.status.code(), kinds)
-    };
+    let audit = |text: &str| audit_findings(dir.path(), &spec_path, "template.yaml", text);
     let (code, kinds) = audit(&template);
     assert_eq!((code, kinds.len()), (Some(0), 0), "{kinds:?}");
 
