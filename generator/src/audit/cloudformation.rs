@@ -190,15 +190,12 @@ fn secret_key(
         return None;
     }
     let key = evaluator.eval(resource.pointer("/Properties/KmsKeyId")?);
-    let in_account = format!(
-        "arn:{}:secretsmanager:{}:{}:secret:{secret}",
-        spec.scalar(Field::Partition).unwrap_or("aws"),
-        spec.scalar(Field::Region).unwrap_or_default(),
-        spec.scalar(Field::AccountId).unwrap_or_default(),
-    );
+    // The template's secret is in the stack's partition, Region and account: the spec's.
+    let place = [Field::Partition, Field::Region, Field::AccountId]
+        .map(|field| spec.scalar(field).unwrap_or_default());
     Some(
         key.as_str()
-            .and_then(|key| key_arn(key, &in_account))
+            .and_then(|key| key_arn(key, place))
             .ok_or_else(|| shown(&key)),
     )
 }

@@ -16,17 +16,21 @@ use super::values::{self, Found, Matching, Moved};
 
 /// Every difference between the `documented` statements of a policy and the role's.
 pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec<Finding> {
+    let allows: Vec<&Grant> = found
+        .iter()
+        .filter(|grant| grant.effect.known() == Some("Allow"))
+        .collect();
+    let documented_all: Vec<&Grant> = documented.iter().collect();
     let mut out = Findings {
         policy,
         list: Vec::new(),
         blocked: Vec::new(),
-        documented: documented.iter().collect(),
-        allows: Vec::new(),
+        documented: &documented_all,
+        allows: &allows,
     };
-    let mut allows = Vec::new();
     for grant in found {
         match &grant.effect {
-            Text::Known(effect) if effect == "Allow" => allows.push(grant),
+            Text::Known(effect) if effect == "Allow" => {}
             Text::Known(effect) => {
                 out.push(
                     grant.label(),
@@ -47,7 +51,6 @@ pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec
             ),
         }
     }
-    out.allows = allows.clone();
     let pairs = pair(documented, &allows);
     for (grant, counterpart) in documented.iter().zip(&pairs) {
         match counterpart {
@@ -75,7 +78,6 @@ pub fn compare(policy: PolicyKind, documented: &[Grant], found: &[Grant]) -> Vec
             ),
         }
     }
-    let documented_all: Vec<&Grant> = documented.iter().collect();
     for (j, grant) in allows.iter().enumerate() {
         if !pairs.contains(&Some(j)) && coverage::granted_by(grant, &documented_all) {
             out.push(
@@ -166,8 +168,8 @@ struct Findings<'g> {
     blocked: Vec<String>,
     /// Every documented statement, and every `Allow` statement of the role: a value one
     /// statement lacks or adds may be granted by another, as it is documented.
-    documented: Vec<&'g Grant>,
-    allows: Vec<&'g Grant>,
+    documented: &'g [&'g Grant],
+    allows: &'g [&'g Grant],
 }
 
 impl Findings<'_> {
@@ -293,10 +295,9 @@ impl Findings<'_> {
         // A documented value another statement of the role grants as documented (statements
         // split differently) is not missing; nor is a value of the role's that another
         // documented statement grants (statements merged) extra.
-        let allows = self.allows.clone();
-        let documented_all = self.documented.clone();
+        let (allows, documented_all) = (self.allows, self.documented);
         let missing = sorted.missing.into_iter().filter(|value| {
-            !unresolved && !coverage::value_granted_by(documented_grant, value, &allows)
+            !unresolved && !coverage::value_granted_by(documented_grant, value, allows)
         });
         for value in missing {
             let message = match holds {
@@ -315,7 +316,7 @@ impl Findings<'_> {
             let Found::Extra(value) = value else {
                 continue;
             };
-            if coverage::value_granted_by(found_grant, &value, &documented_all) {
+            if coverage::value_granted_by(found_grant, &value, documented_all) {
                 continue;
             }
             let message = match holds {

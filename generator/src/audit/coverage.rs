@@ -20,15 +20,7 @@ pub struct Atom<'a> {
 /// The atoms of an `Allow` statement whose values are all known; `None` for any other
 /// (a `Deny`, a `Not...` element, an unresolved value), which is compared as it is.
 pub fn atoms(grant: &Grant) -> Option<Vec<Atom<'_>>> {
-    let all_known = |values: &[Text]| values.iter().all(|v| v.known().is_some());
-    let allow = grant.effect.known() == Some("Allow");
-    let plain = !grant.actions.negated && !grant.resources.negated && !grant.principals.negated;
-    let known = all_known(&grant.actions.values)
-        && all_known(&grant.resources.values)
-        && all_known(&grant.principals.values)
-        && grant.conditions.iter().all(|c| all_known(&c.values))
-        && grant.unresolved.is_empty();
-    if !(allow && plain && known) {
+    if !plain_allow(grant) {
         return None;
     }
     let resources = optional(&grant.resources.values);
@@ -49,6 +41,21 @@ pub fn atoms(grant: &Grant) -> Option<Vec<Atom<'_>>> {
     Some(out)
 }
 
+/// Whether `grant` is an `Allow` without `Not...` elements whose values are all known: one
+/// read as atoms.
+fn plain_allow(grant: &Grant) -> bool {
+    let all_known = |values: &[Text]| values.iter().all(|v| v.known().is_some());
+    grant.effect.known() == Some("Allow")
+        && !grant.actions.negated
+        && !grant.resources.negated
+        && !grant.principals.negated
+        && all_known(&grant.actions.values)
+        && all_known(&grant.resources.values)
+        && all_known(&grant.principals.values)
+        && grant.conditions.iter().all(|c| all_known(&c.values))
+        && grant.unresolved.is_empty()
+}
+
 /// Each value, or one `None` for an element the statement does not have.
 fn optional(values: &[Text]) -> Vec<Option<&str>> {
     if values.is_empty() {
@@ -61,21 +68,19 @@ fn optional(values: &[Text]) -> Vec<Option<&str>> {
 /// Whether `grant` allows `atom`: its action, resource and principal (exactly or by a
 /// wildcard) under exactly the atom's conditions.
 pub fn covers(grant: &Grant, atom: &Atom<'_>) -> bool {
-    let Some(own) = atoms(grant) else {
-        return false;
+    // An element the statement does not have matches only an atom without it.
+    let any = |values: &[Text], value: Option<&str>, ignore_case: bool| match value {
+        Some(value) => values
+            .iter()
+            .filter_map(Text::known)
+            .any(|pattern| pattern::matches(pattern, value, ignore_case)),
+        None => values.is_empty(),
     };
-    let matches =
-        |pattern: Option<&str>, value: Option<&str>, ignore_case: bool| match (pattern, value) {
-            (Some(pattern), Some(value)) => pattern::matches(pattern, value, ignore_case),
-            (None, None) => true,
-            _ => false,
-        };
-    own.iter().any(|mine| {
-        matches(Some(mine.action), Some(atom.action), true)
-            && matches(mine.resource, atom.resource, false)
-            && matches(mine.principal, atom.principal, false)
-            && same_conditions(mine.conditions, atom.conditions)
-    })
+    plain_allow(grant)
+        && any(&grant.actions.values, Some(atom.action), true)
+        && any(&grant.resources.values, atom.resource, false)
+        && any(&grant.principals.values, atom.principal, false)
+        && same_conditions(&grant.conditions, atom.conditions)
 }
 
 /// Whether every atom of `grant` is allowed by one of `by`: what it grants, they grant.

@@ -201,19 +201,27 @@ pub fn secret_pointers(spec: &RoleSpec) -> Vec<String> {
     pointers
 }
 
-/// The ARN of the KMS key `key` (a key ARN, or a key ID in the account and Region of the
-/// secret `secret_arn`); `None` for an alias, whose key the inputs do not say.
-pub fn key_arn(key: &str, secret_arn: &str) -> Option<String> {
+/// Where a resource is: its partition, Region and account.
+pub type Place<'a> = [&'a str; 3];
+
+/// The partition, Region and account of `arn`.
+pub fn place_of(arn: &str) -> Option<Place<'_>> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, _, region, account, _] => Some([partition, region, account]),
+        _ => None,
+    }
+}
+
+/// The ARN of the KMS key `key` (a key ARN, or a key ID at `place`, the secret's); `None`
+/// for an alias, whose key the inputs do not say.
+pub fn key_arn(key: &str, [partition, region, account]: Place<'_>) -> Option<String> {
     if key.starts_with("arn:") {
         return (!key.contains(":alias/")).then(|| key.to_owned());
     }
     if key.starts_with("alias/") {
         return None;
     }
-    let parts: Vec<&str> = secret_arn.splitn(6, ':').collect();
-    let [_, partition, _, region, account, _] = parts.as_slice() else {
-        return None;
-    };
     Some(format!("arn:{partition}:kms:{region}:{account}:key/{key}"))
 }
 

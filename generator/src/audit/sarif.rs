@@ -49,49 +49,40 @@ pub fn log(report: &Report, inputs: &[Source<'_>]) -> String {
         .iter()
         .map(|finding| result(finding, inputs))
         .collect();
-    let notifications: Vec<Value> = report
-        .notes
-        .iter()
-        .map(|note| json!({ "level": "note", "message": { "text": note } }))
-        .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver() },
-            "invocations": [{
-                "executionSuccessful": true,
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-            "properties": {
-                "connector": report.connector,
-                "role": report.role,
-                "equal": report.is_equal(),
-            },
-        }],
+    let mut run = run(true, "note", &report.notes, results);
+    run["properties"] = json!({
+        "connector": report.connector,
+        "role": report.role,
+        "equal": report.is_equal(),
     });
-    serde_json::to_string_pretty(&log).expect("SARIF logs serialize")
+    written(run)
 }
 
 /// A SARIF log of a run that could not audit: the errors as notifications.
 pub fn failed(messages: &[String]) -> String {
+    written(run(false, "error", messages, Vec::new()))
+}
+
+/// One run of the tool: whether it could audit, what it says beside its results (each
+/// message at `level`), and the results.
+fn run(successful: bool, level: &str, messages: &[String], results: Vec<Value>) -> Value {
     let notifications: Vec<Value> = messages
         .iter()
-        .map(|message| json!({ "level": "error", "message": { "text": message } }))
+        .map(|message| json!({ "level": level, "message": { "text": message } }))
         .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver() },
-            "invocations": [{
-                "executionSuccessful": false,
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": [],
+    json!({
+        "tool": { "driver": driver() },
+        "invocations": [{
+            "executionSuccessful": successful,
+            "toolExecutionNotifications": notifications,
         }],
-    });
+        "results": results,
+    })
+}
+
+/// The log of one run, as text.
+fn written(run: Value) -> String {
+    let log = json!({ "$schema": SCHEMA, "version": "2.1.0", "runs": [run] });
     serde_json::to_string_pretty(&log).expect("SARIF logs serialize")
 }
 

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::data_source::{DataSourceFound, key_arn};
+use super::data_source::{DataSourceFound, key_arn, place_of};
 use super::grant::{Grant, list, read_document};
 use super::{AuditError, Candidate, Found, Wanted};
 
@@ -274,7 +274,7 @@ pub fn read(
             let Some(key) = secrets.get(arn) else {
                 continue;
             };
-            match key_arn(key, arn) {
+            match place_of(arn).and_then(|place| key_arn(key, place)) {
                 Some(key) => secret_keys.push((pointer.clone(), key)),
                 None => found.unverified.push(format!(
                     "the secret {arn} is encrypted with the KMS key {key}, an alias whose key is not in {file}"

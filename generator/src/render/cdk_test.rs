@@ -69,7 +69,7 @@ pub fn render(
             props: props(&construct.open),
             trust: expected(&member.role.trust_policy),
             permission: expected(&member.role.permission_policy),
-            data_source: member.role.data_source.as_ref().map(expected_data_source),
+            data_source: member.role.data_source().map(expected_data_source),
         })
         .collect();
     let (partition, account, region) = DEPLOYMENT;

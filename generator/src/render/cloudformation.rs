@@ -274,7 +274,7 @@ fn role<'a>(
 fn data_source(member: &Member<'_>, idiom: Cfn<'_>) -> Option<DataSourceYaml> {
     let (names, spec) = (&member.names, member.role.spec);
     let declared = spec.data_source.as_ref()?;
-    let resolved = member.role.data_source.as_ref()?;
+    let resolved = member.role.data_source()?;
     let list = |field: Field| match spec.list(field) {
         Some(values) => format!(
             "[{}]",

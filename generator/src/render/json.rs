@@ -58,8 +58,7 @@ pub fn render(unit: &Unit<'_>) -> Vec<Artifact> {
 fn create_data_source(role: &RoleModel<'_>, data_source: &DataSourceSpec) -> String {
     let spec = role.spec;
     let resolved = role
-        .data_source
-        .as_ref()
+        .data_source()
         .expect("a role model resolves its spec's data source");
     let path = spec.properties.path.as_deref().unwrap_or("/");
     let name = spec.role_name.as_deref().unwrap_or("{{role_name}}");

@@ -105,7 +105,7 @@ impl DataSourceSpec {
                 error(".description", Some(description), violation.0);
             }
         }
-        for (pointer, text) in texts(&Value::Object(self.configuration.clone()), "") {
+        for (pointer, text) in object_texts(&self.configuration, "") {
             if let Err(violation) = check_not_a_cdk_token(&text) {
                 error(
                     &format!(".configuration{pointer}"),
@@ -430,17 +430,21 @@ fn texts(value: &Value, at: &str) -> Vec<(String, String)> {
             .enumerate()
             .flat_map(|(i, item)| texts(item, &format!("{at}/{i}")))
             .collect(),
-        Value::Object(map) => map
-            .iter()
-            .flat_map(|(key, item)| {
-                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
-                let mut found = vec![(pointer.clone(), key.clone())];
-                found.extend(texts(item, &pointer));
-                found
-            })
-            .collect(),
+        Value::Object(map) => object_texts(map, at),
         _ => Vec::new(),
     }
+}
+
+/// [`texts`] of an object: each key, then the texts of its value.
+fn object_texts(map: &Map<String, Value>, at: &str) -> Vec<(String, String)> {
+    map.iter()
+        .flat_map(|(key, item)| {
+            let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+            let mut found = vec![(pointer.clone(), key.clone())];
+            found.extend(texts(item, &pointer));
+            found
+        })
+        .collect()
 }
 
 /// The value at `path` of `given`.

@@ -1,5 +1,7 @@
 //! A spec resolved against its connector: the policies every renderer prints.
 
+use std::sync::OnceLock;
+
 use crate::model::case;
 use crate::model::catalog::CheckovSkip;
 use crate::model::field::Field;
@@ -24,8 +26,9 @@ pub struct RoleModel<'a> {
     pub parameters: Vec<Field>,
     /// Every open field the policies reference, in [`Field::ALL`] order.
     referenced: Vec<Field>,
-    /// The spec's data source resolved against the role, once for every format.
-    pub data_source: Option<Resolved>,
+    /// The spec's data source resolved against the role: once, when a format first asks,
+    /// and never for a model built only to check the spec.
+    data_source: OnceLock<Option<Resolved>>,
 }
 
 impl<'a> RoleModel<'a> {
@@ -71,8 +74,19 @@ impl<'a> RoleModel<'a> {
             trust_policy,
             parameters,
             referenced,
-            data_source: spec.data_source.as_ref().and_then(|d| d.resolve(spec)),
+            data_source: OnceLock::new(),
         }
+    }
+
+    /// The spec's data source resolved against the role (its application, index and filled
+    /// configuration), if the spec declares one.
+    pub fn data_source(&self) -> Option<&Resolved> {
+        self.data_source
+            .get_or_init(|| {
+                let spec = self.spec;
+                spec.data_source.as_ref().and_then(|d| d.resolve(spec))
+            })
+            .as_ref()
     }
 
     /// Whether any string references `field` while it is open.

@@ -27,7 +27,7 @@ pub(super) struct DataSourceTs {
 pub(super) fn data_source(role: &RoleModel<'_>, indent: usize) -> Option<DataSourceTs> {
     let spec = role.spec;
     let declared = spec.data_source.as_ref()?;
-    let resolved = role.data_source.as_ref()?;
+    let resolved = role.data_source()?;
     let list = |field: Field| match spec.list(field) {
         Some(values) => format!(
             "[{}]",

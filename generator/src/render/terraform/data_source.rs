@@ -22,7 +22,7 @@ pub(super) fn attributes(member: &Member<'_>) -> Option<String> {
     let spec = role.spec;
     let declared = spec.data_source.as_ref()?;
     let idiom = Terraform(names);
-    let resolved = role.data_source.as_ref()?;
+    let resolved = role.data_source()?;
     let resource = names.terraform_resource();
     let value = |interp: &Interp| Expr::Item(interp, idiom).code(1);
     let list = |field: Field| match spec.list(field) {
