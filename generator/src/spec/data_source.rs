@@ -45,17 +45,17 @@ pub struct DataSourceSpec {
 
 /// A configuration value, as the user wrote it or filled from the role.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Config {
+pub enum Config<'a> {
     /// A number, boolean or null the user wrote.
-    Literal(Value),
+    Literal(&'a Value),
     /// A string the user wrote, or the catalog's `type` and `dbType`.
-    Text(String),
+    Text(&'a str),
     /// A secret ARN from the role's values; open references stay open.
     Filled(Item),
     /// A list.
-    List(Vec<Config>),
+    List(Vec<Config<'a>>),
     /// An object, keys in the user's order, filled keys after them.
-    Object(Vec<(String, Config)>),
+    Object(Vec<(&'a str, Config<'a>)>),
 }
 
 /// `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`, 1 to 1,000 characters: CloudFormation's `DisplayName`.
@@ -180,7 +180,7 @@ impl DataSourceSpec {
     /// role's values, open where they are open) and its configuration, the user's with what the
     /// role determines filled in; `None` while the spec is being checked and the data source
     /// names no documented schema (a checked spec's always does).
-    pub fn resolve(&self, spec: &RoleSpec) -> Option<Resolved> {
+    pub fn resolve<'a>(&'a self, spec: &RoleSpec) -> Option<Resolved<'a>> {
         let schema = self.schema(spec).ok()?;
         let bound = |documented: &str| Interp::parse(documented).bind(|f| spec.scalar(f));
         Some(Resolved {
@@ -230,16 +230,16 @@ impl DataSourceSpec {
 
 /// A data source resolved against its role: what the renderers print.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub struct Resolved<'a> {
     /// The application's ID.
     pub application_id: Interp,
     /// The index's ID.
     pub index_id: Interp,
     /// The configuration, filled.
-    pub configuration: Config,
+    pub configuration: Config<'a>,
 }
 
-impl Config {
+impl Config<'_> {
     /// The configuration as a tree every format's printer prints: the user's strings and
     /// keys as text (escaped by the printer), filled values as code of the format.
     pub fn node(&self) -> Node<'_> {
@@ -259,13 +259,13 @@ impl Config {
 }
 
 /// The user's configuration with what the role determines filled in.
-fn filled(schema: &DataSourceSchema, spec: &RoleSpec, given: &Map<String, Value>) -> Config {
+fn filled<'a>(
+    schema: &'static DataSourceSchema,
+    spec: &RoleSpec,
+    given: &'a Map<String, Value>,
+) -> Config<'a> {
     let mut root = object(given);
-    set(
-        &mut root,
-        &["type"],
-        Config::Text(schema.type_value.clone()),
-    );
+    set(&mut root, &["type"], Config::Text(&schema.type_value));
     if let Some(db_type) = &schema.db_type {
         set(
             &mut root,
@@ -274,7 +274,7 @@ fn filled(schema: &DataSourceSchema, spec: &RoleSpec, given: &Map<String, Value>
                 "repositoryEndpointMetadata",
                 "dbType",
             ],
-            Config::Text(db_type.clone()),
+            Config::Text(db_type),
         );
     }
     for path in secret_fields(schema, spec, given) {
@@ -458,21 +458,22 @@ fn lookup<'v>(given: &'v Map<String, Value>, path: &[&str]) -> Option<&'v Value>
 }
 
 /// `value` as a configuration value the user wrote.
-fn config(value: &Value) -> Config {
+fn config(value: &Value) -> Config<'_> {
     match value {
-        Value::String(text) => Config::Text(text.clone()),
+        Value::String(text) => Config::Text(text),
         Value::Array(items) => Config::List(items.iter().map(config).collect()),
         Value::Object(map) => Config::Object(object(map)),
-        literal => Config::Literal(literal.clone()),
+        literal => Config::Literal(literal),
     }
 }
 
-fn object(map: &Map<String, Value>) -> Vec<(String, Config)> {
-    map.iter().map(|(k, v)| (k.clone(), config(v))).collect()
+/// The user's object, keys in order.
+fn object(map: &Map<String, Value>) -> Vec<(&str, Config<'_>)> {
+    map.iter().map(|(k, v)| (k.as_str(), config(v))).collect()
 }
 
 /// Sets `path` under `entries` to `value`, creating the objects on the way.
-fn set(entries: &mut Vec<(String, Config)>, path: &[&str], value: Config) {
+fn set<'a>(entries: &mut Vec<(&'a str, Config<'a>)>, path: &[&'a str], value: Config<'a>) {
     let Some((key, rest)) = path.split_first() else {
         return;
     };
@@ -480,11 +481,11 @@ fn set(entries: &mut Vec<(String, Config)>, path: &[&str], value: Config) {
         Some(index) => index,
         None => {
             let empty = if rest.is_empty() {
-                Config::Literal(Value::Null)
+                Config::Literal(&Value::Null)
             } else {
                 Config::Object(Vec::new())
             };
-            entries.push(((*key).to_owned(), empty));
+            entries.push((key, empty));
             entries.len() - 1
         }
     };
@@ -500,8 +501,8 @@ fn set(entries: &mut Vec<(String, Config)>, path: &[&str], value: Config) {
 /// placeholders for the JSON artifact.
 pub fn to_json(config: &Config, idiom: &impl Idiom) -> Value {
     match config {
-        Config::Literal(value) => value.clone(),
-        Config::Text(text) => Value::String(text.clone()),
+        Config::Literal(value) => (*value).clone(),
+        Config::Text(text) => Value::String((*text).to_owned()),
         Config::Filled(item) => Value::String(item.interp().render(idiom)),
         Config::List(items) => {
             Value::Array(items.iter().map(|item| to_json(item, idiom)).collect())
@@ -509,7 +510,7 @@ pub fn to_json(config: &Config, idiom: &impl Idiom) -> Value {
         Config::Object(entries) => Value::Object(
             entries
                 .iter()
-                .map(|(k, v)| (k.clone(), to_json(v, idiom)))
+                .map(|(k, v)| ((*k).to_owned(), to_json(v, idiom)))
                 .collect(),
         ),
     }

@@ -28,7 +28,7 @@ pub struct RoleModel<'a> {
     referenced: Vec<Field>,
     /// The spec's data source resolved against the role: once, when a format first asks,
     /// and never for a model built only to check the spec.
-    data_source: OnceLock<Option<Resolved>>,
+    data_source: OnceLock<Option<Resolved<'a>>>,
 }
 
 impl<'a> RoleModel<'a> {
@@ -80,7 +80,7 @@ impl<'a> RoleModel<'a> {
 
     /// The spec's data source resolved against the role (its application, index and filled
     /// configuration), if the spec declares one.
-    pub fn data_source(&self) -> Option<&Resolved> {
+    pub fn data_source(&self) -> Option<&Resolved<'a>> {
         self.data_source
             .get_or_init(|| {
                 let spec = self.spec;

@@ -201,8 +201,8 @@ pub fn render(unit: &Unit<'_>) -> Result<Vec<Artifact>, RenderError> {
 }
 
 /// The construct of `role`, and its file `lib/NAME.ts`.
-fn construct<'a>(
-    role: &RoleModel<'a>,
+fn construct<'a, 's: 'a>(
+    role: &RoleModel<'s>,
     header: &'a str,
 ) -> Result<(String, ConstructTs<'a>), RenderError> {
     let class = format!("{}ConnectorRole", identifier(&role.pascal_name()));
