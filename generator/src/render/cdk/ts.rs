@@ -156,7 +156,7 @@ impl Ts<'_> {
 
     /// The value as code, continuing lines at `indent`, when it starts at `column`.
     pub(super) fn layout(&self, indent: usize, column: usize) -> String {
-        let mut out = String::with_capacity(4096);
+        let mut out = String::new();
         self.write(&mut out, indent, column);
         out
     }

@@ -161,7 +161,7 @@ impl Expr<'_> {
     /// The code, its first line unindented (it follows `key = `), the others indented for
     /// nesting level `level`.
     pub(super) fn code(&self, level: usize) -> String {
-        let mut out = String::with_capacity(4096);
+        let mut out = String::new();
         self.write(&mut out, level);
         out
     }
