@@ -135,7 +135,7 @@ impl Log {
 
     /// [`Log::run`], logging standard output only when `show_stdout` (for tools that print
     /// JSON the caller sums up).
-    fn run_quietly(
+    pub fn run_quietly(
         &mut self,
         tool: &str,
         command: &mut Command,
