@@ -22,6 +22,7 @@ pub mod describe;
 pub mod finding;
 pub mod grant;
 pub mod hcl;
+pub mod infer;
 pub mod intrinsics;
 pub mod pattern;
 pub mod report;
