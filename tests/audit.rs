@@ -1127,3 +1127,60 @@ resource "awscc_iam_role" "connector" {{
         findings_of(&output)
     );
 }
+
+/// Without `--spec`, the role's JSON policy documents are matched with the catalog: the
+/// example's role is its connector with its values, a widened one is found so with the
+/// difference, and a role of another service matches no connector.
+#[test]
+fn without_a_spec_the_connector_and_values_are_worked_out_from_the_role() {
+    let run = |paths: &[&Path], extra: &[&str]| {
+        Command::new(BIN)
+            .arg("audit")
+            .args(paths)
+            .args(extra)
+            .output()
+            .expect("the CLI runs")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (permission, trust) = mutated(dir.path(), |_| {});
+    let output = run(&[&trust, &permission], &[]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("exactly the documented rds-mysql"), "{text}");
+    assert!(
+        text.contains("secret_id=qbusiness-orders-mysql-AbCdEf")
+            && text.contains("subnet_ids=subnet-0123456789abcdef0"),
+        "the values read are named: {text}"
+    );
+
+    let (permission, trust) = mutated(dir.path(), |policy| {
+        statement(policy, "AllowsAmazonQToIngestDocuments")["Resource"] = json!("*");
+    });
+    let output = run(&[&trust, &permission], &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    // Widened, the role is as close to many connectors' roles: rds-mysql is one of them.
+    let named = report["connector"] == "rds-mysql"
+        || report["notes"].as_array().unwrap().iter().any(|note| {
+            note.as_str().unwrap().contains("as close to")
+                && note.as_str().unwrap().contains("rds-mysql")
+        });
+    assert!(named, "{report}");
+    assert!(
+        kinds(&output).contains(&(
+            "AllowsAmazonQToIngestDocuments".to_owned(),
+            "wider-resource".to_owned()
+        )),
+        "{:?}",
+        kinds(&output)
+    );
+
+    let other = file(
+        dir.path(),
+        "other.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]}"#,
+    );
+    let output = run(&[&other], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("matches no documented connector"));
+}

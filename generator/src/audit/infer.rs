@@ -23,7 +23,7 @@ use crate::model::catalog::{self, Connector, Policies};
 use crate::model::field::Field;
 use crate::model::interp::{Interp, Piece};
 use crate::model::policy::Part;
-use crate::spec::RoleSpec;
+use crate::spec::{Bound, RoleSpec};
 
 /// The spec a role is closest to, and the audit of the role against it.
 #[derive(Debug)]
@@ -39,6 +39,54 @@ pub struct Inferred {
     /// The other connectors the role is as close to (many document the same policies), by
     /// ID, in catalog order.
     pub alike: Vec<String>,
+}
+
+impl Inferred {
+    /// The report, its first notes saying what was inferred: the connector and revision, the
+    /// values read, those the role does not give, and the connectors as close.
+    pub fn into_report(self) -> Report {
+        let spec = &self.spec;
+        let mut notes = Vec::new();
+        let revision = spec
+            .revision
+            .as_deref()
+            .map(|revision| format!(" (revision {revision})"))
+            .unwrap_or_default();
+        let mut read: Vec<String> = spec
+            .values
+            .iter()
+            .filter(|(field, _)| !self.unread.contains(field))
+            .map(|(field, bound)| match bound {
+                Bound::One(value) => format!("{}={value}", field.name()),
+                Bound::List(values) => format!("{}={}", field.name(), values.join(",")),
+            })
+            .collect();
+        if read.is_empty() {
+            read.push("none".to_owned());
+        }
+        notes.push(format!(
+            "no spec was given: the role is closest to the documented {}{revision} role with the values its policies give ({})",
+            spec.connector.id,
+            read.join(", ")
+        ));
+        if !self.unread.is_empty() {
+            let unread: Vec<&str> = self.unread.iter().map(|field| field.name()).collect();
+            notes.push(format!(
+                "the role's policies give no {}: compared with the rule's example instead, so the findings name it",
+                unread.join(", ")
+            ));
+        }
+        if !self.alike.is_empty() {
+            notes.push(format!(
+                "the role is as close to these connectors' documented roles (many document the same policies): {}",
+                self.alike.join(", ")
+            ));
+        }
+        let mut report = self.report;
+        notes.append(&mut report.notes);
+        report.notes = notes;
+        report
+    }
 }
 
 /// What a value the role does not give weighs against a candidate, on top of the findings it
@@ -285,7 +333,7 @@ fn read_values(
         .map(|(field, mut seen)| {
             if !field.is_list() {
                 // Most given first; the first given on a tie (the sort is stable).
-                seen.sort_by(|a, b| b.1.cmp(&a.1));
+                seen.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
                 seen.truncate(1);
             }
             (field, seen.into_iter().map(|(value, _)| value).collect())

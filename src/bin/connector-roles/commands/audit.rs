@@ -1,9 +1,10 @@
 //! `connector-roles audit`: compares a role that exists with the documented one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use connector_roles::RoleSpec;
+use connector_roles::audit::infer::infer;
 use connector_roles::audit::{Options, Severity, Source, audit, hcl, sarif};
 
 use crate::failure::{self, Done, Failure};
@@ -17,9 +18,10 @@ pub struct AuditArgs {
     #[arg(required = true, value_name = "POLICY")]
     inputs: Vec<PathBuf>,
     /// The spec the role should follow: a JSON spec, or a Rust file of `connector_role!`
-    /// declarations.
+    /// declarations. Without it, the inputs must be the role's JSON policy documents, and the
+    /// documented connector, revision and values they are closest to are worked out from them.
     #[arg(long)]
-    spec: PathBuf,
+    spec: Option<PathBuf>,
     /// The declaration to audit against, by its spec name, when the spec file has several.
     #[arg(long)]
     name: Option<String>,
@@ -112,7 +114,6 @@ pub fn run(args: &AuditArgs) -> Result<Done, Failure> {
 }
 
 fn report(args: &AuditArgs) -> Result<Done, Failure> {
-    let spec = spec(args)?;
     let texts = files(&args.inputs)?
         .iter()
         .map(|path| {
@@ -140,7 +141,17 @@ fn report(args: &AuditArgs) -> Result<Done, Failure> {
         parameters: args.parameters.clone(),
         variables,
     };
-    let report = audit(&spec, &sources, &options).map_err(Failure::invalid)?;
+    let report = match &args.spec {
+        Some(path) => audit(&spec(path, args)?, &sources, &options).map_err(Failure::invalid)?,
+        None => infer(&sources)
+            .map_err(Failure::invalid)?
+            .ok_or_else(|| {
+                Failure::invalid(
+                    "the role matches no documented connector: none of its permissions is one a connector's page documents (give --spec to audit it against one)",
+                )
+            })?
+            .into_report(),
+    };
     match args.format {
         ReportFormat::Text => failure::print(&report.text())?,
         ReportFormat::Json => failure::print(&format!("{}\n", report.json()))?,
@@ -194,10 +205,10 @@ fn parameter(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// The one declaration of the spec file to audit against.
-fn spec(args: &AuditArgs) -> Result<RoleSpec, Failure> {
-    let file = args.spec.display();
-    let mut specs = crate::specs::read_spec(&args.spec)?;
+/// The one declaration of the spec file `path` to audit against.
+fn spec(path: &Path, args: &AuditArgs) -> Result<RoleSpec, Failure> {
+    let file = path.display();
+    let mut specs = crate::specs::read_spec(path)?;
     if let Some(name) = &args.name {
         specs.retain(|spec| &spec.name == name);
     }
