@@ -44,6 +44,22 @@ fn level(severity: Severity) -> &'static str {
 
 /// `report` as a SARIF log, its findings located in `inputs`.
 pub fn log(report: &Report, inputs: &[Source<'_>]) -> String {
+    written(vec![report_run(report, inputs)])
+}
+
+/// Several audits (an account scan) as one SARIF log, a run each: each report with the inputs
+/// its findings are located in.
+pub fn logs(audits: &[(&Report, &[Source<'_>])]) -> String {
+    written(
+        audits
+            .iter()
+            .map(|(report, inputs)| report_run(report, inputs))
+            .collect(),
+    )
+}
+
+/// The run of one audit.
+fn report_run(report: &Report, inputs: &[Source<'_>]) -> Value {
     let results: Vec<Value> = report
         .findings
         .iter()
@@ -55,12 +71,12 @@ pub fn log(report: &Report, inputs: &[Source<'_>]) -> String {
         "role": report.role,
         "equal": report.is_equal(),
     });
-    written(run)
+    run
 }
 
 /// A SARIF log of a run that could not audit: the errors as notifications.
 pub fn failed(messages: &[String]) -> String {
-    written(run(false, "error", messages, Vec::new()))
+    written(vec![run(false, "error", messages, Vec::new())])
 }
 
 /// One run of the tool: whether it could audit, what it says beside its results (each
@@ -80,9 +96,9 @@ fn run(successful: bool, level: &str, messages: &[String], results: Vec<Value>) 
     })
 }
 
-/// The log of one run, as text.
-fn written(run: Value) -> String {
-    let log = json!({ "$schema": SCHEMA, "version": "2.1.0", "runs": [run] });
+/// The log of `runs`, as text.
+fn written(runs: Vec<Value>) -> String {
+    let log = json!({ "$schema": SCHEMA, "version": "2.1.0", "runs": runs });
     serde_json::to_string_pretty(&log).expect("SARIF logs serialize")
 }
 

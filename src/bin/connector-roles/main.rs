@@ -4,6 +4,8 @@
 mod commands;
 mod failure;
 mod input;
+#[cfg(feature = "aws")]
+mod live;
 mod progress;
 mod select;
 mod specs;

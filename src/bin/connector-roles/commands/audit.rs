@@ -4,24 +4,38 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use connector_roles::RoleSpec;
-use connector_roles::audit::infer::infer;
-use connector_roles::audit::{Options, Severity, Source, audit, hcl, sarif};
+use connector_roles::audit::infer::{Inferred, infer};
+use connector_roles::audit::{Options, Report, Severity, Source, audit, hcl, sarif};
 
 use crate::failure::{self, Done, Failure};
 use crate::input;
+#[cfg(feature = "aws")]
+use crate::live;
 
 #[derive(Args)]
 pub struct AuditArgs {
     /// The role as it is: JSON policy documents (its permission policy, its trust policy, or
     /// both), a CloudFormation or SAM template (YAML or JSON), `terraform show -json` output,
     /// or a Terraform module as written (its folder, or `.tf` files) (`-`: standard input).
-    #[arg(required = true, value_name = "POLICY")]
+    #[arg(value_name = "POLICY", required_unless_present_any = LIVE)]
     inputs: Vec<PathBuf>,
+    /// Audits the role of this name in the AWS account the default credentials, profile and
+    /// Region reach (`AWS_PROFILE`, `AWS_ENDPOINT_URL`, ... as every AWS SDK reads them),
+    /// read with read-only IAM calls.
+    #[cfg(feature = "aws")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["inputs", "scan"])]
+    role_name: Option<String>,
+    /// Audits every role of the account whose trust policy names Amazon Q Business or Amazon
+    /// Kendra: each against the spec that names its role name (`--spec`, repeatable here),
+    /// else against the documented connector its policies are closest to.
+    #[cfg(feature = "aws")]
+    #[arg(long, conflicts_with = "inputs")]
+    scan: bool,
     /// The spec the role should follow: a JSON spec, or a Rust file of `connector_role!`
     /// declarations. Without it, the inputs must be the role's JSON policy documents, and the
     /// documented connector, revision and values they are closest to are worked out from them.
     #[arg(long)]
-    spec: Option<PathBuf>,
+    spec: Vec<PathBuf>,
     /// The declaration to audit against, by its spec name, when the spec file has several.
     #[arg(long)]
     name: Option<String>,
@@ -56,6 +70,38 @@ pub struct AuditArgs {
     var_files: Vec<PathBuf>,
 }
 
+/// The flags that read the role from an AWS account instead of files.
+#[cfg(feature = "aws")]
+const LIVE: [&str; 2] = ["role_name", "scan"];
+#[cfg(not(feature = "aws"))]
+const LIVE: [&str; 0] = [];
+
+impl AuditArgs {
+    /// How to print the report.
+    #[cfg(feature = "aws")]
+    pub fn format(&self) -> ReportFormat {
+        self.format
+    }
+
+    /// The least severity that makes the audit exit 1.
+    pub fn fail_on(&self) -> Severity {
+        self.fail_on.into()
+    }
+}
+
+/// `--scan`: the specs given (those named `--name`, with it) bind roles by role name.
+#[cfg(feature = "aws")]
+fn scan(args: &AuditArgs) -> Result<Done, Failure> {
+    let mut specs = Vec::new();
+    for path in &args.spec {
+        specs.extend(crate::specs::read_spec(path)?);
+    }
+    if let Some(name) = &args.name {
+        specs.retain(|spec| &spec.name == name);
+    }
+    super::scan::scan(args, &specs)
+}
+
 /// `NAME=VALUE`, a Terraform variable and its value (text).
 fn variable(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
@@ -67,7 +113,7 @@ fn variable(text: &str) -> Result<(String, String), String> {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum ReportFormat {
+pub enum ReportFormat {
     Text,
     Json,
     Sarif,
@@ -114,6 +160,17 @@ pub fn run(args: &AuditArgs) -> Result<Done, Failure> {
 }
 
 fn report(args: &AuditArgs) -> Result<Done, Failure> {
+    #[cfg(feature = "aws")]
+    if args.scan {
+        return scan(args);
+    }
+    #[cfg(feature = "aws")]
+    if let Some(name) = &args.role_name {
+        let role = live::with_client(async |client| live::role(client, name).await)?;
+        let sources = sources(&role.documents);
+        let report = judge(args, &sources, &Options::default())?;
+        return printed(args, &report, &sources);
+    }
     let texts = files(&args.inputs)?
         .iter()
         .map(|path| {
@@ -132,32 +189,57 @@ fn report(args: &AuditArgs) -> Result<Done, Failure> {
             .iter()
             .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone()))),
     );
-    let sources: Vec<Source<'_>> = texts
-        .iter()
-        .map(|(name, text)| Source { name, text })
-        .collect();
+    let sources = sources(&texts);
     let options = Options {
         role: args.role.clone(),
         parameters: args.parameters.clone(),
         variables,
     };
-    let report = match &args.spec {
-        Some(path) => audit(&spec(path, args)?, &sources, &options).map_err(Failure::invalid)?,
-        None => infer(&sources)
-            .map_err(Failure::invalid)?
-            .ok_or_else(|| {
-                Failure::invalid(
-                    "the role matches no documented connector: none of its permissions is one a connector's page documents (give --spec to audit it against one)",
-                )
-            })?
-            .into_report(),
-    };
+    let report = judge(args, &sources, &options)?;
+    printed(args, &report, &sources)
+}
+
+/// Each `(name, text)` as an input.
+pub fn sources(texts: &[(String, String)]) -> Vec<Source<'_>> {
+    texts
+        .iter()
+        .map(|(name, text)| Source { name, text })
+        .collect()
+}
+
+/// The role of `sources` audited against the one spec given, or without one against the
+/// documented connector it is closest to.
+fn judge(args: &AuditArgs, sources: &[Source<'_>], options: &Options) -> Result<Report, Failure> {
+    match args.spec.as_slice() {
+        [] => inferred(sources),
+        [path] => audit(&spec(path, args)?, sources, options).map_err(Failure::invalid),
+        _ => Err(Failure::invalid(format!(
+            "--spec is given {} times: one role is audited against one spec (only --scan takes several)",
+            args.spec.len()
+        ))),
+    }
+}
+
+/// The role of the JSON policy documents `sources`, audited against the documented connector
+/// it is closest to.
+pub fn inferred(sources: &[Source<'_>]) -> Result<Report, Failure> {
+    infer(sources)
+        .map_err(Failure::invalid)?
+        .map(Inferred::into_report)
+        .ok_or_else(|| Failure::invalid(NO_CONNECTOR))
+}
+
+/// Why a role has no report without a spec.
+const NO_CONNECTOR: &str = "the role matches no documented connector: none of its permissions is one a connector's page documents (give --spec to audit it against one)";
+
+/// Prints `report` in the format asked; exit 1 when a finding reaches `--fail-on`.
+fn printed(args: &AuditArgs, report: &Report, sources: &[Source<'_>]) -> Result<Done, Failure> {
     match args.format {
         ReportFormat::Text => failure::print(&report.text())?,
         ReportFormat::Json => failure::print(&format!("{}\n", report.json()))?,
-        ReportFormat::Sarif => failure::print(&format!("{}\n", sarif::log(&report, &sources)))?,
+        ReportFormat::Sarif => failure::print(&format!("{}\n", sarif::log(report, sources)))?,
     }
-    Ok(if report.fails(args.fail_on.into()) {
+    Ok(if report.fails(args.fail_on()) {
         Done::Differs
     } else {
         Done::Success

@@ -5,6 +5,8 @@ pub mod audit;
 pub mod check;
 pub mod generate;
 pub mod list;
+#[cfg(feature = "aws")]
+pub mod scan;
 
 use std::io::Write as _;
 use std::path::Path;
