@@ -4,8 +4,8 @@
 //! own retries of throttled calls. Nothing is ever written to the account.
 
 use aws_config::BehaviorVersion;
-use aws_sdk_iam::config::ProvideCredentials;
 use aws_sdk_iam::Client;
+use aws_sdk_iam::config::ProvideCredentials;
 use aws_sdk_iam::config::Region;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_http_client::tls;
@@ -27,9 +27,7 @@ pub struct LiveRole {
 const SERVICES: [&str; 2] = ["qbusiness.amazonaws.com", "kendra.amazonaws.com"];
 
 /// Runs `work` with an IAM client of the default configuration, on a runtime of its own.
-pub fn with_client<T>(
-    work: impl AsyncFnOnce(&Client) -> Result<T, Failure>,
-) -> Result<T, Failure> {
+pub fn with_client<T>(work: impl AsyncFnOnce(&Client) -> Result<T, Failure>) -> Result<T, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -45,7 +43,10 @@ pub fn with_client<T>(
             .load()
             .await;
         let provider = config.credentials_provider().ok_or_else(|| {
-            Failure::aws(AwsFailure::NoCredentials, "no AWS credentials are configured")
+            Failure::aws(
+                AwsFailure::NoCredentials,
+                "no AWS credentials are configured",
+            )
         })?;
         provider.provide_credentials().await.map_err(|e| {
             Failure::aws(

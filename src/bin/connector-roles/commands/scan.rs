@@ -36,9 +36,7 @@ pub fn scan(args: &AuditArgs, specs: &[RoleSpec]) -> Result<Done, Failure> {
                 .iter()
                 .find(|spec| spec.role_name.as_deref() == Some(role.name.as_str()));
             let outcome = match named {
-                Some(spec) => {
-                    audit(spec, &sources, &Options::default()).map_err(|e| e.to_string())
-                }
+                Some(spec) => audit(spec, &sources, &Options::default()).map_err(|e| e.to_string()),
                 None => inferred(&sources).map_err(|failure| failure.parts().1.join("; ")),
             };
             Row { role, outcome }
