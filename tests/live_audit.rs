@@ -275,7 +275,11 @@ mod real_toolchains {
         // SARIF: a run per role audited (all but the one matching no connector).
         let output = emulator.audit(&["--scan", "--format", "sarif"]);
         let log: Value = serde_json::from_str(&stdout(&output)).unwrap();
-        assert_eq!(log["runs"].as_array().unwrap().len(), names.len() - 1, "{log}");
+        assert_eq!(
+            log["runs"].as_array().unwrap().len(),
+            names.len() - 1,
+            "{log}"
+        );
 
         // A spec binds its role by name, and the table lists every role.
         let output = emulator.audit(&["--scan", "--spec", ORDERS]);
