@@ -137,16 +137,39 @@ mod real_toolchains {
     }
 
     impl Emulator {
+        /// moto with `roles` planted.
         fn start(python: &Path, roles: &[Value]) -> Emulator {
             let dir = tempfile::tempdir().unwrap();
             let file = dir.path().join("roles.json");
             std::fs::write(&file, Value::from(roles.to_vec()).to_string()).unwrap();
+            Emulator::serving(python, file.as_os_str(), dir)
+        }
+
+        /// moto checking permissions, with the access key of a user that has none: the
+        /// emulator, and the key's ID and secret.
+        fn denied(python: &Path) -> (Emulator, String, String) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut emulator = Emulator::serving(python, "--denied".as_ref(), dir);
+            let line = emulator.endpoint.clone();
+            let mut words = line.split(' ').map(str::to_owned);
+            let (endpoint, id, secret) = (
+                words.next().unwrap(),
+                words.next().expect("a key ID"),
+                words.next().expect("a secret"),
+            );
+            emulator.endpoint = endpoint;
+            (emulator, id, secret)
+        }
+
+        /// `live_moto.py` with `argument`, once it has printed its first line (kept as
+        /// `endpoint`).
+        fn serving(python: &Path, argument: &std::ffi::OsStr, dir: tempfile::TempDir) -> Emulator {
             let mut child = Command::new(python)
                 .arg(concat!(
                     env!("CARGO_MANIFEST_DIR"),
                     "/tests/support/live_moto.py"
                 ))
-                .arg(&file)
+                .arg(argument)
                 .env("MOTO_ACCOUNT_ID", ACCOUNT)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
@@ -318,6 +341,25 @@ mod real_toolchains {
         assert_eq!(output.status.code(), Some(4), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.starts_with("error: no AWS credentials"), "{stderr}");
+        // Credentials of a user with no policy: exit 5.
+        if let Some(python) = tool(".venv/bin/python", "the access-denied audit against moto") {
+            let (emulator, id, secret) = Emulator::denied(&python);
+            let output = audit_with(
+                &["--scan"],
+                &[
+                    ("AWS_ENDPOINT_URL", &emulator.endpoint),
+                    ("AWS_ACCESS_KEY_ID", &id),
+                    ("AWS_SECRET_ACCESS_KEY", &secret),
+                ],
+            );
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(5), "{stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(
+                stderr.starts_with("error: iam:ListRoles: AccessDenied"),
+                "{stderr}"
+            );
+        }
         // Nothing listens at the endpoint: exit 7, after the SDK's retries.
         let output = audit_with(&["--scan"], &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9")]);
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -6,14 +6,24 @@ document), "inline" {name: document}, "managed" {name: document}}]. Starts moto'
 free loopback port, creates each role with its inline policies and its customer-managed
 policies attached, prints the endpoint on a line of its own, and serves until its standard
 input is closed; the server is stopped then, also on failure.
+
+With `--denied` instead of ROLES, the emulator checks every request's permissions, as AWS
+does, once it has created an IAM user with no policy and an access key for it; the line
+printed is then the endpoint, the key's ID and its secret. (Moto reads
+INITIAL_NO_AUTH_ACTION_COUNT when it is imported: the calls it lets through unchecked.)
 """
 
 import json
 import logging
+import os
 import sys
 
-import boto3
-from moto.server import ThreadedMotoServer
+if sys.argv[1] == "--denied":
+    os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "2"
+
+# moto's settings are read when it is imported, so after the line above.
+import boto3  # noqa: E402
+from moto.server import ThreadedMotoServer  # noqa: E402
 
 
 def plant(endpoint, roles):
@@ -38,9 +48,26 @@ def plant(endpoint, roles):
             iam.attach_role_policy(RoleName=name, PolicyArn=arn)
 
 
+def denied_user(endpoint):
+    """A user with no policy, and its access key: the two calls made unchecked."""
+    iam = boto3.client(
+        "iam",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    iam.create_user(UserName="auditor")
+    key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    return f"{key['AccessKeyId']} {key['SecretAccessKey']}"
+
+
 def main():
-    with open(sys.argv[1], encoding="utf-8") as roles:
-        roles = json.load(roles)
+    denied = sys.argv[1] == "--denied"
+    roles = []
+    if not denied:
+        with open(sys.argv[1], encoding="utf-8") as file:
+            roles = json.load(file)
     # One line per request on standard error would bury the test's own output.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -48,8 +75,11 @@ def main():
     try:
         host, port = server.get_host_and_port()
         endpoint = f"http://{host}:{port}"
-        plant(endpoint, roles)
-        print(endpoint, flush=True)
+        if denied:
+            print(f"{endpoint} {denied_user(endpoint)}", flush=True)
+        else:
+            plant(endpoint, roles)
+            print(endpoint, flush=True)
         sys.stdin.read()
     finally:
         server.stop()

@@ -7,6 +7,7 @@ use aws_config::BehaviorVersion;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::config::ProvideCredentials;
 use aws_sdk_iam::config::Region;
+use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_http_client::tls;
 use percent_encoding::percent_decode_str;
@@ -192,13 +193,21 @@ fn decoded(document: &str) -> String {
 
 /// An SDK error as one line, with the exit code of its kind: no credentials, access denied,
 /// throttled (after the SDK's retries), a role that does not exist (invalid input), or any
-/// other failure to talk to AWS.
-fn failure<E, R>(error: SdkError<E, R>, call: &str) -> Failure
+/// other failure to talk to AWS. An error whose code the SDK cannot read is known by its
+/// HTTP status (403 access denied, 429 throttled), as an emulator's may be.
+fn failure<E>(error: SdkError<E, HttpResponse>, call: &str) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + 'static,
 {
-    let code = error.code().unwrap_or_default().to_owned();
+    let status = error
+        .raw_response()
+        .map(|response| response.status().as_u16());
+    let code = match (error.code(), status) {
+        (Some(code), _) => code.to_owned(),
+        (None, Some(403)) => "AccessDenied".to_owned(),
+        (None, Some(429)) => "Throttling".to_owned(),
+        (None, _) => String::new(),
+    };
     let message = error
         .message()
         .map(str::to_owned)
