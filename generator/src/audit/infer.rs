@@ -380,23 +380,20 @@ fn weight(report: &Report) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{Format, render};
+    use crate::model::tree;
+    use crate::spec::role::RoleModel;
 
-    /// The role `spec` generates, as its JSON policy documents (trust, permission), with
+    /// The role `spec` documents, as its JSON policy documents (trust, permission), with
     /// `edit` applied to the permission policy.
     fn documents(spec: &RoleSpec, edit: impl FnOnce(&mut Value)) -> Vec<(String, String)> {
-        let artifacts = render(spec, &[Format::Json]).unwrap();
-        let text = |name: &str| {
-            artifacts
-                .iter()
-                .find(|a| a.path.ends_with(name))
-                .map(|a| a.contents.clone())
-                .unwrap()
-        };
-        let mut permission: Value = serde_json::from_str(&text("permission-policy.json")).unwrap();
+        let model = RoleModel::new(spec);
+        let mut permission = tree::documented(&model.permission_policy);
         edit(&mut permission);
         vec![
-            ("trust-policy.json".into(), text("trust-policy.json")),
+            (
+                "trust-policy.json".into(),
+                tree::documented(&model.trust_policy).to_string(),
+            ),
             ("permission-policy.json".into(), permission.to_string()),
         ]
     }
