@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 use connector_roles::{Format, RoleSpec};
 use serde_json::{Value, json};
+use support::policy::statement_mut as statement;
 use support::terraform::Module;
 use support::{BIN, ORDERS, stdout};
 
@@ -488,16 +489,6 @@ fn mutated(dir: &Path, mutate: impl Fn(&mut Value)) -> (PathBuf, PathBuf) {
         file(dir, "permission.json", &permission.to_string()),
         file(dir, "trust.json", &trust.to_string()),
     )
-}
-
-/// The statement of `policy` with the Sid `sid`.
-fn statement<'a>(policy: &'a mut Value, sid: &str) -> &'a mut Value {
-    policy["Statement"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|s| s["Sid"] == sid)
-        .unwrap()
 }
 
 #[test]

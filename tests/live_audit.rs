@@ -15,6 +15,7 @@ mod real_toolchains {
 
     use serde_json::{Value, json};
 
+    use super::support::policy::statement_mut as statement;
     use super::support::toolchain::tool;
     use super::support::{ACCOUNT, BIN, ORDERS, stdout};
 
@@ -32,16 +33,6 @@ mod real_toolchains {
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
         };
         (read("trust-policy.json"), read("permission-policy.json"))
-    }
-
-    /// The statement of `policy` with the Sid `sid`.
-    fn statement<'a>(policy: &'a mut Value, sid: &str) -> &'a mut Value {
-        policy["Statement"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .find(|s| s["Sid"] == sid)
-            .unwrap()
     }
 
     /// The roles planted, each with the differences the audit must find: `(Sid, kind)`.

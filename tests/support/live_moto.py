@@ -22,18 +22,13 @@ if sys.argv[1] == "--denied":
     os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "2"
 
 # moto's settings are read when it is imported, so after the line above.
-import boto3  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+
+from deploy_moto import clients  # noqa: E402
 
 
 def plant(endpoint, roles):
-    iam = boto3.client(
-        "iam",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    _, iam = clients(endpoint, "us-east-1")
     for role in roles:
         name = role["name"]
         iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(role["trust"]))
@@ -50,13 +45,7 @@ def plant(endpoint, roles):
 
 def denied_user(endpoint):
     """A user with no policy, and its access key: the two calls made unchecked."""
-    iam = boto3.client(
-        "iam",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    _, iam = clients(endpoint, "us-east-1")
     iam.create_user(UserName="auditor")
     key = iam.create_access_key(UserName="auditor")["AccessKey"]
     return f"{key['AccessKeyId']} {key['SecretAccessKey']}"

@@ -205,3 +205,13 @@ fn normalise(statement: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// The statement of the policy document `policy` with the Sid `sid`, to change it.
+pub fn statement_mut<'a>(policy: &'a mut Value, sid: &str) -> &'a mut Value {
+    policy["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["Sid"] == sid)
+        .unwrap()
+}
