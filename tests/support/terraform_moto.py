@@ -21,10 +21,9 @@ import os
 import subprocess
 import sys
 
-import boto3
 from moto.server import ThreadedMotoServer
 
-from deploy_moto import role_of
+from deploy_moto import clients, role_of
 
 
 def emulator(account, ports, stop):
@@ -103,23 +102,17 @@ def apply_all(run, endpoints):
     terraform(binary, work, env, "plan", "-input=false", "-out=plan.bin")
     plan = json.loads(terraform(binary, work, env, "show", "-json", "plan.bin"))
     terraform(binary, work, env, "apply", "-input=false", "plan.bin")
-    clients = {
-        batch["batch"]: boto3.client(
-            "iam",
-            endpoint_url=endpoints[batch["batch"]],
-            region_name=batch["region"],
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+    iams = {
+        batch["batch"]: clients(endpoints[batch["batch"]], batch["region"])[1]
         for batch in run["batches"]
     }
     results = {}
-    for name, iam in clients.items():
+    for name, iam in iams.items():
         gaps = []
         roles = [role_of(iam, role, gaps) for role in role_names(iam)]
         results[name] = {"roles": roles, "gaps": gaps}
     terraform(binary, work, env, "destroy", "-auto-approve", "-input=false")
-    for name, iam in clients.items():
+    for name, iam in iams.items():
         results[name]["destroyed"] = not role_names(iam)
     return {"plan": plan, "batches": results}
 
