@@ -627,15 +627,6 @@ mod real_toolchains {
     /// against the SARIF 2.1.0 schema with Python's jsonschema.
     #[test]
     fn sarif_logs_validate_against_the_sarif_schema() {
-        let (Some(python), Some(schema)) = (
-            toolchain::tool(".venv/bin/python", "the SARIF schema check"),
-            toolchain::tool(
-                "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json",
-                "the SARIF schema check",
-            ),
-        ) else {
-            return;
-        };
         let dir = tempfile::tempdir().unwrap();
         let mut logs = Vec::new();
         let mut save = |name: &str, output: Output| {
@@ -657,22 +648,11 @@ mod real_toolchains {
         let list = file(dir.path(), "list.yaml", "- a list\n");
         save("error.sarif", audit(&[&list], &["--format", "sarif"]));
         let mut log = Log::default();
-        let mut command = std::process::Command::new(python);
-        command
-            .arg(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/support/validate_sarif.py"
-            ))
-            .arg(schema)
-            .args(&logs);
-        let result = log.run("SARIF schema", &mut command);
+        let result = toolchain::sarif_schema(&mut log, &logs);
         println!("{}", log.0);
-        let stdout = result.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            stdout.lines().filter(|l| l.ends_with(": ok")).count(),
-            3,
-            "{stdout}"
-        );
+        if let Some(result) = result {
+            result.unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 }
 

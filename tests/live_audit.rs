@@ -16,7 +16,7 @@ mod real_toolchains {
     use serde_json::{Value, json};
 
     use super::support::policy::statement_mut as statement;
-    use super::support::toolchain::tool;
+    use super::support::toolchain::{Log, sarif_schema, tool};
     use super::support::{ACCOUNT, BIN, ORDERS, stdout};
 
     /// The example's documented policies, as `generate --format json` writes them.
@@ -286,14 +286,24 @@ mod real_toolchains {
             assert_eq!(kinds(report), planted_kinds(expected), "{name}: {report}");
         }
 
-        // SARIF: a run per role audited (all but the one matching no connector).
+        // SARIF: a run per role audited (all but the one matching no connector), valid
+        // against the SARIF schema as the file audits' logs are.
         let output = emulator.audit(&["--scan", "--format", "sarif"]);
-        let log: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let sarif: Value = serde_json::from_str(&stdout(&output)).unwrap();
         assert_eq!(
-            log["runs"].as_array().unwrap().len(),
+            sarif["runs"].as_array().unwrap().len(),
             names.len() - 1,
-            "{log}"
+            "{sarif}"
         );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scan.sarif");
+        std::fs::write(&path, &output.stdout).unwrap();
+        let mut log = Log::default();
+        let valid = sarif_schema(&mut log, &[path]);
+        println!("{}", log.0);
+        if let Some(valid) = valid {
+            valid.unwrap_or_else(|e| panic!("{e}"));
+        }
 
         // A spec binds its role by name, and the table lists every role.
         let output = emulator.audit(&["--scan", "--spec", ORDERS]);

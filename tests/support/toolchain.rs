@@ -608,3 +608,31 @@ pub fn hcl2json(log: &mut Log, modules: &[PathBuf]) -> Option<Vec<Result<Value, 
             .collect(),
     )
 }
+
+/// Validates each SARIF log against the SARIF 2.1.0 schema (Draft 4, as Microsoft's
+/// @microsoft/jest-sarif ships it) with Python's jsonschema (`validate_sarif.py`): `None`
+/// when the tools are missing outside CI, else `Err` with every violation unless each log
+/// is valid.
+pub fn sarif_schema(log: &mut Log, logs: &[PathBuf]) -> Option<Result<(), String>> {
+    let python = tool(".venv/bin/python", "the SARIF schema check")?;
+    let schema = tool(
+        "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json",
+        "the SARIF schema check",
+    )?;
+    let mut command = Command::new(python);
+    command
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/validate_sarif.py"
+        ))
+        .arg(schema)
+        .args(logs);
+    Some(log.run("SARIF schema", &mut command).and_then(|stdout| {
+        let valid = stdout.lines().filter(|l| l.ends_with(": ok")).count();
+        if valid == logs.len() {
+            Ok(())
+        } else {
+            Err(format!("{valid} of {} logs valid:\n{stdout}", logs.len()))
+        }
+    }))
+}
