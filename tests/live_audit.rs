@@ -16,7 +16,7 @@ mod real_toolchains {
     use serde_json::{Value, json};
 
     use super::support::policy::statement_mut as statement;
-    use super::support::toolchain::{Log, sarif_schema, tool};
+    use super::support::toolchain::{assert_valid_sarif, tool};
     use super::support::{ACCOUNT, BIN, ORDERS, stdout};
 
     /// The example's documented policies, as `generate --format json` writes them.
@@ -298,12 +298,7 @@ mod real_toolchains {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("scan.sarif");
         std::fs::write(&path, &output.stdout).unwrap();
-        let mut log = Log::default();
-        let valid = sarif_schema(&mut log, &[path]);
-        println!("{}", log.0);
-        if let Some(valid) = valid {
-            valid.unwrap_or_else(|e| panic!("{e}"));
-        }
+        assert_valid_sarif(&[path]);
 
         // A spec binds its role by name, and the table lists every role.
         let output = emulator.audit(&["--scan", "--spec", ORDERS]);
